@@ -1,0 +1,250 @@
+//! Top-K recommendations for one user, with the history items that drove each one.
+//!
+//! Drivers are found by occlusion: the user's sequence is encoded again once per history item
+//! with that item left out, and a history item drives a recommendation by how much the
+//! recommendation's score drops without it. This is exact for the model (no gradients or
+//! approximations) and costs one extra batch of at most `max_len` sequences.
+
+use std::cmp::Ordering;
+
+use super::AnalysisError;
+use super::states::item_scores;
+use crate::eval::popularity_counts;
+use crate::train::query::ModelView;
+
+/// A history item that pushed a recommendation up.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Driver {
+    /// The history item.
+    pub item: u32,
+    /// Its 0-based position in the user's full history.
+    pub position: usize,
+    /// How much the recommendation's score drops when this item is left out (> 0).
+    pub effect: f32,
+}
+
+/// One recommended item.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Recommendation {
+    /// The item.
+    pub item: u32,
+    /// Its score (`h · e`, or the training count for the popularity fallback).
+    pub score: f32,
+    /// The history items that drove it, strongest first (empty without a model).
+    pub drivers: Vec<Driver>,
+}
+
+/// Recommendations for one user.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UserRecommendations {
+    /// The user (dense index).
+    pub user: u32,
+    /// The user's whole history, oldest first.
+    pub history: Vec<u32>,
+    /// The best items, best first.
+    pub items: Vec<Recommendation>,
+    /// Whether a sequence model ranked them (false: popularity fallback).
+    pub model_based: bool,
+    /// The epoch the weights come from.
+    pub epoch: usize,
+}
+
+/// What to recommend.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RecommendRequest {
+    /// The user (dense index).
+    pub user: u32,
+    /// How many items.
+    pub k: usize,
+    /// Leave out items the user already interacted with.
+    pub exclude_seen: bool,
+    /// Drivers reported per recommendation.
+    pub drivers: usize,
+}
+
+/// Recommends for one user from the full history (a forward-looking recommendation, not an
+/// evaluation). Without a model, ranks by training popularity and reports no drivers.
+pub fn recommend(
+    view: &ModelView<'_>,
+    request: RecommendRequest,
+) -> Result<UserRecommendations, AnalysisError> {
+    let user_name = view.dataset.users.token(request.user).to_owned();
+    let history = view
+        .dataset
+        .sequences
+        .get(request.user as usize)
+        .ok_or(AnalysisError::UnknownUser(user_name.clone()))?
+        .clone();
+    if history.is_empty() {
+        return Err(AnalysisError::EmptyHistory(user_name));
+    }
+    let n_items = view.dataset.n_items();
+    let Some(model) = view.model else {
+        let counts = popularity_counts(&view.split.train, n_items);
+        let scores: Vec<f32> = counts.iter().map(|&c| c as f32).collect();
+        let items = best_items(&scores, &history, request)
+            .into_iter()
+            .map(|(item, score)| Recommendation {
+                item,
+                score,
+                drivers: Vec::new(),
+            })
+            .collect();
+        return Ok(UserRecommendations {
+            user: request.user,
+            history,
+            items,
+            model_based: false,
+            epoch: view.epoch,
+        });
+    };
+    if model.n_items() != n_items {
+        return Err(AnalysisError::CatalogueMismatch {
+            model: model.n_items(),
+            data: n_items,
+        });
+    }
+    let base = item_scores(model, &[request.user], &[history.as_slice()])?;
+    let best = best_items(base.row(0), &history, request);
+
+    // Occlusion: one variant per history position inside the encoder's window.
+    let window_start = history.len().saturating_sub(model.encoder().max_len());
+    let variants: Vec<Vec<u32>> = (window_start..history.len())
+        .map(|left_out| {
+            let mut variant = history.clone();
+            variant.remove(left_out);
+            variant
+        })
+        .collect();
+    let variant_refs: Vec<&[u32]> = variants.iter().map(Vec::as_slice).collect();
+    let occluded = item_scores(
+        model,
+        &vec![request.user; variant_refs.len()],
+        &variant_refs,
+    )?;
+
+    let items = best
+        .into_iter()
+        .map(|(item, score)| {
+            let mut drivers: Vec<Driver> = (0..variants.len())
+                .filter_map(|row| {
+                    let effect = score - occluded.row(row).get(item as usize)?;
+                    let position = window_start + row;
+                    (effect > 0.0).then(|| Driver {
+                        item: history[position],
+                        position,
+                        effect,
+                    })
+                })
+                .collect();
+            drivers.sort_by(|a, b| {
+                b.effect
+                    .total_cmp(&a.effect)
+                    .then(a.position.cmp(&b.position))
+            });
+            drivers.truncate(request.drivers);
+            Recommendation {
+                item,
+                score,
+                drivers,
+            }
+        })
+        .collect();
+    Ok(UserRecommendations {
+        user: request.user,
+        history,
+        items,
+        model_based: true,
+        epoch: view.epoch,
+    })
+}
+
+/// The `k` best (item, score) pairs, best first, ties by lower index; NaN never recommended;
+/// history items left out when asked.
+fn best_items(scores: &[f32], history: &[u32], request: RecommendRequest) -> Vec<(u32, f32)> {
+    let mut candidates: Vec<(u32, f32)> = scores
+        .iter()
+        .enumerate()
+        .filter(|(_, score)| !score.is_nan())
+        .filter_map(|(item, &score)| Some((u32::try_from(item).ok()?, score)))
+        .filter(|(item, _)| !(request.exclude_seen && history.contains(item)))
+        .collect();
+    candidates.sort_by(|a, b| {
+        b.1.partial_cmp(&a.1)
+            .unwrap_or(Ordering::Equal)
+            .then(a.0.cmp(&b.0))
+    });
+    candidates.truncate(request.k);
+    candidates
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::states::test_model::{dataset, model};
+    use super::*;
+    use crate::data::leave_one_out;
+
+    fn request(user: u32, exclude_seen: bool) -> RecommendRequest {
+        RecommendRequest {
+            user,
+            k: 5,
+            exclude_seen,
+            drivers: 3,
+        }
+    }
+
+    #[test]
+    fn model_recommendations_exclude_history_and_explain_themselves() {
+        let data = dataset(12, 10);
+        let split = leave_one_out(&data.sequences);
+        let encoder = model(10);
+        let view = ModelView {
+            model: Some(&encoder),
+            dataset: &data,
+            split: &split,
+            epoch: 2,
+        };
+        let recs = recommend(&view, request(3, true)).expect("recommend");
+        assert!(recs.model_based);
+        assert_eq!(recs.items.len(), 5);
+        for rec in &recs.items {
+            assert!(
+                !recs.history.contains(&rec.item),
+                "{rec:?} is in the history"
+            );
+            for driver in &rec.drivers {
+                assert!(driver.effect > 0.0);
+                assert_eq!(recs.history[driver.position], driver.item);
+            }
+        }
+        let scores: Vec<f32> = recs.items.iter().map(|r| r.score).collect();
+        assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+        let with_seen = recommend(&view, request(3, false)).expect("recommend");
+        assert!(with_seen.items[0].score >= recs.items[0].score);
+    }
+
+    #[test]
+    fn without_a_model_popularity_ranks_and_unknown_users_fail() {
+        let data = dataset(12, 10);
+        let split = leave_one_out(&data.sequences);
+        let view = ModelView {
+            model: None,
+            dataset: &data,
+            split: &split,
+            epoch: 0,
+        };
+        let recs = recommend(&view, request(0, true)).expect("recommend");
+        assert!(!recs.model_based);
+        let counts = popularity_counts(&split.train, 10);
+        let first = recs.items[0].item as usize;
+        let best_unseen = (0..10)
+            .filter(|i| !recs.history.contains(&(*i as u32)))
+            .map(|i| counts[i])
+            .max();
+        assert_eq!(Some(counts[first]), best_unseen);
+        assert!(matches!(
+            recommend(&view, request(99, true)),
+            Err(AnalysisError::UnknownUser(_))
+        ));
+    }
+}

@@ -1,0 +1,317 @@
+//! The command-line contract (PRODUCT.md, "Command line").
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// SeqUDA Studio: train and explore sequential recommenders on behaviour logs.
+#[derive(Debug, Parser)]
+#[command(name = "sequda", version, about, long_about = None)]
+pub struct Cli {
+    /// More log output on stderr (repeat for more).
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+    /// What to do; without one, the window opens on the bundled sample data.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Dataset tools.
+    #[command(subcommand)]
+    Data(DataCommand),
+    /// Train a model and write a run folder.
+    Train(TrainArgs),
+    /// Evaluate a run's best checkpoint again (JSON on stdout).
+    Eval(EvalArgs),
+    /// Top-K recommendations for one user.
+    Recommend(RecommendArgs),
+    /// Every user ranked for one item (audience targeting), as a spreadsheet-safe CSV.
+    Audience(AudienceArgs),
+    /// Throughput figures: one training epoch and one full-ranking evaluation pass.
+    Bench(BenchArgs),
+    /// Synthetic sequences from a SeqUDA-Rec run's GAN, with titles and discriminator scores.
+    Generate(GenerateArgs),
+    /// Run an experiment plan (variants × seeds) and write Markdown and JSON tables.
+    Experiment(ExperimentArgs),
+    /// Open the window (SeqUDA Studio) on a dataset.
+    Gui(GuiArgs),
+}
+
+/// `sequda data …`
+#[derive(Debug, Subcommand)]
+pub enum DataCommand {
+    /// Dataset statistics as JSON on stdout.
+    Stats {
+        /// The interaction log.
+        path: PathBuf,
+        /// How to read it.
+        #[command(flatten)]
+        input: InputArgs,
+    },
+    /// Regenerate the bundled sample dataset.
+    Synth {
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+        /// Generator seed (the bundled data uses the default).
+        #[arg(long)]
+        seed: Option<u64>,
+    },
+}
+
+/// How to read an interaction log.
+#[derive(Debug, Args, Clone, Default)]
+pub struct InputArgs {
+    /// File format: auto, sasrec, csv, movielens.
+    #[arg(long, default_value = "auto")]
+    pub format: String,
+    /// Column holding user ids (delimited files).
+    #[arg(long)]
+    pub user_col: Option<String>,
+    /// Column holding item ids (delimited files).
+    #[arg(long)]
+    pub item_col: Option<String>,
+    /// Column holding timestamps (delimited files).
+    #[arg(long)]
+    pub time_col: Option<String>,
+    /// Column holding the behaviour type (delimited files).
+    #[arg(long)]
+    pub behaviour_col: Option<String>,
+    /// Treat any malformed row as a fatal error instead of skipping it.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// `sequda train`
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    /// The interaction log.
+    #[arg(long)]
+    pub data: PathBuf,
+    /// How to read it.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Item metadata (titles, categories).
+    #[arg(long)]
+    pub items: Option<PathBuf>,
+    /// Model variant: sasrec, pop.
+    #[arg(long, default_value = "sasrec")]
+    pub model: String,
+    /// A TOML file with `[train]` settings (flags override it).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Most epochs.
+    #[arg(long)]
+    pub epochs: Option<usize>,
+    /// Early-stopping patience in epochs.
+    #[arg(long)]
+    pub patience: Option<usize>,
+    /// auto (a real GPU if present, else CPU), gpu, cpu, wgpu (any adapter, for testing).
+    #[arg(long)]
+    pub device: Option<String>,
+    /// Seed for initialisation, shuffling and dropout.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Encoder and optimiser shape.
+    #[command(flatten)]
+    pub shape: ShapeArgs,
+    /// The run folder to write.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+/// Encoder and optimiser settings shared by `train` and `bench`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ShapeArgs {
+    /// Longest input sequence.
+    #[arg(long)]
+    pub max_len: Option<usize>,
+    /// Hidden width.
+    #[arg(long)]
+    pub dim: Option<usize>,
+    /// Transformer blocks.
+    #[arg(long)]
+    pub blocks: Option<usize>,
+    /// Attention heads.
+    #[arg(long)]
+    pub heads: Option<usize>,
+    /// Dropout probability.
+    #[arg(long)]
+    pub dropout: Option<f64>,
+    /// Sequences per step.
+    #[arg(long)]
+    pub batch: Option<usize>,
+    /// Adam learning rate.
+    #[arg(long)]
+    pub lr: Option<f64>,
+}
+
+/// `sequda eval`
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// The run folder.
+    #[arg(long)]
+    pub run: PathBuf,
+    /// full, uniform-100 or popular-100.
+    #[arg(long, default_value = "full")]
+    pub protocol: String,
+    /// valid or test.
+    #[arg(long, default_value = "test")]
+    pub split: String,
+    /// Seed for the sampled protocols.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// auto, gpu, cpu, wgpu.
+    #[arg(long, default_value = "auto")]
+    pub device: String,
+}
+
+/// `sequda recommend`
+#[derive(Debug, Args)]
+pub struct RecommendArgs {
+    /// The run folder.
+    #[arg(long)]
+    pub run: PathBuf,
+    /// The user id as it appears in the data.
+    #[arg(long)]
+    pub user: String,
+    /// How many items.
+    #[arg(short = 'k', long = "k", default_value_t = 10)]
+    pub k: usize,
+    /// Also recommend items the user already interacted with.
+    #[arg(long)]
+    pub include_seen: bool,
+    /// JSON on stdout instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// auto, gpu, cpu, wgpu.
+    #[arg(long, default_value = "auto")]
+    pub device: String,
+}
+
+/// `sequda audience`
+#[derive(Debug, Args)]
+pub struct AudienceArgs {
+    /// The run folder.
+    #[arg(long)]
+    pub run: PathBuf,
+    /// The item (ad) id as it appears in the data.
+    #[arg(long)]
+    pub item: String,
+    /// How many users, most likely engagers first.
+    #[arg(long, default_value_t = 100)]
+    pub top: usize,
+    /// Write the CSV here instead of stdout.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// auto, gpu, cpu, wgpu.
+    #[arg(long, default_value = "auto")]
+    pub device: String,
+}
+
+/// `sequda bench`
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// The interaction log (default: the bundled sample data).
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// How to read it.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Encoder and optimiser shape.
+    #[command(flatten)]
+    pub shape: ShapeArgs,
+    /// auto, gpu, cpu, wgpu.
+    #[arg(long, default_value = "auto")]
+    pub device: String,
+    /// Seed.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+/// `sequda gui`
+#[derive(Debug, Args, Default)]
+pub struct GuiArgs {
+    /// The interaction log to open (default: the bundled sample data).
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// Item metadata (titles, categories); looked for next to the data when absent.
+    #[arg(long)]
+    pub items: Option<PathBuf>,
+    /// Folder where runs are saved and compared.
+    #[arg(long, default_value = "runs")]
+    pub runs: PathBuf,
+    /// Start training (Quick demo unless other settings were saved) once the data is loaded.
+    #[arg(long)]
+    pub train: bool,
+    /// Close the window when that training ends (with --train).
+    #[arg(long)]
+    pub exit_after_training: bool,
+    /// Print start-up and training timings to stderr.
+    #[arg(long)]
+    pub timings: bool,
+    /// Close the window after this many frames with the data on screen (smoke tests).
+    #[arg(long, value_name = "FRAMES")]
+    pub exit_after_frames: Option<u64>,
+    /// Start with the default layout and settings instead of the saved ones.
+    #[arg(long)]
+    pub fresh: bool,
+}
+
+/// `sequda generate`
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// The run folder (a SeqUDA-Rec run with its GAN).
+    #[arg(long)]
+    pub run: PathBuf,
+    /// How many sequences.
+    #[arg(long, default_value_t = 100)]
+    pub count: usize,
+    /// CSV file to write.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Sampling seed.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// auto, gpu, cpu, wgpu.
+    #[arg(long, default_value = "auto")]
+    pub device: String,
+}
+
+/// `sequda experiment`
+#[derive(Debug, Args)]
+pub struct ExperimentArgs {
+    /// The interaction log.
+    #[arg(long)]
+    pub data: PathBuf,
+    /// How to read it.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// ablation, sparsity or temperature.
+    #[arg(long)]
+    pub plan: String,
+    /// Seeds per variant (1, 2, …, S).
+    #[arg(long, default_value_t = 3)]
+    pub seeds: u64,
+    /// A TOML file with `[train]` settings for every run (flags override it).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Most epochs per run.
+    #[arg(long)]
+    pub epochs: Option<usize>,
+    /// Early-stopping patience.
+    #[arg(long)]
+    pub patience: Option<usize>,
+    /// auto, gpu, cpu, wgpu.
+    #[arg(long)]
+    pub device: Option<String>,
+    /// Encoder and optimiser shape.
+    #[command(flatten)]
+    pub shape: ShapeArgs,
+    /// Output folder (one run folder per variant and seed, plus results.md / results.json).
+    #[arg(long)]
+    pub out: PathBuf,
+}

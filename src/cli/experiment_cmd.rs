@@ -1,0 +1,59 @@
+//! `sequda experiment`: runs a plan and prints its table.
+
+use std::sync::Arc;
+
+use anyhow::anyhow;
+
+use super::args::ExperimentArgs;
+use super::load_reporting;
+use super::train_cmd::{base_config, data_source};
+use sequda::train::Event;
+use sequda::train::experiment::{Plan, markdown, run_experiment};
+
+/// Runs `experiment`.
+pub fn run(args: ExperimentArgs) -> anyhow::Result<()> {
+    let plan: Plan = args.plan.parse().map_err(|e: String| anyhow!(e))?;
+    if args.seeds == 0 {
+        anyhow::bail!("--seeds must be at least 1");
+    }
+    let dataset = Arc::new(load_reporting(&args.data, &args.input)?);
+    let base = base_config(
+        &dataset,
+        args.config.as_deref(),
+        args.epochs,
+        args.patience,
+        args.device.as_deref(),
+        &args.shape,
+    )?;
+    let source = data_source(&args.data, &args.input, None);
+    let seeds: Vec<u64> = (1..=args.seeds).collect();
+    let mut progress = |variant: &str, seed: u64, event: &Event| match event {
+        Event::Epoch(epoch) => eprintln!(
+            "{variant} seed {seed}: epoch {:>3} valid NDCG@10 {:.4}{}",
+            epoch.epoch,
+            epoch.valid.ndcg_10,
+            if epoch.improved { " best" } else { "" }
+        ),
+        Event::Finished(summary) => eprintln!(
+            "{variant} seed {seed}: done, test NDCG@10 {}",
+            summary
+                .test
+                .as_ref()
+                .map_or("–".to_string(), |t| format!("{:.4}", t.ndcg_10))
+        ),
+        Event::Warning { message } => eprintln!("{variant} seed {seed}: warning: {message}"),
+        _ => {}
+    };
+    let results = run_experiment(
+        plan,
+        &dataset,
+        &source,
+        &base,
+        &seeds,
+        &args.out,
+        &mut progress,
+    )?;
+    println!("{}", markdown(&results));
+    eprintln!("wrote {}/results.md and results.json", args.out.display());
+    Ok(())
+}

@@ -1,0 +1,215 @@
+//! `sequda train`: runs a training session and shows its progress.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::args::{InputArgs, ShapeArgs, TrainArgs};
+use super::load_reporting;
+use sequda::data::{Dataset, dataset_stats, load_item_meta};
+use sequda::train::{
+    DataSource, Event, RunConfig, RunSummary, TrainConfig, TrainJob, TrainingSession,
+};
+
+/// Runs `train`.
+pub fn run(args: TrainArgs) -> anyhow::Result<()> {
+    let dataset = load_reporting(&args.data, &args.input)?;
+    if let Some(items) = &args.items {
+        let (_, report) = load_item_meta(items, &dataset.items)?;
+        for line in report.summary_lines() {
+            eprintln!("warning: {}: {line}", items.display());
+        }
+    }
+    let config = build_config(&args, &dataset)?;
+    let source = data_source(&args.data, &args.input, args.items.as_deref());
+    eprintln!(
+        "data: {} users, {} items, {} interactions; model {}; writing {}",
+        dataset.n_users(),
+        dataset.n_items(),
+        dataset.n_interactions(),
+        config.model,
+        args.out.display()
+    );
+    let job = TrainJob {
+        dataset: Arc::new(dataset),
+        source,
+        config,
+        run_dir: args.out.clone(),
+    };
+    let session = TrainingSession::start(job).context("starting the training thread")?;
+    let summary = follow(&session)?;
+    session.join();
+    print_summary(&summary, &args.out);
+    Ok(())
+}
+
+/// Defaults sized to the data, then `--config`, then flags.
+fn build_config(args: &TrainArgs, dataset: &Dataset) -> anyhow::Result<TrainConfig> {
+    let mut config = base_config(
+        dataset,
+        args.config.as_deref(),
+        args.epochs,
+        args.patience,
+        args.device.as_deref(),
+        &args.shape,
+    )?;
+    config.model = args.model.parse().map_err(|e: String| anyhow::anyhow!(e))?;
+    if let Some(seed) = args.seed {
+        config.seed = seed;
+    }
+    Ok(config)
+}
+
+/// Settings shared by `train` and `experiment`: defaults sized to the data, replaced by the
+/// `[train]` section of `config_file` when given, then the flags.
+pub fn base_config(
+    dataset: &Dataset,
+    config_file: Option<&Path>,
+    epochs: Option<usize>,
+    patience: Option<usize>,
+    device: Option<&str>,
+    shape: &ShapeArgs,
+) -> anyhow::Result<TrainConfig> {
+    let stats = dataset_stats(dataset);
+    let mut config = TrainConfig::for_data(
+        stats.sequence_length.median as usize,
+        stats.sequence_length.mean,
+        stats.interactions,
+    );
+    if let Some(path) = config_file {
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let file: RunConfig =
+            toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+        config = file.train;
+    }
+    if let Some(epochs) = epochs {
+        config.epochs = epochs;
+    }
+    if let Some(patience) = patience {
+        config.patience = patience;
+    }
+    if let Some(device) = device {
+        config.device = device.parse().map_err(|e: String| anyhow::anyhow!(e))?;
+    }
+    apply_shape(&mut config, shape);
+    config.encoder.validate()?;
+    Ok(config)
+}
+
+/// How a run finds its data again.
+pub fn data_source(path: &Path, input: &InputArgs, items: Option<&Path>) -> DataSource {
+    DataSource {
+        path: path.display().to_string(),
+        format: input.format.clone(),
+        items: items.map(|p| p.display().to_string()),
+        user_column: input.user_col.clone(),
+        item_column: input.item_col.clone(),
+        time_column: input.time_col.clone(),
+        behaviour_column: input.behaviour_col.clone(),
+        ..DataSource::default()
+    }
+}
+
+/// Applies `--max-len`, `--dim`, … to a config.
+pub fn apply_shape(config: &mut TrainConfig, shape: &ShapeArgs) {
+    let encoder = &mut config.encoder;
+    encoder.max_len = shape.max_len.unwrap_or(encoder.max_len);
+    encoder.dim = shape.dim.unwrap_or(encoder.dim);
+    encoder.blocks = shape.blocks.unwrap_or(encoder.blocks);
+    encoder.heads = shape.heads.unwrap_or(encoder.heads);
+    encoder.dropout = shape.dropout.unwrap_or(encoder.dropout);
+    config.batch_size = shape.batch.unwrap_or(config.batch_size);
+    config.learning_rate = shape.lr.unwrap_or(config.learning_rate);
+}
+
+/// Shows events until the run ends; returns its summary or its error.
+fn follow(session: &TrainingSession) -> anyhow::Result<RunSummary> {
+    let bar = ProgressBar::new(1);
+    bar.set_style(
+        ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    loop {
+        let Some(event) = session.next_event(Duration::from_millis(200)) else {
+            if session.is_finished() {
+                bar.finish_and_clear();
+                bail!("the training thread ended without a result");
+            }
+            continue;
+        };
+        match event {
+            Event::Device { description } => bar.println(format!("device: {description}")),
+            Event::Step(step) => {
+                bar.set_length(step.steps_per_epoch as u64);
+                bar.set_position(step.step as u64);
+                bar.set_prefix(format!("epoch {}", step.epoch));
+                let loss = step.losses.get("loss").copied().unwrap_or(f64::NAN);
+                bar.set_message(format!(
+                    "loss {loss:.4}  {:.0} seq/s",
+                    step.sequences_per_second
+                ));
+            }
+            Event::Epoch(epoch) => bar.println(format!(
+                "epoch {:>3}  valid HR@10 {:.4}  NDCG@10 {:.4}  MRR {:.4}  ({:.1}s + {:.1}s eval){}",
+                epoch.epoch,
+                epoch.valid.hr_10,
+                epoch.valid.ndcg_10,
+                epoch.valid.mrr,
+                epoch.epoch_seconds,
+                epoch.eval_seconds,
+                if epoch.improved { "  best" } else { "" }
+            )),
+            Event::Status { message, .. } => bar.set_message(message),
+            Event::Synthetic(report) => bar.println(format!(
+                "epoch {:>3}  GAN kept {}/{} synthetic sequences  popularity JS {:.3}  distinct-2 {:.3} (real {:.3})",
+                report.epoch,
+                report.kept,
+                report.generated,
+                report.quality.popularity_js,
+                report.quality.synthetic.distinct_2,
+                report.quality.real.distinct_2
+            )),
+            Event::Warning { message } => bar.println(format!("warning: {message}")),
+            Event::Finished(summary) => {
+                bar.finish_and_clear();
+                return Ok(*summary);
+            }
+            Event::Failed { message } => {
+                bar.finish_and_clear();
+                bail!(message);
+            }
+        }
+    }
+}
+
+fn print_summary(summary: &RunSummary, out: &Path) {
+    eprintln!(
+        "{}: {} epochs (best {}), {:.1}s, {:.2}s/epoch, stopped: {}",
+        summary.model,
+        summary.epochs_run,
+        summary.best_epoch,
+        summary.train_seconds,
+        summary.seconds_per_epoch,
+        summary.stop_reason
+    );
+    eprintln!(
+        "valid: HR@10 {:.4}  NDCG@10 {:.4}  MRR {:.4}",
+        summary.valid.hr_10, summary.valid.ndcg_10, summary.valid.mrr
+    );
+    match &summary.test {
+        Some(test) => eprintln!(
+            "test:  HR@10 {:.4}  NDCG@10 {:.4}  MRR {:.4}  HR@20 {:.4}  NDCG@20 {:.4}",
+            test.hr_10, test.ndcg_10, test.mrr, test.hr_20, test.ndcg_20
+        ),
+        None => eprintln!(
+            "test: not evaluated (stopped); run `sequda eval --run {}`",
+            out.display()
+        ),
+    }
+    eprintln!("run folder: {}", out.display());
+}

@@ -1,0 +1,123 @@
+//! SeqUDA-Rec (MODEL.md §3–5): the SASRec encoder with the global user–item graph fused
+//! into its input, a contrastive loss over perturbed graph views, GAN-generated training
+//! sequences (trained in `train`), and target attention.
+
+pub mod config;
+pub mod fusion;
+
+use burn::module::Module;
+use burn::tensor::{Device, Int, Tensor};
+
+pub use config::SeqUdaConfig;
+pub use fusion::GraphFusion;
+
+use crate::kernels::spmm::SparseMatrix;
+use crate::model::EncoderConfig;
+use crate::model::sasrec::{EncoderOutput, PADDING_TOKEN, SasRec};
+use crate::model::target_attention::TargetAttention;
+
+/// The trainable SeqUDA-Rec model.
+#[derive(Module, Debug)]
+pub struct SeqUdaRec {
+    /// The Transformer sequence encoder; its item table `E` scores items.
+    pub encoder: SasRec,
+    /// The graph fusion (absent in the "without graph" ablation).
+    pub graph: Option<GraphFusion>,
+    /// The target-attention head (absent when switched off).
+    pub target_attention: Option<TargetAttention>,
+    user_fusion: bool,
+}
+
+impl SeqUdaRec {
+    /// A fresh model for `n_users` users and `n_items` items.
+    pub fn new(
+        config: &SeqUdaConfig,
+        encoder: &EncoderConfig,
+        n_users: usize,
+        n_items: usize,
+        device: &Device,
+    ) -> Self {
+        Self {
+            encoder: SasRec::new(encoder, n_items, device),
+            graph: config
+                .graph
+                .then(|| GraphFusion::new(n_users, encoder.dim, config.graph_layers, device)),
+            target_attention: config
+                .target_attention
+                .then(|| TargetAttention::new(encoder.dim, device)),
+            user_fusion: config.graph && config.user_fusion,
+        }
+    }
+
+    /// `Z̄` over `adjacency` (`[n_users + n_items, dim]`), or `None` without the graph.
+    pub fn graph_embeddings(&self, adjacency: &SparseMatrix) -> Option<Tensor<2>> {
+        self.graph
+            .as_ref()
+            .map(|graph| graph.propagate(self.encoder.item_table(), adjacency))
+    }
+
+    /// The encoder's input table `[n_items + 1, dim]` (row 0 = padding): the item embeddings,
+    /// plus the gated graph term when there is a graph.
+    pub fn input_table(&self, graph: Option<&Tensor<2>>) -> Tensor<2> {
+        let table = self.encoder.item_embedding.weight.val();
+        match (&self.graph, graph) {
+            (Some(fusion), Some(z)) => {
+                let items = self.encoder.item_table();
+                let term = fusion.item_term(items, fusion.item_rows(z.clone()));
+                let [_, dim] = term.dims();
+                let padding = Tensor::<2>::zeros([1, dim], &term.device());
+                table + Tensor::cat(vec![padding, term], 0)
+            }
+            _ => table,
+        }
+    }
+
+    /// Encodes left-padded tokens `[batch, len]` with the given input table.
+    pub fn encode(
+        &self,
+        tokens: Tensor<2, Int>,
+        input_table: Tensor<2>,
+        keep_attention: bool,
+    ) -> EncoderOutput {
+        let padding = tokens.clone().equal_elem(PADDING_TOKEN);
+        let embedded = self.encoder.embed_with_table(tokens, input_table);
+        self.encoder
+            .encode_embedded(embedded, padding, keep_attention)
+    }
+
+    /// The user states `[batch, dim]` after the last position, with the user's graph
+    /// embedding fused in when that is switched on (`users` `[batch]` dense indices).
+    pub fn user_states(
+        &self,
+        tokens: Tensor<2, Int>,
+        input_table: Tensor<2>,
+        graph: Option<&Tensor<2>>,
+        users: Tensor<1, Int>,
+    ) -> Tensor<2> {
+        let padding = tokens.clone().equal_elem(PADDING_TOKEN);
+        let embedded = self.encoder.embed_with_table(tokens, input_table);
+        let last = self.encoder.encode_last_embedded(embedded, padding);
+        self.fuse_users(last, graph, users)
+    }
+
+    /// Adds the user graph term to states `[batch, dim]` when user fusion is on.
+    pub fn fuse_users(
+        &self,
+        states: Tensor<2>,
+        graph: Option<&Tensor<2>>,
+        users: Tensor<1, Int>,
+    ) -> Tensor<2> {
+        match (&self.graph, graph, self.user_fusion) {
+            (Some(fusion), Some(z), true) => {
+                let rows = fusion.user_rows(z.clone(), users);
+                fusion.fuse_users(states, rows)
+            }
+            _ => states,
+        }
+    }
+
+    /// Whether the user state includes the user's graph embedding.
+    pub fn uses_user_fusion(&self) -> bool {
+        self.user_fusion
+    }
+}

@@ -1,0 +1,64 @@
+//! Why a training run could not go on.
+
+use std::path::PathBuf;
+
+use super::device::DeviceError;
+use crate::data::DataError;
+use crate::eval::EvalError;
+use crate::model::InvalidConfig;
+
+/// A training, evaluation or run-folder failure, as one plain-language line.
+#[derive(Debug, thiserror::Error)]
+pub enum TrainError {
+    /// The data could not be loaded.
+    #[error(transparent)]
+    Data(#[from] DataError),
+    /// No usable device.
+    #[error(transparent)]
+    Device(#[from] DeviceError),
+    /// A setting cannot work.
+    #[error(transparent)]
+    Config(#[from] InvalidConfig),
+    /// Evaluation failed.
+    #[error("evaluation failed: {0}")]
+    Eval(#[from] EvalError),
+    /// Reading or writing a run file failed.
+    #[error("{path}: {message}")]
+    File {
+        /// The file.
+        path: PathBuf,
+        /// What happened.
+        message: String,
+    },
+    /// The loss became NaN or infinite.
+    #[error(
+        "the loss became {value} at epoch {epoch}, step {step}; training stopped and the last good checkpoint was kept (try a lower learning rate)"
+    )]
+    NonFiniteLoss {
+        /// Epoch.
+        epoch: usize,
+        /// Step in the epoch.
+        step: usize,
+        /// The value seen.
+        value: f64,
+    },
+    /// The backend reported a failure.
+    #[error("the compute backend failed: {0}")]
+    Backend(String),
+    /// The data has too little to train or evaluate on.
+    #[error("{0}")]
+    NotEnoughData(String),
+    /// The run folder does not match the data it names.
+    #[error("{0}")]
+    Mismatch(String),
+}
+
+impl TrainError {
+    /// A file error with its path.
+    pub fn file(path: impl Into<PathBuf>, error: impl std::fmt::Display) -> Self {
+        Self::File {
+            path: path.into(),
+            message: error.to_string(),
+        }
+    }
+}

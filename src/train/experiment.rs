@@ -1,0 +1,439 @@
+//! Experiment plans (MODEL.md §6): variants × seeds, each a normal training run in its own
+//! folder, summarised as mean ± std per variant and metric with a paired per-user t-test of
+//! NDCG@10 against SASRec-CE (same seed, same users), written as Markdown and JSON.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::channel;
+
+use serde::Serialize;
+
+use super::config::{DataSource, ModelKind, TrainConfig};
+use super::control::Control;
+use super::error::TrainError;
+use super::events::Event;
+use super::run::{TEST_RANKS_FILE, TrainJob, run_training};
+use super::run_dir::write_atomically;
+use crate::data::Dataset;
+use crate::eval::{PairedTest, RankingMetrics, mean_std, ndcg_at, paired_t_test};
+
+/// The plans `sequda experiment --plan` accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Plan {
+    /// Popularity, SASRec-CE, SeqUDA-Rec and its three ablations.
+    Ablation,
+    /// SASRec-CE and SeqUDA-Rec with 0%, 30% and 50% of training interactions dropped.
+    Sparsity,
+    /// SeqUDA-Rec with τ ∈ {0.05, 0.1, 0.2, 0.5}, and SASRec-CE.
+    Temperature,
+}
+
+impl Plan {
+    /// The name `--plan` accepts for this plan.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Ablation => "ablation",
+            Self::Sparsity => "sparsity",
+            Self::Temperature => "temperature",
+        }
+    }
+}
+
+impl std::str::FromStr for Plan {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "ablation" => Ok(Self::Ablation),
+            "sparsity" => Ok(Self::Sparsity),
+            "temperature" => Ok(Self::Temperature),
+            other => Err(format!(
+                "unknown plan '{other}' (expected ablation, sparsity or temperature)"
+            )),
+        }
+    }
+}
+
+/// One variant of a plan: a name and the settings it changes.
+#[derive(Clone, Debug)]
+pub struct Variant {
+    /// Row name, e.g. "sequda" or "sasrec@drop30".
+    pub name: String,
+    /// The settings of its runs (seed set per run).
+    pub config: TrainConfig,
+    /// The SASRec-CE row it is compared with (None for SASRec rows themselves).
+    pub baseline: Option<String>,
+}
+
+/// The variants of `plan`, built on `base` settings.
+pub fn variants(plan: Plan, base: &TrainConfig) -> Vec<Variant> {
+    let with = |model: ModelKind, change: &dyn Fn(&mut TrainConfig)| {
+        let mut config = base.clone();
+        config.model = model;
+        change(&mut config);
+        config
+    };
+    let variant = |name: String, config: TrainConfig, baseline: Option<&str>| Variant {
+        name,
+        config,
+        baseline: baseline.map(str::to_string),
+    };
+    match plan {
+        Plan::Ablation => [
+            ModelKind::Pop,
+            ModelKind::Sasrec,
+            ModelKind::SequdaNoGraph,
+            ModelKind::SequdaNoCl,
+            ModelKind::SequdaNoGan,
+            ModelKind::Sequda,
+        ]
+        .into_iter()
+        .map(|kind| {
+            let baseline = (kind != ModelKind::Sasrec).then_some("sasrec");
+            variant(kind.name().into(), with(kind, &|_| {}), baseline)
+        })
+        .collect(),
+        Plan::Sparsity => [0.0, 0.3, 0.5]
+            .into_iter()
+            .flat_map(|share| {
+                let suffix = format!("@drop{:.0}", share * 100.0);
+                let baseline = format!("sasrec{suffix}");
+                [ModelKind::Sasrec, ModelKind::Sequda].map(|kind| {
+                    let config = with(kind, &|c| c.drop_train_share = share);
+                    let reference = (kind != ModelKind::Sasrec).then_some(baseline.as_str());
+                    variant(format!("{}{suffix}", kind.name()), config, reference)
+                })
+            })
+            .collect(),
+        Plan::Temperature => std::iter::once(variant(
+            "sasrec".into(),
+            with(ModelKind::Sasrec, &|_| {}),
+            None,
+        ))
+        .chain([0.05, 0.1, 0.2, 0.5].into_iter().map(|tau| {
+            let config = with(ModelKind::Sequda, &|c| c.sequda.temperature = tau);
+            variant(format!("sequda τ={tau}"), config, Some("sasrec"))
+        }))
+        .collect(),
+    }
+}
+
+/// One row of the results.
+#[derive(Clone, Debug, Serialize)]
+pub struct ResultRow {
+    /// Variant name.
+    pub variant: String,
+    /// Test metrics per seed.
+    pub runs: Vec<RankingMetrics>,
+    /// Mean and std over seeds of HR@10, NDCG@10, MRR, HR@20, NDCG@20.
+    pub summary: Vec<(String, f64, f64)>,
+    /// Relative NDCG@10 change against the baseline row, in percent.
+    pub ndcg_change_percent: Option<f64>,
+    /// Paired t-test of per-user NDCG@10 against the baseline (pairs over all seeds).
+    pub paired_test: Option<PairedTest>,
+    /// The baseline row's name.
+    pub baseline: Option<String>,
+}
+
+/// The whole experiment.
+#[derive(Clone, Debug, Serialize)]
+pub struct ExperimentResults {
+    /// Plan name.
+    pub plan: String,
+    /// Data path.
+    pub data: String,
+    /// Seeds used.
+    pub seeds: Vec<u64>,
+    /// Rows in plan order.
+    pub rows: Vec<ResultRow>,
+}
+
+/// Runs every variant with every seed under `out/<variant>/seed<S>`, then writes
+/// `out/results.json` and `out/results.md`. `progress` receives each run's events.
+pub fn run_experiment(
+    plan: Plan,
+    dataset: &Arc<Dataset>,
+    source: &DataSource,
+    base: &TrainConfig,
+    seeds: &[u64],
+    out: &Path,
+    progress: &mut dyn FnMut(&str, u64, &Event),
+) -> Result<ExperimentResults, TrainError> {
+    let variants = variants(plan, base);
+    let mut per_user: Vec<Vec<Vec<(u32, f64)>>> = Vec::new();
+    let mut rows = Vec::new();
+    for variant in &variants {
+        let mut runs = Vec::new();
+        let mut users = Vec::new();
+        for &seed in seeds {
+            let mut config = variant.config.clone();
+            config.seed = seed;
+            let dir = out
+                .join(folder_name(&variant.name))
+                .join(format!("seed{seed}"));
+            let summary = run_one(dataset, source, config, &dir, &mut |e| {
+                progress(&variant.name, seed, e);
+            })?;
+            runs.push(summary.test.clone().ok_or_else(|| {
+                TrainError::Mismatch(format!(
+                    "{}: the run was stopped before testing",
+                    variant.name
+                ))
+            })?);
+            users.push(read_ranks(&dir.join(TEST_RANKS_FILE))?);
+        }
+        per_user.push(users);
+        rows.push(ResultRow {
+            variant: variant.name.clone(),
+            summary: summarise(&runs),
+            runs,
+            ndcg_change_percent: None,
+            paired_test: None,
+            baseline: variant.baseline.clone(),
+        });
+    }
+    compare_with_baselines(&mut rows, &per_user);
+    let results = ExperimentResults {
+        plan: plan.name().to_string(),
+        data: source.path.clone(),
+        seeds: seeds.to_vec(),
+        rows,
+    };
+    let json = serde_json::to_string_pretty(&results)
+        .map_err(|e| TrainError::file(out.join("results.json"), e))?;
+    write_atomically(&out.join("results.json"), json.as_bytes())?;
+    write_atomically(&out.join("results.md"), markdown(&results).as_bytes())?;
+    Ok(results)
+}
+
+fn run_one(
+    dataset: &Arc<Dataset>,
+    source: &DataSource,
+    config: TrainConfig,
+    dir: &Path,
+    progress: &mut dyn FnMut(&Event),
+) -> Result<super::summary::RunSummary, TrainError> {
+    let (_commands, command_rx) = channel();
+    let (event_tx, event_rx) = channel();
+    let job = TrainJob {
+        dataset: Arc::clone(dataset),
+        source: source.clone(),
+        config,
+        run_dir: PathBuf::from(dir),
+    };
+    let mut control = Control::new(command_rx, event_tx);
+    let result = std::thread::scope(|scope| {
+        let worker = scope.spawn(move || run_training(&job, &mut control));
+        // The sender lives in `control` on the worker; the loop ends when it is dropped.
+        for event in event_rx.iter() {
+            progress(&event);
+        }
+        worker.join()
+    });
+    match result {
+        Ok(outcome) => outcome,
+        Err(_) => Err(TrainError::Backend("a training run panicked".into())),
+    }
+}
+
+fn folder_name(variant: &str) -> String {
+    variant
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// Reads `(user, NDCG@10)` pairs from a run's `test_ranks.json`, sorted by user.
+fn read_ranks(path: &Path) -> Result<Vec<(u32, f64)>, TrainError> {
+    #[derive(serde::Deserialize)]
+    struct Ranks {
+        users: Vec<u32>,
+        ranks: Vec<u32>,
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| TrainError::file(path, e))?;
+    let ranks: Ranks = serde_json::from_str(&text).map_err(|e| TrainError::file(path, e))?;
+    let mut pairs: Vec<(u32, f64)> = ranks
+        .users
+        .into_iter()
+        .zip(ranks.ranks)
+        .map(|(user, rank)| (user, ndcg_at(rank, 10)))
+        .collect();
+    pairs.sort_by_key(|&(user, _)| user);
+    Ok(pairs)
+}
+
+fn summarise(runs: &[RankingMetrics]) -> Vec<(String, f64, f64)> {
+    let metric = |name: &str, get: fn(&RankingMetrics) -> f64| {
+        let values: Vec<f64> = runs.iter().map(get).collect();
+        let (mean, std) = mean_std(&values);
+        (name.to_string(), mean, std)
+    };
+    vec![
+        metric("hr@10", |m| m.hr_10),
+        metric("ndcg@10", |m| m.ndcg_10),
+        metric("mrr", |m| m.mrr),
+        metric("hr@20", |m| m.hr_20),
+        metric("ndcg@20", |m| m.ndcg_20),
+    ]
+}
+
+fn compare_with_baselines(rows: &mut [ResultRow], per_user: &[Vec<Vec<(u32, f64)>>]) {
+    let names: Vec<String> = rows.iter().map(|r| r.variant.clone()).collect();
+    let ndcg = |row: &ResultRow| row.summary.get(1).map_or(0.0, |m| m.1);
+    let means: Vec<f64> = rows.iter().map(ndcg).collect();
+    for (index, row) in rows.iter_mut().enumerate() {
+        let Some(base) = row
+            .baseline
+            .as_ref()
+            .and_then(|b| names.iter().position(|n| n == b))
+        else {
+            continue;
+        };
+        if means[base] > 0.0 {
+            row.ndcg_change_percent = Some(100.0 * (means[index] - means[base]) / means[base]);
+        }
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        for (mine, theirs) in per_user[index].iter().zip(&per_user[base]) {
+            for (&(user, x), &(other, y)) in mine.iter().zip(theirs) {
+                if user == other {
+                    a.push(x);
+                    b.push(y);
+                }
+            }
+        }
+        row.paired_test = paired_t_test(&a, &b);
+    }
+}
+
+/// The results as a Markdown table.
+pub fn markdown(results: &ExperimentResults) -> String {
+    let mut text = format!(
+        "# Experiment: {} on `{}`\n\nFull ranking, leave-one-out, test split; mean ± std over seeds {:?}. \
+         p: paired t-test of per-user NDCG@10 against the baseline row (pairs over all seeds).\n\n\
+         | variant | HR@10 | NDCG@10 | MRR | HR@20 | NDCG@20 | ΔNDCG@10 | p |\n|---|---|---|---|---|---|---|---|\n",
+        results.plan, results.data, results.seeds
+    );
+    for row in &results.rows {
+        let cells: Vec<String> = row
+            .summary
+            .iter()
+            .map(|(_, mean, std)| format!("{mean:.4} ± {std:.4}"))
+            .collect();
+        let change = row.ndcg_change_percent.map_or("–".to_string(), |c| {
+            format!("{c:+.1}% vs {}", row.baseline.as_deref().unwrap_or(""))
+        });
+        let p = row
+            .paired_test
+            .as_ref()
+            .map_or("–".to_string(), |t| format_p(t.p_value));
+        let _ = writeln!(
+            text,
+            "| {} | {} | {change} | {p} |",
+            row.variant,
+            cells.join(" | ")
+        );
+    }
+    text
+}
+
+/// A p-value for people: three decimals, or scientific notation when tiny.
+fn format_p(p: f64) -> String {
+    if p < 0.001 {
+        format!("{p:.1e}")
+    } else {
+        format!("{p:.3}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plans_have_their_variants_and_baselines() {
+        let base = TrainConfig::default();
+        let ablation = variants(Plan::Ablation, &base);
+        let names: Vec<&str> = ablation.iter().map(|v| v.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "pop",
+                "sasrec",
+                "sequda-no-graph",
+                "sequda-no-cl",
+                "sequda-no-gan",
+                "sequda"
+            ]
+        );
+        assert!(ablation[1].baseline.is_none());
+        assert_eq!(ablation[5].baseline.as_deref(), Some("sasrec"));
+        let sparsity = variants(Plan::Sparsity, &base);
+        assert_eq!(sparsity.len(), 6);
+        assert_eq!(sparsity[3].name, "sequda@drop30");
+        assert_eq!(sparsity[3].baseline.as_deref(), Some("sasrec@drop30"));
+        assert!((sparsity[3].config.drop_train_share - 0.3).abs() < 1e-12);
+        let temperature = variants(Plan::Temperature, &base);
+        assert_eq!(temperature.len(), 5);
+        assert!((temperature[1].config.sequda.temperature - 0.05).abs() < 1e-12);
+        assert!("nonsense".parse::<Plan>().is_err());
+    }
+
+    #[test]
+    fn baseline_comparison_pairs_users() {
+        let metrics = |ndcg: f64| RankingMetrics {
+            ndcg_10: ndcg,
+            ..RankingMetrics::default()
+        };
+        let mut rows = vec![
+            ResultRow {
+                variant: "sasrec".into(),
+                summary: summarise(&[metrics(0.1)]),
+                runs: vec![metrics(0.1)],
+                ndcg_change_percent: None,
+                paired_test: None,
+                baseline: None,
+            },
+            ResultRow {
+                variant: "sequda".into(),
+                summary: summarise(&[metrics(0.2)]),
+                runs: vec![metrics(0.2)],
+                ndcg_change_percent: None,
+                paired_test: None,
+                baseline: Some("sasrec".into()),
+            },
+        ];
+        let users = |values: &[f64]| {
+            vec![
+                values
+                    .iter()
+                    .enumerate()
+                    .map(|(u, &v)| (u as u32, v))
+                    .collect(),
+            ]
+        };
+        compare_with_baselines(
+            &mut rows,
+            &[users(&[0.1, 0.2, 0.0, 0.3]), users(&[0.3, 0.4, 0.1, 0.5])],
+        );
+        let change = rows[1].ndcg_change_percent.expect("change");
+        assert!((change - 100.0).abs() < 1e-9);
+        let test = rows[1].paired_test.as_ref().expect("test");
+        assert!((test.mean_diff - 0.175).abs() < 1e-12);
+        assert!(test.p_value < 0.05);
+        assert!(
+            markdown(&ExperimentResults {
+                plan: "ablation".into(),
+                data: "x".into(),
+                seeds: vec![1],
+                rows,
+            })
+            .contains("| sequda |")
+        );
+    }
+}

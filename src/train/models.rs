@@ -1,0 +1,77 @@
+//! From a model kind to its training recipe, and from a run folder back to its trained model.
+
+use burn::tensor::Device;
+
+use super::checkpoint::load_checkpoint;
+use super::config::{ModelKind, TrainConfig};
+use super::error::TrainError;
+use super::recipe::Recipe;
+use super::run_dir::RunDir;
+use super::sasrec_trainer::SasRecRecipe;
+use super::sequda_trainer::{SeqUdaRecipe, sparse};
+use crate::data::Split;
+use crate::data::graph::InteractionGraph;
+use crate::model::SasRec;
+use crate::model::inference::{InferenceModel, SeqUdaSnapshot};
+use crate::model::sequda::SeqUdaRec;
+
+/// The training recipe of `config.model` (None for the popularity baseline, which does not
+/// train).
+pub fn recipe<'a>(
+    config: &'a TrainConfig,
+    split: &'a Split,
+    n_items: usize,
+    device: &Device,
+) -> Result<Option<Box<dyn Recipe + 'a>>, TrainError> {
+    Ok(match config.model {
+        ModelKind::Pop => None,
+        ModelKind::Sasrec => Some(Box::new(SasRecRecipe::new(config, split, n_items, device)?)),
+        kind => {
+            let settings = kind.sequda_settings(&config.sequda);
+            Some(Box::new(SeqUdaRecipe::new(
+                config, settings, split, n_items, device,
+            )?))
+        }
+    })
+}
+
+/// The best checkpoint in `run_dir` as an inference model on `device` (None for popularity).
+/// `split` must be the run's training split (its graph feeds SeqUDA-Rec's input table).
+pub fn load_inference(
+    config: &TrainConfig,
+    split: &Split,
+    n_items: usize,
+    run_dir: &RunDir,
+    device: &Device,
+) -> Result<Option<InferenceModel>, TrainError> {
+    let path = run_dir.checkpoint_path();
+    Ok(match config.model {
+        ModelKind::Pop => None,
+        ModelKind::Sasrec => Some(InferenceModel::SasRec(Box::new(load_checkpoint(
+            SasRec::new(&config.encoder, n_items, device),
+            &path,
+        )?))),
+        kind => {
+            let settings = kind.sequda_settings(&config.sequda);
+            let empty = SeqUdaRec::new(
+                &settings,
+                &config.encoder,
+                split.train.len(),
+                n_items,
+                device,
+            );
+            let model = load_checkpoint(empty, &path)?;
+            let adjacency = if settings.graph {
+                let graph = InteractionGraph::from_train(&split.train, n_items);
+                Some(sparse(&graph.adjacency, device)?)
+            } else {
+                None
+            };
+            Some(InferenceModel::SeqUda(Box::new(SeqUdaSnapshot::new(
+                model,
+                adjacency.as_ref(),
+                settings.rerank_top,
+            ))))
+        }
+    })
+}

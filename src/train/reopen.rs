@@ -1,0 +1,197 @@
+//! Reopening a finished run folder: its data, split and best checkpoint, for `eval`,
+//! `recommend` and the window.
+
+use std::path::{Path, PathBuf};
+
+use super::config::{DataSource, RunConfig};
+use super::device::{DeviceChoice, SelectedDevice, select_device};
+use super::error::TrainError;
+use super::evaluation::{CaseInputs, SplitPart};
+use super::models::load_inference;
+use super::query::ModelView;
+use super::run_dir::RunDir;
+use super::sparsity::training_split;
+use crate::data::{Dataset, ItemMeta, LoadOptions, Split, load_dataset, load_item_meta};
+use crate::eval::{
+    EvalCase, EvalOptions, EvalOutcome, PopularityScorer, Protocol, Scorer, evaluate,
+    popularity_counts, top_k,
+};
+use crate::model::inference::InferenceModel;
+use crate::model::rerank::ModelScorer;
+
+/// A run folder with everything needed to query it.
+pub struct OpenedRun {
+    /// The folder.
+    pub dir: RunDir,
+    /// Its `config.toml`.
+    pub config: RunConfig,
+    /// The data it was trained on, loaded again.
+    pub dataset: Dataset,
+    /// Item titles and categories, when the run named a metadata file.
+    pub meta: Option<ItemMeta>,
+    /// The leave-one-out split.
+    pub split: Split,
+    /// The best checkpoint (None for the popularity model).
+    pub inference: Option<InferenceModel>,
+    /// Where the model runs.
+    pub device: SelectedDevice,
+}
+
+impl DataSource {
+    /// Load options matching how the run read its data.
+    pub fn load_options(&self) -> Result<LoadOptions, TrainError> {
+        let format = if self.format.is_empty() {
+            "auto"
+        } else {
+            &self.format
+        };
+        Ok(LoadOptions {
+            format: format.parse().map_err(|e| {
+                TrainError::Mismatch(format!("unknown data format '{format}' in config: {e}"))
+            })?,
+            user_column: self.user_column.clone(),
+            item_column: self.item_column.clone(),
+            time_column: self.time_column.clone(),
+            behaviour_column: self.behaviour_column.clone(),
+            ..LoadOptions::default()
+        })
+    }
+}
+
+/// Opens `dir`, reloading its data and checkpoint on the chosen device.
+pub fn open_run(dir: &Path, device: DeviceChoice) -> Result<OpenedRun, TrainError> {
+    let run_dir = RunDir::new(dir);
+    let config = run_dir.read_config()?;
+    let data_path = PathBuf::from(&config.data.path);
+    let dataset = load_dataset(&data_path, &config.data.load_options()?)?;
+    if dataset.n_users() != config.data.users
+        || dataset.n_items() != config.data.items_count
+        || dataset.n_interactions() != config.data.interactions
+    {
+        return Err(TrainError::Mismatch(format!(
+            "{} changed since the run was made ({} users, {} items, {} interactions then; {} / {} / {} now)",
+            data_path.display(),
+            config.data.users,
+            config.data.items_count,
+            config.data.interactions,
+            dataset.n_users(),
+            dataset.n_items(),
+            dataset.n_interactions()
+        )));
+    }
+    let meta = match &config.data.items {
+        Some(path) => Some(load_item_meta(Path::new(path), &dataset.items)?.0),
+        None => None,
+    };
+    let split = training_split(
+        &dataset.sequences,
+        config.train.drop_train_share,
+        config.train.seed,
+    );
+    let device = select_device(device)?;
+    let inference = load_inference(
+        &config.train,
+        &split,
+        dataset.n_items(),
+        &run_dir,
+        &device.device,
+    )?;
+    Ok(OpenedRun {
+        dir: run_dir,
+        config,
+        dataset,
+        meta,
+        split,
+        inference,
+        device,
+    })
+}
+
+impl OpenedRun {
+    /// A scorer for this run's model.
+    pub fn scorer(&self) -> Box<dyn Scorer + '_> {
+        match &self.inference {
+            Some(model) => Box::new(ModelScorer::new(model)),
+            None => Box::new(PopularityScorer::new(popularity_counts(
+                &self.split.train,
+                self.dataset.n_items(),
+            ))),
+        }
+    }
+
+    /// Evaluates one split part under one protocol.
+    pub fn evaluate(
+        &self,
+        part: SplitPart,
+        protocol: Protocol,
+        seed: u64,
+    ) -> Result<EvalOutcome, TrainError> {
+        let inputs = CaseInputs::new(&self.split, part);
+        let cases = inputs.cases(&self.dataset.sequences);
+        let popularity = popularity_counts(&self.split.train, self.dataset.n_items());
+        let options = EvalOptions {
+            protocol,
+            seed,
+            ..EvalOptions::default()
+        };
+        let mut scorer = self.scorer();
+        Ok(evaluate(
+            scorer.as_mut(),
+            &cases,
+            &options,
+            Some(&popularity),
+            &mut |_, _| true,
+        )?)
+    }
+
+    /// The next `k` items for `user` given their whole history (best first).
+    pub fn recommend(
+        &self,
+        user: u32,
+        k: usize,
+        include_seen: bool,
+    ) -> Result<Vec<(u32, f32)>, TrainError> {
+        let history = self
+            .dataset
+            .sequences
+            .get(user as usize)
+            .map_or(&[][..], Vec::as_slice);
+        let case = EvalCase {
+            user,
+            history,
+            target: history.last().copied().unwrap_or(0),
+            touched: history,
+        };
+        let mut scorer = self.scorer();
+        let mut lists = top_k(
+            scorer.as_mut(),
+            &[case],
+            k,
+            !include_seen,
+            &EvalOptions::default(),
+        )?;
+        Ok(lists.pop().unwrap_or_default())
+    }
+
+    /// A read-only view for queries (the same shape the live session lends).
+    pub fn view(&self) -> ModelView<'_> {
+        ModelView {
+            model: self.inference.as_ref(),
+            dataset: &self.dataset,
+            split: &self.split,
+            epoch: self.config_best_epoch(),
+        }
+    }
+
+    fn config_best_epoch(&self) -> usize {
+        self.dir.read_summary().map_or(0, |s| s.best_epoch)
+    }
+
+    /// An item's title (or its id when there is no metadata).
+    pub fn item_label(&self, item: u32) -> String {
+        match &self.meta {
+            Some(meta) => meta.title(item, &self.dataset.items),
+            None => self.dataset.items.token(item).to_string(),
+        }
+    }
+}

@@ -1,0 +1,178 @@
+//! One training run from start to summary: device, split, run folder, model, final test.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::config::{DataSource, RunConfig, TrainConfig};
+use super::control::{Control, Flow};
+use super::device::select_device;
+use super::epoch_loop::{LoopInputs, LoopOutcome, run_epochs};
+use super::error::TrainError;
+use super::evaluation::evaluate_model;
+use super::evaluation::{CaseInputs, SplitPart};
+use super::events::{Event, RunStatus};
+use super::models::{load_inference, recipe};
+use super::run_dir::RunDir;
+use super::run_dir::write_atomically;
+use super::sparsity::training_split;
+use super::summary::{DatasetSummary, RunSummary};
+use crate::data::{Dataset, Split};
+use crate::eval::{EvalOptions, EvalOutcome, PopularityScorer, evaluate, popularity_counts};
+
+/// A training job: the data, the settings and where to write.
+#[derive(Clone, Debug)]
+pub struct TrainJob {
+    /// The loaded data (shared with the window).
+    pub dataset: Arc<Dataset>,
+    /// How to find the data again (written to `config.toml`).
+    pub source: DataSource,
+    /// Settings.
+    pub config: TrainConfig,
+    /// The run folder to create.
+    pub run_dir: PathBuf,
+}
+
+/// Trains, validates, tests once and writes the run folder. Blocking; the session runs it
+/// on its own thread.
+pub fn run_training(job: &TrainJob, control: &mut Control) -> Result<RunSummary, TrainError> {
+    let selected = select_device(job.config.device)?;
+    control.send(Event::Device {
+        description: selected.description.clone(),
+    });
+    let dataset = &job.dataset;
+    let split = training_split(
+        &dataset.sequences,
+        job.config.drop_train_share,
+        job.config.seed,
+    );
+    let run_dir = RunDir::new(&job.run_dir);
+    run_dir.create()?;
+    let mut source = job.source.clone();
+    source.users = dataset.n_users();
+    source.items_count = dataset.n_items();
+    source.interactions = dataset.n_interactions();
+    run_dir.write_config(&RunConfig {
+        data: source,
+        train: job.config.clone(),
+    })?;
+    let mut metrics = run_dir.metrics_writer()?;
+    let started = control.elapsed_seconds();
+    let test_inputs = CaseInputs::new(&split, SplitPart::Test);
+
+    let (trained, test) = match recipe(&job.config, &split, dataset.n_items(), &selected.device)? {
+        None => {
+            control.status(RunStatus::Evaluating, "counting training popularity");
+            let valid_inputs = CaseInputs::new(&split, SplitPart::Valid);
+            let valid = evaluate_popularity(&split, dataset, &valid_inputs, control)?;
+            let test = evaluate_popularity(&split, dataset, &test_inputs, control)?;
+            write_ranks(&run_dir, &test_inputs, &test.ranks)?;
+            let trained = LoopOutcome {
+                stop_reason: "no training needed".into(),
+                best_valid: valid.metrics,
+                ..LoopOutcome::default()
+            };
+            (trained, Some(test.metrics))
+        }
+        Some(mut recipe) => {
+            let inputs = LoopInputs {
+                dataset,
+                split: &split,
+                config: &job.config,
+                run_dir: &run_dir,
+            };
+            let outcome = run_epochs(recipe.as_mut(), &inputs, control, &mut metrics)?;
+            drop(recipe);
+            let test = if control.stop_requested() {
+                None
+            } else {
+                control.status(RunStatus::Evaluating, "testing the best checkpoint");
+                let best = load_inference(
+                    &job.config,
+                    &split,
+                    dataset.n_items(),
+                    &run_dir,
+                    &selected.device,
+                )?
+                .ok_or_else(|| TrainError::Mismatch("no checkpoint to test".into()))?;
+                let tested = evaluate_model(&best, &test_inputs, &dataset.sequences, control)?;
+                write_ranks(&run_dir, &test_inputs, &tested.ranks)?;
+                Some(tested.metrics)
+            };
+            (outcome, test)
+        }
+    };
+    let summary = RunSummary {
+        model: job.config.model.name().into(),
+        device: selected.description,
+        dataset: DatasetSummary {
+            path: job.source.path.clone(),
+            users: dataset.n_users(),
+            items: dataset.n_items(),
+            interactions: dataset.n_interactions(),
+        },
+        epochs_run: trained.epochs_run,
+        best_epoch: trained.best_epoch,
+        train_seconds: control.elapsed_seconds() - started,
+        seconds_per_epoch: median(&trained.epoch_seconds),
+        valid: trained.best_valid,
+        test,
+        stop_reason: trained.stop_reason,
+    };
+    run_dir.write_summary(&summary)?;
+    Ok(summary)
+}
+
+/// Writes `test_ranks.json`: each tested user's dense index and 0-based rank, for paired
+/// significance tests between runs on the same data.
+fn write_ranks(run_dir: &RunDir, inputs: &CaseInputs, ranks: &[u32]) -> Result<(), TrainError> {
+    let path = run_dir.root().join(TEST_RANKS_FILE);
+    let text = serde_json::to_string(&serde_json::json!({"users": inputs.users, "ranks": ranks}))
+        .map_err(|e| TrainError::file(&path, e))?;
+    write_atomically(&path, text.as_bytes())
+}
+
+/// Per-user test ranks of a run (for paired tests).
+pub const TEST_RANKS_FILE: &str = "test_ranks.json";
+
+/// Popularity baseline: training counts only.
+pub fn evaluate_popularity(
+    split: &Split,
+    dataset: &Dataset,
+    inputs: &CaseInputs,
+    control: &mut Control,
+) -> Result<EvalOutcome, TrainError> {
+    let cases = inputs.cases(&dataset.sequences);
+    let counts = popularity_counts(&split.train, dataset.n_items());
+    let mut scorer = PopularityScorer::new(counts);
+    let mut progress = |_: usize, _: usize| control.poll() == Flow::Continue;
+    Ok(evaluate(
+        &mut scorer,
+        &cases,
+        &EvalOptions::default(),
+        None,
+        &mut progress,
+    )?)
+}
+
+/// Median of a list (0 when empty).
+pub fn median(values: &[f64]) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    match sorted.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => sorted[n / 2],
+        n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::median;
+
+    #[test]
+    fn median_of_odd_even_and_empty() {
+        assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), 2.5);
+        assert_eq!(median(&[]), 0.0);
+    }
+}

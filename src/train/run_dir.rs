@@ -1,0 +1,188 @@
+//! A run folder: `config.toml`, `metrics.jsonl`, `model.bpk` (best checkpoint), `summary.json`.
+//! The window and the CLI read and write the same files.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use super::config::RunConfig;
+use super::error::TrainError;
+use super::summary::RunSummary;
+
+/// File names inside a run folder.
+pub const CONFIG_FILE: &str = "config.toml";
+/// One JSON object per logged step or epoch.
+pub const METRICS_FILE: &str = "metrics.jsonl";
+/// The best-validation checkpoint (burnpack).
+pub const CHECKPOINT_FILE: &str = "model.bpk";
+/// The final result.
+pub const SUMMARY_FILE: &str = "summary.json";
+
+/// Paths of one run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunDir {
+    root: PathBuf,
+}
+
+impl RunDir {
+    /// A run folder at `root` (not created yet).
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Self { root: root.into() }
+    }
+
+    /// The folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// `config.toml`.
+    pub fn config_path(&self) -> PathBuf {
+        self.root.join(CONFIG_FILE)
+    }
+
+    /// `metrics.jsonl`.
+    pub fn metrics_path(&self) -> PathBuf {
+        self.root.join(METRICS_FILE)
+    }
+
+    /// `model.bpk`.
+    pub fn checkpoint_path(&self) -> PathBuf {
+        self.root.join(CHECKPOINT_FILE)
+    }
+
+    /// `summary.json`.
+    pub fn summary_path(&self) -> PathBuf {
+        self.root.join(SUMMARY_FILE)
+    }
+
+    /// Creates the folder (and parents).
+    pub fn create(&self) -> Result<(), TrainError> {
+        fs::create_dir_all(&self.root).map_err(|e| TrainError::file(&self.root, e))
+    }
+
+    /// Writes `config.toml` atomically.
+    pub fn write_config(&self, config: &RunConfig) -> Result<(), TrainError> {
+        let text = toml::to_string(config).map_err(|e| TrainError::file(self.config_path(), e))?;
+        write_atomically(&self.config_path(), text.as_bytes())
+    }
+
+    /// Reads `config.toml`.
+    pub fn read_config(&self) -> Result<RunConfig, TrainError> {
+        let path = self.config_path();
+        let text = fs::read_to_string(&path).map_err(|e| TrainError::file(&path, e))?;
+        toml::from_str(&text).map_err(|e| TrainError::file(&path, e))
+    }
+
+    /// Writes `summary.json` atomically.
+    pub fn write_summary(&self, summary: &RunSummary) -> Result<(), TrainError> {
+        let text = serde_json::to_string_pretty(summary)
+            .map_err(|e| TrainError::file(self.summary_path(), e))?;
+        write_atomically(&self.summary_path(), text.as_bytes())
+    }
+
+    /// Reads `summary.json`.
+    pub fn read_summary(&self) -> Result<RunSummary, TrainError> {
+        let path = self.summary_path();
+        let text = fs::read_to_string(&path).map_err(|e| TrainError::file(&path, e))?;
+        serde_json::from_str(&text).map_err(|e| TrainError::file(&path, e))
+    }
+
+    /// Opens `metrics.jsonl` for appending, starting it afresh.
+    pub fn metrics_writer(&self) -> Result<MetricsWriter, TrainError> {
+        let path = self.metrics_path();
+        let file = OpenOptions::new()
+            .create(true)
+            .write(true)
+            .truncate(true)
+            .open(&path)
+            .map_err(|e| TrainError::file(&path, e))?;
+        Ok(MetricsWriter {
+            path,
+            out: BufWriter::new(file),
+        })
+    }
+}
+
+/// Appends one JSON object per line to `metrics.jsonl`, flushed per line so a crash loses
+/// nothing already logged.
+pub struct MetricsWriter {
+    path: PathBuf,
+    out: BufWriter<File>,
+}
+
+impl MetricsWriter {
+    /// Writes one record.
+    pub fn append(&mut self, record: &impl Serialize) -> Result<(), TrainError> {
+        let line = serde_json::to_string(record).map_err(|e| TrainError::file(&self.path, e))?;
+        writeln!(self.out, "{line}")
+            .and_then(|()| self.out.flush())
+            .map_err(|e| TrainError::file(&self.path, e))
+    }
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so a
+/// reader never sees a half-written file and a crash keeps the previous version.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), TrainError> {
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(".tmp");
+    let temporary = PathBuf::from(temporary);
+    let result = (|| {
+        let mut file = File::create(&temporary)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        fs::rename(&temporary, path)
+    })();
+    result.map_err(|e| {
+        let _ = fs::remove_file(&temporary);
+        TrainError::file(path, e)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_replaces_and_leaves_no_temporary() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("x.json");
+        write_atomically(&path, b"one").expect("first");
+        write_atomically(&path, b"two").expect("second");
+        assert_eq!(fs::read(&path).expect("read"), b"two");
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .expect("list")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        assert_eq!(names.len(), 1, "{names:?}");
+    }
+
+    #[test]
+    fn atomic_write_into_a_missing_folder_names_the_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("missing").join("x.json");
+        let message = write_atomically(&path, b"x").unwrap_err().to_string();
+        assert!(message.contains("x.json"), "{message}");
+    }
+
+    #[test]
+    fn metrics_are_one_object_per_line() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let run = RunDir::new(dir.path());
+        let mut writer = run.metrics_writer().expect("open");
+        writer
+            .append(&serde_json::json!({"kind": "step", "loss": 1.5}))
+            .expect("append");
+        writer
+            .append(&serde_json::json!({"kind": "epoch"}))
+            .expect("append");
+        let text = fs::read_to_string(run.metrics_path()).expect("read");
+        let lines: Vec<serde_json::Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("json"))
+            .collect();
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[0]["loss"], 1.5);
+    }
+}

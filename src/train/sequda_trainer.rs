@@ -1,0 +1,406 @@
+//! SeqUDA-Rec training (MODEL.md §3–5): every step optimises
+//! `CE + λ_cl·InfoNCE + λ_ta·TA + λ_syn·CE(synthetic)`; each epoch first runs the GAN's own
+//! steps, generates and filters synthetic sequences, and (every `views_every` epochs) draws
+//! two new edge-dropout views of the training graph.
+
+use burn::module::Module;
+use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use burn::tensor::activation::log_softmax;
+use burn::tensor::{Device, Int, Tensor, TensorData};
+
+use super::batches::{TrainBatch, build_batch};
+use super::checkpoint::save_checkpoint;
+use super::config::TrainConfig;
+use super::control::Control;
+use super::error::TrainError;
+use super::events::{Event, LossValues, SyntheticReport, SyntheticSample};
+use super::gan::{GanTrainer, SyntheticSequence};
+use super::recipe::Recipe;
+use super::run_dir::{MetricsWriter, RunDir};
+use crate::data::Split;
+use crate::data::graph::InteractionGraph;
+use crate::eval::rng::SplitMix64;
+use crate::eval::synthetic::mode_collapse;
+use crate::kernels::spmm::SparseMatrix;
+use crate::model::contrastive::info_nce;
+use crate::model::inference::{InferenceModel, SeqUdaSnapshot};
+use crate::model::loss::next_item_cross_entropy;
+use crate::model::sequda::{SeqUdaConfig, SeqUdaRec};
+
+/// Synthetic sequences shown per epoch in the window (all kept ones train the model).
+const SAMPLES_SHOWN: usize = 200;
+
+/// File names of the GAN checkpoints next to `model.bpk`.
+pub const GENERATOR_FILE: &str = "gan_generator.bpk";
+/// See [`GENERATOR_FILE`].
+pub const DISCRIMINATOR_FILE: &str = "gan_discriminator.bpk";
+
+/// The SeqUDA-Rec recipe.
+pub struct SeqUdaRecipe<'a> {
+    model: SeqUdaRec,
+    optimizer: ModuleOptimizer,
+    /// Autodiff device.
+    device: Device,
+    split: &'a Split,
+    config: &'a TrainConfig,
+    settings: SeqUdaConfig,
+    n_users: usize,
+    n_items: usize,
+    graph: Option<InteractionGraph>,
+    /// `Â` of the full training graph.
+    adjacency: Option<SparseMatrix>,
+    /// The two perturbed views of the current epochs.
+    views: Option<(SparseMatrix, SparseMatrix)>,
+    gan: Option<GanTrainer>,
+    /// This epoch's kept synthetic sequences.
+    synthetic: Vec<Vec<u32>>,
+    synthetic_cursor: usize,
+    /// The last GAN statistics, repeated in every step record of the epoch.
+    gan_values: LossValues,
+    rng: SplitMix64,
+}
+
+impl<'a> SeqUdaRecipe<'a> {
+    /// A fresh model with settings `settings` (the variant's) on `device`.
+    pub fn new(
+        config: &'a TrainConfig,
+        settings: SeqUdaConfig,
+        split: &'a Split,
+        n_items: usize,
+        device: &Device,
+    ) -> Result<Self, TrainError> {
+        config.encoder.validate()?;
+        settings.validate()?;
+        let n_users = split.train.len();
+        let autodiff = device.clone().autodiff();
+        autodiff.seed(config.seed);
+        let model = SeqUdaRec::new(&settings, &config.encoder, n_users, n_items, &autodiff);
+        let graph = settings
+            .graph
+            .then(|| InteractionGraph::from_train(&split.train, n_items));
+        let adjacency = match &graph {
+            Some(graph) => Some(sparse(&graph.adjacency, device)?),
+            None => None,
+        };
+        let gan = if settings.gan {
+            let gan = GanTrainer::new(&settings.gan_settings, split, n_items, device, config.seed)
+                .map_err(|e| TrainError::NotEnoughData(format!("GAN: {e}")))?;
+            Some(gan)
+        } else {
+            None
+        };
+        Ok(Self {
+            model,
+            optimizer: AdamConfig::new()
+                .with_beta_2(0.98)
+                .with_epsilon(1e-8)
+                .init(),
+            device: autodiff,
+            split,
+            config,
+            settings,
+            n_users,
+            n_items,
+            graph,
+            adjacency,
+            views: None,
+            gan,
+            synthetic: Vec::new(),
+            synthetic_cursor: 0,
+            gan_values: LossValues::new(),
+            rng: SplitMix64::for_stream(config.seed, 0x5345_5155),
+        })
+    }
+
+    fn new_views(&mut self, epoch: usize) -> Result<(), TrainError> {
+        let Some(graph) = &self.graph else {
+            return Ok(());
+        };
+        let seed = self.config.seed.wrapping_mul(1_000_003) ^ (epoch as u64) << 1;
+        let device = self.device.clone().inner();
+        let first = graph.drop_edges(self.settings.edge_dropout, seed);
+        let second = graph.drop_edges(self.settings.edge_dropout, seed | 1);
+        self.views = Some((
+            sparse(&first.adjacency, &device)?,
+            sparse(&second.adjacency, &device)?,
+        ));
+        Ok(())
+    }
+
+    fn run_gan(
+        &mut self,
+        epoch: usize,
+        control: &mut Control,
+        metrics: &mut MetricsWriter,
+    ) -> Result<(), TrainError> {
+        let Some(gan) = self.gan.as_mut() else {
+            return Ok(());
+        };
+        let report = gan.run_epoch();
+        self.gan_values = report
+            .values()
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+        let mut record = serde_json::json!({"kind": "gan", "epoch": epoch});
+        if let Some(object) = record.as_object_mut() {
+            for (name, value) in &self.gan_values {
+                object.insert(name.clone(), serde_json::json!(value));
+            }
+        }
+        metrics.append(&record)?;
+        if !report.is_finite() {
+            return Err(TrainError::NonFiniteLoss {
+                epoch,
+                step: 0,
+                value: report.mle_loss,
+            });
+        }
+        let sampler = gan.sampler();
+        let generated =
+            sampler.generate_from_training(gan.config().synthetic_per_epoch, &mut self.rng);
+        let count = generated.len();
+        let kept = sampler.filter_by_discriminator(generated);
+        let quality = sampler.quality(&kept);
+        let collapsed = mode_collapse(&quality);
+        metrics.append(&serde_json::json!({
+            "kind": "synthetic", "epoch": epoch, "generated": count, "kept": kept.len(),
+            "mode_collapse": collapsed, "quality": quality,
+        }))?;
+        if collapsed {
+            let message = format!(
+                "GAN mode collapse at epoch {epoch}: synthetic distinct-2 {:.3} is below half the real {:.3}",
+                quality.synthetic.distinct_2, quality.real.distinct_2
+            );
+            metrics.append(
+                &serde_json::json!({"kind": "warning", "epoch": epoch, "message": message}),
+            )?;
+            control.send(Event::Warning { message });
+        }
+        control.send(Event::Synthetic(Box::new(SyntheticReport {
+            epoch,
+            generated: count,
+            kept: kept.len(),
+            samples: kept.iter().take(SAMPLES_SHOWN).map(sample).collect(),
+            real_samples: gan
+                .corpus()
+                .held_back_windows()
+                .into_iter()
+                .take(SAMPLES_SHOWN)
+                .collect(),
+            quality,
+            mode_collapse: collapsed,
+        })));
+        self.synthetic = kept.into_iter().map(|s| s.items).collect();
+        self.synthetic_cursor = 0;
+        Ok(())
+    }
+
+    /// The next synthetic mini-batch, sized in proportion to the real batch.
+    fn synthetic_batch(&mut self, real_rows: usize) -> Option<TrainBatch> {
+        if self.synthetic.is_empty() {
+            return None;
+        }
+        let share = self.synthetic.len() as f64 / self.split.train.len().max(1) as f64;
+        let rows = ((real_rows as f64 * share).ceil() as usize).clamp(1, self.synthetic.len());
+        let indices: Vec<usize> = (0..rows)
+            .map(|i| (self.synthetic_cursor + i) % self.synthetic.len())
+            .collect();
+        self.synthetic_cursor = (self.synthetic_cursor + rows) % self.synthetic.len();
+        Some(build_batch(
+            &self.synthetic,
+            &indices,
+            self.config.encoder.max_len,
+        ))
+    }
+
+    fn int_tensor(&self, values: Vec<i64>) -> Tensor<1, Int> {
+        let len = values.len();
+        Tensor::from_data(TensorData::new(values, [len]), &self.device)
+    }
+
+    /// `λ_cl · InfoNCE` over the batch's user nodes and (at most `contrastive_nodes`) item nodes.
+    fn contrastive_term(&mut self, users: &[usize], batch: &TrainBatch) -> Option<Tensor<1>> {
+        let (fusion, (first, second)) = (self.model.graph.as_ref()?, self.views.as_ref()?);
+        if !self.settings.uses_contrastive() {
+            return None;
+        }
+        let mut nodes: Vec<i64> = users.iter().map(|&u| u as i64).collect();
+        let mut seen = vec![false; self.n_items];
+        for &token in &batch.tokens.tokens {
+            if token > 0 && !std::mem::replace(&mut seen[(token - 1) as usize], true) {
+                nodes.push((self.n_users as i64) + token - 1);
+            }
+        }
+        if nodes.len() > self.settings.contrastive_nodes {
+            for i in (1..nodes.len()).rev() {
+                let j = self.rng.below(i as u64 + 1) as usize;
+                nodes.swap(i, j);
+            }
+            nodes.truncate(self.settings.contrastive_nodes);
+        }
+        let index = self.int_tensor(nodes);
+        let items = self.model.encoder.item_table();
+        let view_a = fusion
+            .propagate(items.clone(), first)
+            .select(0, index.clone());
+        let view_b = fusion.propagate(items, second).select(0, index);
+        Some(info_nce(view_a, view_b, self.settings.temperature))
+    }
+
+    /// Sampled-softmax loss of the target-attention head at each user's last position.
+    fn target_attention_term(
+        &mut self,
+        users: &[usize],
+        hidden: Tensor<3>,
+        tokens: Tensor<2, Int>,
+        graph: Option<&Tensor<2>>,
+    ) -> Option<Tensor<1>> {
+        let head = self.model.target_attention.as_ref()?;
+        let negatives = self.settings.target_attention_negatives;
+        let [rows, len, dim] = hidden.dims();
+        let mut candidates = Vec::with_capacity(rows * (negatives + 1));
+        for &user in users {
+            let target = self.split.train.get(user).and_then(|s| s.last()).copied()?;
+            candidates.push(i64::from(target));
+            for _ in 0..negatives {
+                candidates.push(self.rng.below(self.n_items as u64) as i64);
+            }
+        }
+        let count = negatives + 1;
+        let embedded = self
+            .model
+            .encoder
+            .item_table()
+            .select(0, self.int_tensor(candidates))
+            .reshape([rows, count, dim]);
+        let last = hidden
+            .clone()
+            .slice([0..rows, len - 1..len, 0..dim])
+            .reshape([rows, dim]);
+        let users = self.int_tensor(users.iter().map(|&u| u as i64).collect());
+        let states = self.model.fuse_users(last, graph, users);
+        let padding = tokens.equal_elem(0);
+        let scores = head.score(hidden, padding, states, embedded).scores;
+        Some(log_softmax(scores, 1).slice([0..rows, 0..1]).mean().neg())
+    }
+}
+
+impl Recipe for SeqUdaRecipe<'_> {
+    fn begin_epoch(
+        &mut self,
+        epoch: usize,
+        control: &mut Control,
+        metrics: &mut MetricsWriter,
+    ) -> Result<(), TrainError> {
+        if self.settings.uses_contrastive()
+            && (epoch - 1).is_multiple_of(self.settings.views_every.max(1))
+        {
+            self.new_views(epoch)?;
+        }
+        self.run_gan(epoch, control, metrics)
+    }
+
+    fn step(&mut self, users: &[usize]) -> Result<LossValues, TrainError> {
+        let batch = build_batch(&self.split.train, users, self.config.encoder.max_len);
+        let graph = self
+            .adjacency
+            .as_ref()
+            .and_then(|a| self.model.graph_embeddings(a));
+        let table = self.model.input_table(graph.as_ref());
+        let tokens = batch.tokens.to_tensor(&self.device);
+        let hidden = self
+            .model
+            .encode(tokens.clone(), table.clone(), false)
+            .hidden;
+        let positions = self.int_tensor(batch.positions.clone());
+        let targets = self.int_tensor(batch.targets.clone());
+        let ce = next_item_cross_entropy(
+            hidden.clone(),
+            positions,
+            targets,
+            self.model.encoder.item_table(),
+        );
+        let mut losses = self.gan_values.clone();
+        let mut total = ce.clone();
+        let mut parts = vec![("ce", ce)];
+        if let Some(cl) = self.contrastive_term(users, &batch) {
+            total = total + cl.clone().mul_scalar(self.settings.contrastive_weight);
+            parts.push(("cl", cl));
+        }
+        if let Some(ta) = self.target_attention_term(users, hidden, tokens, graph.as_ref()) {
+            total = total + ta.clone().mul_scalar(self.settings.target_attention_weight);
+            parts.push(("ta", ta));
+        }
+        if let Some(synthetic) = self.synthetic_batch(users.len()) {
+            let syn_tokens = synthetic.tokens.to_tensor(&self.device);
+            let syn_hidden = self.model.encode(syn_tokens, table, false).hidden;
+            let syn = next_item_cross_entropy(
+                syn_hidden,
+                self.int_tensor(synthetic.positions),
+                self.int_tensor(synthetic.targets),
+                self.model.encoder.item_table(),
+            );
+            total = total
+                + syn
+                    .clone()
+                    .mul_scalar(self.settings.gan_settings.synthetic_weight);
+            parts.push(("syn", syn));
+        }
+        let value = scalar(&total);
+        losses.insert("loss".into(), value);
+        for (name, part) in parts {
+            losses.insert(name.into(), scalar(&part));
+        }
+        if value.is_finite() {
+            let gradients = GradientsParams::from_grads(total.backward(), &self.model);
+            self.model =
+                self.optimizer
+                    .step(self.config.learning_rate, self.model.clone(), gradients);
+        }
+        Ok(losses)
+    }
+
+    fn snapshot(&self) -> InferenceModel {
+        InferenceModel::SeqUda(Box::new(SeqUdaSnapshot::new(
+            self.model.valid(),
+            self.adjacency.as_ref(),
+            self.settings.rerank_top,
+        )))
+    }
+
+    fn save(&self, snapshot: &InferenceModel, run_dir: &RunDir) -> Result<(), TrainError> {
+        if let InferenceModel::SeqUda(snapshot) = snapshot {
+            save_checkpoint(&snapshot.model, &run_dir.checkpoint_path())?;
+        }
+        if let Some(gan) = &self.gan {
+            save_checkpoint(&gan.generator(), &run_dir.root().join(GENERATOR_FILE))?;
+            save_checkpoint(
+                &gan.discriminator(),
+                &run_dir.root().join(DISCRIMINATOR_FILE),
+            )?;
+        }
+        Ok(())
+    }
+}
+
+fn sample(sequence: &SyntheticSequence) -> SyntheticSample {
+    SyntheticSample {
+        source_user: sequence.source,
+        items: sequence.items.clone(),
+        prefix_len: sequence.prefix_len,
+        d_score: sequence.d_score,
+    }
+}
+
+fn scalar(tensor: &Tensor<1>) -> f64 {
+    tensor
+        .clone()
+        .try_into_scalar::<f32>()
+        .map_or(f64::NAN, f64::from)
+}
+
+/// Uploads a CSR matrix, turning a malformed one into a training error.
+pub fn sparse(csr: &crate::data::graph::Csr, device: &Device) -> Result<SparseMatrix, TrainError> {
+    SparseMatrix::new(csr, device).map_err(|e| TrainError::Backend(format!("graph: {e}")))
+}

@@ -1,0 +1,181 @@
+//! The Attention pane: pick a user, see each layer's and head's self-attention over their
+//! recent items (or the head average), item titles on both axes, the causal mask greyed.
+
+use egui::{Id, RichText, Ui};
+
+use super::{PaneContext, default_user};
+use crate::analysis::attention::{AttentionMap, HeadChoice, attention_map};
+use crate::analysis::csv::{Cell, CsvTable};
+use crate::ui::exports::{chart_buttons, remember_chart_rect};
+use crate::ui::live_query::LiveQuery;
+use crate::ui::widgets::heatmap::{HeatmapInput, heatmap_ui};
+use crate::ui::widgets::labelled::note;
+use crate::ui::widgets::pickers::user_picker;
+
+/// Attention pane view state.
+#[derive(Default)]
+pub struct AttentionPane {
+    search: String,
+    query: LiveQuery<(u32, u64), AttentionMap>,
+}
+
+impl AttentionPane {
+    /// The map shown (for tests).
+    pub fn map(&self) -> Option<&AttentionMap> {
+        self.query.value()
+    }
+
+    /// Draws the pane.
+    pub fn ui(&mut self, ui: &mut Ui, cx: &mut PaneContext<'_>) {
+        let Some(data) = cx.data() else {
+            note(ui, "Open data and train a model to see what it attends to.");
+            return;
+        };
+        if cx.sel.user.is_none() {
+            cx.sel.user = default_user(&data);
+        }
+        user_picker(
+            ui,
+            "attention_user",
+            &mut self.search,
+            &mut cx.sel.user,
+            &data.dataset,
+        );
+        let Some(user) = cx
+            .sel
+            .user
+            .as_deref()
+            .and_then(|id| data.dataset.users.index(id))
+        else {
+            note(ui, "Pick a user above.");
+            return;
+        };
+        self.query
+            .request((user, cx.ws.model_version), cx.ws, ui.ctx(), move |view| {
+                attention_map(view, user)
+            });
+        self.query.poll();
+        if let Some(error) = self.query.error() {
+            note(ui, &error.to_string());
+            return;
+        }
+        let Some(map) = self.query.value() else {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Computing attention…");
+            });
+            return;
+        };
+        let layers = map.layers().max(1);
+        cx.sel.attention_layer = cx.sel.attention_layer.min(layers - 1);
+        if let HeadChoice::Head(h) = cx.sel.attention_head
+            && h >= map.heads
+        {
+            cx.sel.attention_head = HeadChoice::Average;
+        }
+        ui.horizontal_wrapped(|ui| {
+            egui::ComboBox::from_label("Layer")
+                .selected_text(format!("Layer {}", cx.sel.attention_layer + 1))
+                .show_ui(ui, |ui| {
+                    for layer in 0..layers {
+                        ui.selectable_value(
+                            &mut cx.sel.attention_layer,
+                            layer,
+                            format!("Layer {}", layer + 1),
+                        );
+                    }
+                })
+                .response
+                .on_hover_text(
+                    "Which Transformer block's attention to show (1 = closest to the input)",
+                );
+            egui::ComboBox::from_label("Head")
+                .selected_text(head_label(cx.sel.attention_head))
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(
+                        &mut cx.sel.attention_head,
+                        HeadChoice::Average,
+                        head_label(HeadChoice::Average),
+                    );
+                    for head in 0..map.heads {
+                        let choice = HeadChoice::Head(head);
+                        ui.selectable_value(&mut cx.sel.attention_head, choice, head_label(choice));
+                    }
+                })
+                .response
+                .on_hover_text("Each head learns its own pattern; the average shows them together");
+            if self.query.is_pending() {
+                ui.spinner();
+            }
+        });
+        let window = if map.first_position > 0 {
+            format!("the last {} of {} interactions", map.len(), map.history_len)
+        } else {
+            format!("all {} interactions", map.len())
+        };
+        ui.label(RichText::new(format!(
+            "{} · {window} · weights after epoch {}. Row = the item being read, column = an earlier item it looks at.",
+            data.dataset.users.token(map.user),
+            map.epoch
+        )).weak());
+        let Some(matrix) = map.matrix(cx.sel.attention_layer, cx.sel.attention_head) else {
+            return;
+        };
+        let titles: Vec<String> = map
+            .items
+            .iter()
+            .map(|&i| data.labels.title(i).to_owned())
+            .collect();
+        let chart_id = Id::unique("chart_attention");
+        ui.horizontal(|ui| {
+            chart_buttons(ui, cx.exports, chart_id, "attention", || {
+                let mut table = CsvTable::new([
+                    "query position",
+                    "query item",
+                    "key position",
+                    "key item",
+                    "weight",
+                ]);
+                let n = titles.len();
+                for q in 0..n {
+                    for k in 0..=q {
+                        table.push(vec![
+                            (map.first_position + q + 1).into(),
+                            Cell::from(titles[q].as_str()),
+                            (map.first_position + k + 1).into(),
+                            Cell::from(titles[k].as_str()),
+                            matrix[q * n + k].into(),
+                        ]);
+                    }
+                }
+                table
+            });
+        });
+        let response = egui::ScrollArea::both()
+            .id_salt("attention_scroll")
+            .auto_shrink([false, false])
+            .max_height((ui.available_height() - 60.0).max(120.0))
+            .show(ui, |ui| {
+                heatmap_ui(
+                    ui,
+                    &HeatmapInput {
+                        values: &matrix,
+                        titles: &titles,
+                        causal: true,
+                    },
+                )
+            })
+            .inner;
+        remember_chart_rect(ui, chart_id, response.rect);
+        egui::CollapsingHeader::new("Target attention for a candidate ad").show(ui, |ui| {
+            ui.label("Target attention (how much each past item supports one candidate ad) needs the full SeqUDA-Rec model, which arrives in a later version.");
+        });
+    }
+}
+
+fn head_label(head: HeadChoice) -> String {
+    match head {
+        HeadChoice::Average => "Average of heads".into(),
+        HeadChoice::Head(h) => format!("Head {}", h + 1),
+    }
+}

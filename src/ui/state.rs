@@ -1,0 +1,204 @@
+//! What the window remembers between runs (layout, selections, settings, recent files).
+//! Transient state (loaded data, the training session, query results) lives elsewhere.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use super::layout::{PaneKind, default_tree};
+use crate::analysis::attention::HeadChoice;
+use crate::analysis::history::XAxis;
+use crate::train::TrainConfig;
+
+/// Most recent files kept.
+pub const MAX_RECENT: usize = 8;
+
+/// Colour theme.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ThemeChoice {
+    /// Light text on dark panels (good on projectors).
+    #[default]
+    Dark,
+    /// Dark text on light panels.
+    Light,
+}
+
+/// A named set of training settings.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Preset {
+    /// Small and fast: a visible model in about a minute on a laptop CPU.
+    #[default]
+    QuickDemo,
+    /// The settings MODEL.md gives for this size of data.
+    Paper,
+    /// Whatever the user set by hand.
+    Custom,
+}
+
+impl Preset {
+    /// Every preset, in menu order.
+    pub const ALL: [Preset; 3] = [Preset::QuickDemo, Preset::Paper, Preset::Custom];
+
+    /// Display name.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::QuickDemo => "Quick demo",
+            Self::Paper => "Paper",
+            Self::Custom => "Custom",
+        }
+    }
+
+    /// One line on what it is for.
+    pub fn tooltip(self) -> &'static str {
+        match self {
+            Self::QuickDemo => {
+                "Small model, few epochs, on the CPU: trains visibly in about a minute"
+            }
+            Self::Paper => "The published settings for data of this size (slower, better)",
+            Self::Custom => "Your own settings",
+        }
+    }
+}
+
+/// How the audience size is chosen.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AudienceMode {
+    /// The N most likely users.
+    #[default]
+    TopN,
+    /// Every user above a probability.
+    Threshold,
+}
+
+/// Per-pane selections and settings that persist.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Selections {
+    /// The user picked in Attention, Recommend and Graph (dataset id).
+    pub user: Option<String>,
+    /// The item picked in Audience and Graph (dataset id).
+    pub item: Option<String>,
+    /// Attention layer shown (0-based).
+    pub attention_layer: usize,
+    /// Attention head shown.
+    pub attention_head: HeadChoice,
+    /// Loss-curve smoothing, 0 (none) to 0.99.
+    pub smoothing: f64,
+    /// Loss curves on a log scale.
+    pub log_y: bool,
+    /// Loss-curve x axis.
+    pub x_axis: XAxis,
+    /// Loss components hidden from the loss chart.
+    pub hidden_losses: BTreeSet<String>,
+    /// Saved runs overlaid on the loss curves (run folder names).
+    pub overlay_runs: BTreeSet<String>,
+    /// How many items to recommend.
+    pub rec_k: usize,
+    /// Leave out items the user already interacted with.
+    pub rec_exclude_seen: bool,
+    /// Top-N or threshold audience.
+    pub audience_mode: AudienceMode,
+    /// Audience size in top-N mode.
+    pub audience_top_n: usize,
+    /// Probability threshold in threshold mode.
+    pub audience_threshold: f32,
+    /// Graph centred on the picked item (else on the picked user).
+    pub graph_on_item: bool,
+    /// Graph hops (1 or 2).
+    pub graph_hops: u8,
+    /// Strongest neighbours kept per node.
+    pub graph_neighbours: usize,
+    /// The training preset.
+    pub preset: Preset,
+    /// The training settings.
+    pub train: TrainConfig,
+}
+
+impl Default for Selections {
+    fn default() -> Self {
+        Self {
+            user: None,
+            item: None,
+            attention_layer: 0,
+            attention_head: HeadChoice::Average,
+            smoothing: 0.6,
+            log_y: false,
+            x_axis: XAxis::Step,
+            hidden_losses: BTreeSet::new(),
+            overlay_runs: BTreeSet::new(),
+            rec_k: 10,
+            rec_exclude_seen: true,
+            audience_mode: AudienceMode::TopN,
+            audience_top_n: 250,
+            audience_threshold: 0.01,
+            graph_on_item: false,
+            graph_hops: 2,
+            graph_neighbours: 12,
+            preset: Preset::QuickDemo,
+            train: super::workspace::presets::quick_demo(),
+        }
+    }
+}
+
+/// Everything persisted with the window (RON through eframe's storage).
+#[derive(Serialize, Deserialize)]
+#[serde(default)]
+pub struct AppState {
+    /// The pane layout.
+    pub tree: egui_tiles::Tree<PaneKind>,
+    /// Selections and settings.
+    pub selections: Selections,
+    /// Colour theme.
+    pub theme: ThemeChoice,
+    /// Recently opened data files, most recent first.
+    pub recent: Vec<PathBuf>,
+    /// UI zoom factor.
+    pub zoom: f32,
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        Self {
+            tree: default_tree(),
+            selections: Selections::default(),
+            theme: ThemeChoice::Dark,
+            recent: Vec::new(),
+            zoom: 1.0,
+        }
+    }
+}
+
+impl AppState {
+    /// Puts `path` first in the recent list (no duplicates, at most [`MAX_RECENT`]).
+    pub fn remember_recent(&mut self, path: PathBuf) {
+        self.recent.retain(|p| p != &path);
+        self.recent.insert(0, path);
+        self.recent.truncate(MAX_RECENT);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_round_trips_through_serde() {
+        let mut state = AppState::default();
+        state.selections.user = Some("u42".into());
+        state.selections.smoothing = 0.3;
+        state.theme = ThemeChoice::Light;
+        for i in 0..10 {
+            state.remember_recent(PathBuf::from(format!("f{i}.csv")));
+        }
+        state.remember_recent(PathBuf::from("f5.csv"));
+        assert_eq!(state.recent.len(), MAX_RECENT);
+        assert_eq!(state.recent[0], PathBuf::from("f5.csv"));
+        let text = serde_json::to_string(&state).expect("serialise");
+        let back: AppState = serde_json::from_str(&text).expect("parse");
+        assert_eq!(back.selections, state.selections);
+        assert_eq!(back.theme, ThemeChoice::Light);
+        assert_eq!(back.recent, state.recent);
+        assert_eq!(back.tree.tiles.len(), state.tree.tiles.len());
+    }
+}

@@ -1,0 +1,7 @@
+//! Reusable pieces of the panes.
+
+pub mod graph_view;
+pub mod heatmap;
+pub mod labelled;
+pub mod pickers;
+pub mod plots;

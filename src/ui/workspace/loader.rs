@@ -1,0 +1,193 @@
+//! Loading a dataset off the UI thread: the file, item titles, statistics, the split and the
+//! interaction graph, all at once.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
+use std::time::Instant;
+
+use crate::analysis::ItemLabels;
+use crate::analysis::data_summary::{FilePreview, preview_file, preview_text};
+use crate::data::graph::InteractionGraph;
+use crate::data::{
+    Dataset, DatasetStats, ImportReport, LoadOptions, Split, dataset_stats, leave_one_out,
+    load_dataset, load_dataset_bytes, load_item_meta,
+};
+
+/// Rows shown in the preview.
+pub const PREVIEW_ROWS: usize = 12;
+
+/// What to load.
+#[derive(Clone, Debug, Default)]
+pub struct LoadRequest {
+    /// The interaction log (or the name of dropped bytes).
+    pub path: PathBuf,
+    /// Contents already in memory (a file dropped without a path).
+    pub bytes: Option<Arc<Vec<u8>>>,
+    /// Item titles and categories.
+    pub items: Option<PathBuf>,
+    /// Format and column overrides.
+    pub options: LoadOptions,
+}
+
+/// A loaded dataset with everything the panes derive from it.
+pub struct LoadedData {
+    /// Increases with every load, so panes can tell data apart.
+    pub generation: u64,
+    /// Where it came from.
+    pub request: LoadRequest,
+    /// The interactions.
+    pub dataset: Arc<Dataset>,
+    /// Item titles and categories.
+    pub labels: ItemLabels,
+    /// What the item metadata import reported, when there was a metadata file.
+    pub items_report: Option<ImportReport>,
+    /// Statistics.
+    pub stats: DatasetStats,
+    /// The leave-one-out split.
+    pub split: Split,
+    /// The user–item graph of training interactions.
+    pub graph: InteractionGraph,
+    /// The file's first rows.
+    pub preview: FilePreview,
+    /// Seconds the load took.
+    pub load_seconds: f64,
+}
+
+impl LoadedData {
+    /// Loads synchronously (the loader thread calls this).
+    pub fn load(request: LoadRequest) -> Result<Self, String> {
+        static GENERATION: AtomicU64 = AtomicU64::new(1);
+        let started = Instant::now();
+        let dataset = match &request.bytes {
+            Some(bytes) => load_dataset_bytes(&request.path, bytes, &request.options),
+            None => load_dataset(&request.path, &request.options),
+        }
+        .map_err(|e| e.to_string())?;
+        let (meta, items_report) = match &request.items {
+            Some(path) => {
+                let (meta, report) =
+                    load_item_meta(path, &dataset.items).map_err(|e| e.to_string())?;
+                (Some(meta), Some(report))
+            }
+            None => (None, None),
+        };
+        let labels = ItemLabels::new(&dataset, meta.as_ref());
+        let stats = dataset_stats(&dataset);
+        let split = leave_one_out(&dataset.sequences);
+        let graph = InteractionGraph::from_train(&split.train, dataset.n_items());
+        let preview = match &request.bytes {
+            Some(bytes) => preview_text(&String::from_utf8_lossy(bytes), PREVIEW_ROWS),
+            None => preview_file(&request.path, PREVIEW_ROWS).unwrap_or_default(),
+        };
+        Ok(Self {
+            generation: GENERATION.fetch_add(1, Ordering::Relaxed),
+            request,
+            dataset: Arc::new(dataset),
+            labels,
+            items_report,
+            stats,
+            split,
+            graph,
+            preview,
+            load_seconds: started.elapsed().as_secs_f64(),
+        })
+    }
+
+    /// The file name, for titles.
+    pub fn name(&self) -> String {
+        file_name(&self.request.path)
+    }
+}
+
+/// A file name for display.
+pub fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
+/// Item metadata next to a data file, by common names (`ads.csv`, `items.csv`, `u.item`,
+/// `movies.dat`), if one exists.
+pub fn guess_items(data: &Path) -> Option<PathBuf> {
+    let folder = data.parent()?;
+    [
+        "ads.csv",
+        "items.csv",
+        "item_meta.csv",
+        "u.item",
+        "movies.dat",
+    ]
+    .into_iter()
+    .map(|name| folder.join(name))
+    .find(|candidate| candidate.is_file() && candidate != data)
+}
+
+/// A load running on its own thread.
+pub struct LoadJob {
+    /// What is being loaded.
+    pub request: LoadRequest,
+    receiver: Receiver<Result<LoadedData, String>>,
+}
+
+impl LoadJob {
+    /// Starts loading; `ctx` is asked to repaint when done.
+    pub fn spawn(request: LoadRequest, ctx: &egui::Context) -> Self {
+        let (sender, receiver) = channel();
+        let ctx = ctx.clone();
+        let thread_request = request.clone();
+        let spawned = std::thread::Builder::new()
+            .name("sequda-loader".into())
+            .spawn(move || {
+                let _ = sender.send(LoadedData::load(thread_request));
+                ctx.request_repaint();
+            });
+        let receiver = match spawned {
+            Ok(_) => receiver,
+            Err(error) => {
+                let (sender, receiver) = channel();
+                let _ = sender.send(Err(format!("cannot start the loader: {error}")));
+                receiver
+            }
+        };
+        Self { request, receiver }
+    }
+
+    /// The result, once there is one.
+    pub fn poll(&self) -> Option<Result<LoadedData, String>> {
+        match self.receiver.try_recv() {
+            Ok(result) => Some(result),
+            Err(TryRecvError::Empty) => None,
+            Err(TryRecvError::Disconnected) => Some(Err("the loader stopped unexpectedly".into())),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes_load_with_graph_split_and_preview() {
+        let text = "user,item,time\nu1,a,1\nu1,b,2\nu1,c,3\nu2,a,1\nbad line\n";
+        let request = LoadRequest {
+            path: "dropped.csv".into(),
+            bytes: Some(Arc::new(text.as_bytes().to_vec())),
+            ..LoadRequest::default()
+        };
+        let loaded = LoadedData::load(request).expect("loads");
+        assert_eq!(loaded.dataset.n_users(), 2);
+        assert_eq!(loaded.split.train[0].len(), 1);
+        assert_eq!(loaded.graph.n_items, 3);
+        assert_eq!(loaded.preview.rows.len(), 6);
+        assert!(!loaded.dataset.report.is_clean());
+        assert_eq!(loaded.name(), "dropped.csv");
+        let missing = LoadedData::load(LoadRequest {
+            path: "/nonexistent/x.csv".into(),
+            ..LoadRequest::default()
+        });
+        assert!(missing.is_err_and(|e| e.contains("x.csv")));
+    }
+}

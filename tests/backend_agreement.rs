@@ -1,0 +1,101 @@
+//! The GPU code path (burn's wgpu backend) and the CPU fallback (flex) train the same tiny
+//! model to the same numbers. In CI an adapter exists (lavapipe) and this must run; on a
+//! machine without any wgpu adapter it says so loudly and checks only the CPU side.
+
+use burn::module::Module;
+use burn::optim::AdamConfig;
+use burn::tensor::Device;
+use sequda::model::{EncoderConfig, InferenceModel, SasRec};
+use sequda::train::batches::build_batch;
+use sequda::train::device::list_adapters;
+use sequda::train::sasrec_trainer::optimisation_step;
+
+/// 40 users over 30 items with a simple repeating structure.
+fn tiny_sequences() -> Vec<Vec<u32>> {
+    (0..40u32)
+        .map(|user| (0..12u32).map(|t| (user * 7 + t * 3) % 30).collect())
+        .collect()
+}
+
+fn config() -> EncoderConfig {
+    EncoderConfig {
+        max_len: 10,
+        dim: 16,
+        blocks: 2,
+        heads: 2,
+        dropout: 0.0,
+    }
+}
+
+/// Trains `steps` Adam steps on `device` from the given initial weights; returns the losses
+/// and the final scores of the first users' last states against every item.
+fn train_on(device: &Device, initial: &SasRec, steps: usize) -> (Vec<f64>, Vec<f32>) {
+    let device = device.clone().autodiff();
+    let mut model = initial.clone().fork(&device);
+    let mut optimizer = AdamConfig::new()
+        .with_beta_2(0.98)
+        .with_epsilon(1e-8)
+        .init();
+    let train = tiny_sequences();
+    let users: Vec<usize> = (0..train.len()).collect();
+    let mut losses = Vec::new();
+    for step in 0..steps {
+        let chunk = &users[(step * 8) % 40..(step * 8) % 40 + 8];
+        let batch = build_batch(&train, chunk, 10);
+        let (next, loss) = optimisation_step(model, &mut optimizer, batch, &device, 1e-2);
+        model = next;
+        losses.push(loss);
+    }
+    let inference = InferenceModel::SasRec(Box::new(model.valid()));
+    let sequences: Vec<&[u32]> = train.iter().take(4).map(Vec::as_slice).collect();
+    let users: Vec<u32> = (0..sequences.len() as u32).collect();
+    let states = inference.user_states(&users, &sequences);
+    let scores = states.matmul(inference.item_table().transpose());
+    let values = scores.into_data().try_into_vec::<f32>().expect("scores");
+    (losses, values)
+}
+
+fn assert_close(label: &str, a: &[f64], b: &[f64], tolerance: f64) {
+    assert_eq!(a.len(), b.len(), "{label}: lengths");
+    for (i, (x, y)) in a.iter().zip(b).enumerate() {
+        let scale = x.abs().max(y.abs()).max(1.0);
+        assert!(
+            (x - y).abs() <= tolerance * scale,
+            "{label}[{i}]: cpu {x} vs wgpu {y} (tolerance {tolerance})"
+        );
+    }
+}
+
+#[test]
+fn wgpu_and_cpu_training_agree() {
+    let cpu = Device::flex();
+    cpu.seed(3);
+    let initial = SasRec::new(&config(), 30, &cpu.clone().autodiff());
+    let (cpu_losses, cpu_scores) = train_on(&cpu, &initial, 6);
+    assert!(
+        cpu_losses.last() < cpu_losses.first(),
+        "training should lower the loss: {cpu_losses:?}"
+    );
+
+    let adapters = list_adapters();
+    if adapters.is_empty() {
+        let required = std::env::var("SEQUDA_REQUIRE_ADAPTER").is_ok_and(|v| v == "1");
+        eprintln!(
+            "\n*** WARNING: no wgpu adapter found: the GPU code path was NOT tested. ***\n\
+             *** Install mesa-vulkan-drivers (lavapipe) to run it.                 ***\n"
+        );
+        assert!(
+            !required,
+            "SEQUDA_REQUIRE_ADAPTER=1 but wgpu found no adapter"
+        );
+        return;
+    }
+    eprintln!("wgpu adapters: {adapters:?}");
+    let gpu = sequda::train::select_device(sequda::train::DeviceChoice::Wgpu)
+        .expect("an adapter was listed")
+        .device;
+    let (gpu_losses, gpu_scores) = train_on(&gpu, &initial, 6);
+    assert_close("loss", &cpu_losses, &gpu_losses, 1e-3);
+    let to64 = |v: &[f32]| v.iter().map(|&x| f64::from(x)).collect::<Vec<_>>();
+    assert_close("scores", &to64(&cpu_scores), &to64(&gpu_scores), 1e-3);
+}

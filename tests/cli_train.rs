@@ -1,0 +1,204 @@
+//! End-to-end: the CLI trains SASRec-CE and popularity on the bundled sample data, writes the
+//! run folder as PRODUCT.md specifies, and SASRec clearly beats popularity.
+
+mod common;
+
+use std::collections::HashSet;
+
+use common::{read_json, sample_events, sequda, sequda_ok};
+
+/// Counts users, items and rows of the sample log independently of the library's loader.
+fn independent_counts() -> (usize, usize, usize) {
+    let text = std::fs::read_to_string(sample_events()).expect("sample data");
+    let mut users = HashSet::new();
+    let mut items = HashSet::new();
+    let mut rows = 0;
+    for line in text.lines().skip(1).filter(|l| !l.is_empty()) {
+        let mut fields = line.split(',');
+        users.insert(fields.next().expect("user").to_string());
+        items.insert(fields.next().expect("item").to_string());
+        rows += 1;
+    }
+    (users.len(), items.len(), rows)
+}
+
+#[test]
+fn data_stats_reports_the_sample_counts() {
+    let stats: serde_json::Value =
+        serde_json::from_str(&sequda_ok(&["data", "stats", "sample_data/ad_events.csv"]))
+            .expect("stats JSON");
+    let (users, items, rows) = independent_counts();
+    assert_eq!(stats["users"], users);
+    assert_eq!(stats["items"], items);
+    assert_eq!(stats["interactions"], rows);
+}
+
+#[test]
+fn sasrec_beats_popularity_and_the_run_folder_is_complete() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pop_dir = dir.path().join("pop");
+    let sasrec_dir = dir.path().join("sasrec");
+    let pop = pop_dir.to_str().expect("utf-8 path");
+    let sasrec = sasrec_dir.to_str().expect("utf-8 path");
+    let data = "sample_data/ad_events.csv";
+    sequda_ok(&[
+        "train", "--data", data, "--model", "pop", "--device", "cpu", "--out", pop,
+    ]);
+    sequda_ok(&[
+        "train", "--data", data, "--model", "sasrec", "--device", "cpu", "--seed", "1", "--epochs",
+        "4", "--out", sasrec,
+    ]);
+
+    for run in [&pop_dir, &sasrec_dir] {
+        for file in ["config.toml", "metrics.jsonl", "summary.json"] {
+            assert!(run.join(file).is_file(), "{} missing", file);
+        }
+    }
+    assert!(sasrec_dir.join("model.bpk").is_file());
+
+    let pop_summary = read_json(&pop_dir.join("summary.json"));
+    let summary = read_json(&sasrec_dir.join("summary.json"));
+    for key in [
+        "model",
+        "device",
+        "dataset",
+        "epochs_run",
+        "best_epoch",
+        "train_seconds",
+        "seconds_per_epoch",
+        "valid",
+        "test",
+    ] {
+        assert!(summary.get(key).is_some(), "summary.json lacks {key}");
+    }
+    for key in ["hr@10", "ndcg@10", "mrr", "hr@20", "ndcg@20"] {
+        assert!(summary["test"][key].is_number(), "test.{key}");
+        assert!(summary["valid"][key].is_number(), "valid.{key}");
+    }
+    assert_eq!(summary["model"], "sasrec");
+    let (users, _, _) = independent_counts();
+    assert_eq!(summary["dataset"]["users"], users);
+
+    let ndcg = summary["test"]["ndcg@10"].as_f64().expect("ndcg");
+    let pop_ndcg = pop_summary["test"]["ndcg@10"].as_f64().expect("ndcg");
+    assert!(
+        pop_ndcg > 0.0,
+        "popularity should find something: {pop_ndcg}"
+    );
+    assert!(
+        ndcg >= 1.5 * pop_ndcg,
+        "SASRec NDCG@10 {ndcg} should be at least 1.5x popularity's {pop_ndcg}"
+    );
+
+    // metrics.jsonl: step lines with losses, one epoch line per epoch run.
+    let metrics = std::fs::read_to_string(sasrec_dir.join("metrics.jsonl")).expect("metrics");
+    let records: Vec<serde_json::Value> = metrics
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+        .collect();
+    let epochs = records.iter().filter(|r| r["kind"] == "epoch").count();
+    assert_eq!(
+        epochs as u64,
+        summary["epochs_run"].as_u64().expect("epochs_run")
+    );
+    assert!(
+        records
+            .iter()
+            .any(|r| r["kind"] == "step" && r["ce"].is_number())
+    );
+
+    // `eval` re-evaluates the best checkpoint to the same test numbers.
+    let eval: serde_json::Value =
+        serde_json::from_str(&sequda_ok(&["eval", "--run", sasrec, "--device", "cpu"]))
+            .expect("eval JSON");
+    let again = eval["metrics"]["ndcg@10"].as_f64().expect("ndcg");
+    assert!(
+        (again - ndcg).abs() < 1e-6,
+        "eval {again} vs summary {ndcg}"
+    );
+
+    // Sampled protocols are labelled and differ from full ranking.
+    let sampled: serde_json::Value = serde_json::from_str(&sequda_ok(&[
+        "eval",
+        "--run",
+        sasrec,
+        "--device",
+        "cpu",
+        "--protocol",
+        "uniform-100",
+    ]))
+    .expect("eval JSON");
+    assert_eq!(sampled["protocol"], "uniform-100");
+    assert!(
+        sampled["metrics"]["hr@10"].as_f64().expect("hr")
+            > summary["test"]["hr@10"].as_f64().expect("hr")
+    );
+
+    // `recommend` never returns the user's own history.
+    let events = std::fs::read_to_string(sample_events()).expect("sample");
+    let user = "u0001";
+    let history: HashSet<&str> = events
+        .lines()
+        .filter_map(|l| l.strip_prefix(&format!("{user},")))
+        .filter_map(|rest| rest.split(',').next())
+        .collect();
+    assert!(!history.is_empty());
+    let recs: serde_json::Value = serde_json::from_str(&sequda_ok(&[
+        "recommend",
+        "--run",
+        sasrec,
+        "--user",
+        user,
+        "--json",
+        "--device",
+        "cpu",
+    ]))
+    .expect("recommend JSON");
+    let items = recs["items"].as_array().expect("items");
+    assert_eq!(items.len(), 10);
+    for item in items {
+        let id = item["item"].as_str().expect("item id");
+        assert!(!history.contains(id), "{id} is in {user}'s history");
+    }
+
+    // `audience` ranks every user for one ad and writes a spreadsheet-safe CSV.
+    let audience_csv = dir.path().join("audience.csv");
+    sequda_ok(&[
+        "audience",
+        "--run",
+        sasrec,
+        "--item",
+        "ad042",
+        "--top",
+        "25",
+        "--device",
+        "cpu",
+        "--out",
+        audience_csv.to_str().expect("utf-8 path"),
+    ]);
+    let text = std::fs::read_to_string(&audience_csv).expect("audience CSV");
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("rank,user_id,probability,interactions"));
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 25);
+    let probabilities: Vec<f64> = rows
+        .iter()
+        .map(|r| r[2].parse().expect("probability"))
+        .collect();
+    assert!(probabilities.windows(2).all(|w| w[0] >= w[1]));
+    assert!(probabilities.iter().all(|p| (0.0..=1.0).contains(p)));
+    let distinct: HashSet<&str> = rows.iter().map(|r| r[1]).collect();
+    assert_eq!(distinct.len(), 25, "each user once");
+    let unknown = sequda(&["audience", "--run", sasrec, "--item", "no-such-ad"]);
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no-such-ad"));
+}
+
+#[test]
+fn unknown_user_and_missing_run_fail_with_one_line() {
+    let output = sequda(&["recommend", "--run", "/nonexistent/run", "--user", "x"]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("config.toml"), "{stderr}");
+}

@@ -1,0 +1,42 @@
+//! Helpers shared by the end-to-end tests.
+
+#![allow(dead_code, reason = "each test binary uses a different subset")]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The bundled sample log.
+pub fn sample_events() -> PathBuf {
+    repo().join("sample_data").join("ad_events.csv")
+}
+
+/// Runs the `sequda` binary with `args`, from the repository root.
+pub fn sequda(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sequda"))
+        .args(args)
+        .current_dir(repo())
+        .output()
+        .expect("the sequda binary runs")
+}
+
+/// stdout of a successful run, or a panic showing stderr.
+pub fn sequda_ok(args: &[&str]) -> String {
+    let output = sequda(args);
+    assert!(
+        output.status.success(),
+        "sequda {args:?} failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Reads a JSON file.
+pub fn read_json(path: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}

@@ -1,0 +1,126 @@
+//! Model selection never looks at the test split, and seeded CPU runs are reproducible.
+//!
+//! Two datasets that differ only in every user's last (test) item must give identical
+//! training histories, best epochs and validation metrics; the same data and seed twice must
+//! give identical numbers.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use sequda::data::{Dataset, IdMap};
+use sequda::train::{
+    DataSource, DeviceChoice, Event, RunSummary, TrainConfig, TrainJob, TrainingSession,
+};
+
+/// 300 users over 40 items with a learnable next-item rule and some noise.
+fn sequences() -> Vec<Vec<u32>> {
+    (0..300u32)
+        .map(|u| {
+            let length = 6 + (u % 5);
+            (0..length)
+                .map(|t| (u * 7 + t * (1 + u % 3)) % 40)
+                .collect()
+        })
+        .collect()
+}
+
+fn dataset(sequences: Vec<Vec<u32>>) -> Dataset {
+    let users: IdMap = (0..sequences.len()).map(|u| format!("u{u}")).collect();
+    let items: IdMap = (0..40).map(|i| format!("i{i}")).collect();
+    Dataset::from_sequences(PathBuf::from("synthetic"), users, items, sequences)
+}
+
+struct Outcome {
+    summary: RunSummary,
+    valid_history: Vec<f64>,
+}
+
+/// burn's CPU random generator is process-global, so runs that must be reproducible take
+/// turns (one session at a time, as in the app).
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+fn train(dataset: Dataset, seed: u64) -> Outcome {
+    let _turn = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut config = TrainConfig::default();
+    config.encoder.max_len = 10;
+    config.encoder.dim = 16;
+    config.batch_size = 64;
+    config.epochs = 3;
+    config.patience = 3;
+    config.seed = seed;
+    config.device = DeviceChoice::Cpu;
+    config.learning_rate = 5e-3;
+    let job = TrainJob {
+        dataset: Arc::new(dataset),
+        source: DataSource::default(),
+        config,
+        run_dir: dir.path().join("run"),
+    };
+    let session = TrainingSession::start(job).expect("thread");
+    let mut valid_history = Vec::new();
+    loop {
+        match session.next_event(Duration::from_secs(120)) {
+            Some(Event::Epoch(epoch)) => valid_history.push(epoch.valid.ndcg_10),
+            Some(Event::Finished(summary)) => {
+                session.join();
+                return Outcome {
+                    summary: *summary,
+                    valid_history,
+                };
+            }
+            Some(Event::Failed { message }) => panic!("training failed: {message}"),
+            Some(_) => {}
+            None => panic!("no event for two minutes"),
+        }
+    }
+}
+
+#[test]
+fn changing_only_test_items_changes_nothing_but_the_test_score() {
+    let original = sequences();
+    let mut altered = original.clone();
+    for sequence in &mut altered {
+        if let Some(last) = sequence.last_mut() {
+            *last = (*last + 17) % 40;
+        }
+    }
+    let a = train(dataset(original), 4);
+    let b = train(dataset(altered), 4);
+    assert_eq!(
+        a.valid_history, b.valid_history,
+        "validation must not see test items"
+    );
+    assert_eq!(a.summary.best_epoch, b.summary.best_epoch);
+    assert_eq!(a.summary.valid, b.summary.valid);
+    assert_ne!(
+        a.summary.test, b.summary.test,
+        "the test targets did change"
+    );
+    // The tested checkpoint is the best validation epoch, not the best test epoch.
+    let best = a
+        .valid_history
+        .iter()
+        .enumerate()
+        .fold(
+            (0, f64::MIN),
+            |best, (i, &v)| if v > best.1 { (i + 1, v) } else { best },
+        );
+    assert_eq!(a.summary.best_epoch, best.0);
+}
+
+#[test]
+fn seeded_cpu_runs_are_reproducible() {
+    let a = train(dataset(sequences()), 9);
+    let b = train(dataset(sequences()), 9);
+    assert_eq!(a.valid_history, b.valid_history);
+    assert_eq!(a.summary.test, b.summary.test);
+    let c = train(dataset(sequences()), 10);
+    assert_ne!(
+        a.valid_history, c.valid_history,
+        "another seed should differ"
+    );
+}

@@ -1,0 +1,114 @@
+//! One command enum drives menus, keyboard shortcuts and the command palette; dropped files
+//! open; errors become notifications and leave the window usable.
+
+mod ui_common;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use egui_kittest::kittest::Queryable;
+use sequda::ui::commands::UiCommand;
+use sequda::ui::files::ScriptedPicker;
+use sequda::ui::layout::{PaneKind, visible_panes};
+use sequda::ui::notifications::Level;
+use sequda::ui::state::ThemeChoice;
+use ui_common::{
+    click, harness, sample_events, settle, step_until, tiny_config, trained_and_reopened,
+};
+
+const WAIT: Duration = Duration::from_secs(240);
+
+/// A file dropped from a file manager that offers only its contents (as on the web).
+#[derive(Debug)]
+struct DroppedBytes {
+    name: PathBuf,
+    source: PathBuf,
+}
+
+impl egui::DroppedFile for DroppedBytes {
+    fn path(&self) -> &Path {
+        &self.name
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.source).map_err(|e| e.to_string())
+    }
+}
+
+fn press(h: &mut egui_kittest::Harness<'static, sequda::ui::StudioApp>, command: &UiCommand) {
+    let shortcut = command.shortcut().expect("the command has a shortcut");
+    h.key_press_modifiers(shortcut.modifiers, shortcut.logical_key);
+    h.step();
+    h.step();
+}
+
+#[test]
+fn menus_shortcuts_palette_drops_and_errors() {
+    let runs = tempfile::tempdir().expect("tempdir");
+    let picker = ScriptedPicker {
+        data: Some(PathBuf::from("/nonexistent/missing.csv")),
+        ..ScriptedPicker::default()
+    };
+    let mut h = harness(picker, runs.path(), egui::vec2(1280.0, 800.0));
+
+    // A file that cannot be read: a notification, and the window stays usable.
+    press(&mut h, &UiCommand::OpenData);
+    step_until(&mut h, "the error notification", WAIT, |app| {
+        app.notifications()
+            .history
+            .iter()
+            .any(|(level, text)| *level == Level::Error && text.contains("missing.csv"))
+    });
+    h.step();
+    assert!(
+        h.query_by_label_contains("missing.csv").is_some(),
+        "the error is on screen"
+    );
+    assert!(h.state().workspace().data.is_none());
+
+    // Dropping a file opens it (here from its bytes: the path does not exist).
+    h.input_mut().dropped_files.push(Arc::new(DroppedBytes {
+        name: PathBuf::from("dropped_events.csv"),
+        source: sample_events(),
+    }));
+    step_until(&mut h, "the dropped file to load", WAIT, |app| {
+        app.workspace()
+            .data
+            .as_ref()
+            .is_some_and(|d| d.name() == "dropped_events.csv")
+    });
+
+    // The View menu shows a pane.
+    click(&mut h, "View");
+    click(&mut h, "Show Audience targeting");
+    assert!(visible_panes(&h.state().state().tree).contains(&PaneKind::Audience));
+
+    // The palette: search "reset", Enter runs it.
+    press(&mut h, &UiCommand::OpenPalette);
+    h.get_by_label("Search commands").type_text("reset lay");
+    settle(&mut h, 2);
+    h.key_press(egui::Key::Enter);
+    settle(&mut h, 3);
+    let visible = visible_panes(&h.state().state().tree);
+    assert!(visible.contains(&PaneKind::LossCurves), "{visible:?}");
+    assert!(!visible.contains(&PaneKind::Audience));
+
+    // The palette by click: the theme.
+    press(&mut h, &UiCommand::OpenPalette);
+    h.get_by_label("Search commands").type_text("theme");
+    settle(&mut h, 6);
+    // The entry's accessible name also holds its shortcut.
+    h.get_by_label_contains("Toggle dark / light theme").click();
+    settle(&mut h, 2);
+    assert_eq!(h.state().state().theme, ThemeChoice::Light);
+    press(&mut h, &UiCommand::ToggleTheme);
+    assert_eq!(h.state().state().theme, ThemeChoice::Dark);
+
+    // F5 trains, with whatever the Train pane says.
+    h.state_mut().state_mut().selections.train = tiny_config(1);
+    press(&mut h, &UiCommand::StartTraining);
+    assert!(h.state().workspace().live.is_some(), "F5 started training");
+    step_until(&mut h, "training to finish", WAIT, trained_and_reopened);
+    assert!(h.query_by_label_contains("Training finished").is_some());
+}

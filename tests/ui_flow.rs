@@ -1,0 +1,337 @@
+//! The window end to end, driven by accessible labels: open the sample data (file choice
+//! injected), train, watch events arrive, visit every pane, inspect attention and
+//! recommendations for a user, export an audience and a chart, pause and stop.
+
+mod ui_common;
+
+use std::time::{Duration, Instant};
+
+use egui_kittest::kittest::Queryable;
+use sequda::ui::StudioApp;
+use sequda::ui::files::ScriptedPicker;
+use sequda::ui::layout::PaneKind;
+use ui_common::{
+    click, harness, sample_events, settle, step_until, tiny_config, trained_and_reopened,
+};
+
+const WAIT: Duration = Duration::from_secs(240);
+
+/// Opens the sample data through the Data pane's "Open data…" button.
+fn open_sample(h: &mut egui_kittest::Harness<'static, StudioApp>) {
+    click(h, "Data");
+    click(h, "Open data…");
+    step_until(h, "the sample data to load", WAIT, |app| {
+        app.workspace().data.is_some()
+    });
+    settle(h, 3);
+}
+
+#[test]
+fn open_train_and_explore_every_pane() {
+    let runs = tempfile::tempdir().expect("tempdir");
+    let exports = tempfile::tempdir().expect("tempdir");
+    let picker = ScriptedPicker {
+        data: Some(sample_events()),
+        save_dir: Some(exports.path().to_path_buf()),
+        ..ScriptedPicker::default()
+    };
+    let mut h = harness(picker, runs.path(), egui::vec2(1400.0, 900.0));
+    open_sample(&mut h);
+    h.get_by_label("2,500");
+    h.get_by_label("73,801");
+    assert!(
+        h.state()
+            .workspace()
+            .data
+            .as_ref()
+            .is_some_and(|d| d.labels.title(0) != d.labels.id(0)),
+        "item titles were read from ads.csv next to the data"
+    );
+
+    // Small settings through the labelled fields, then Start training.
+    click(&mut h, "Train");
+    h.state_mut().state_mut().selections.train = tiny_config(2);
+    h.step();
+    h.get_by_label("Epochs").set_value_accesskit(2.0);
+    h.step();
+    assert_eq!(h.state().state().selections.train.epochs, 2);
+    click(&mut h, "Start training");
+    step_until(&mut h, "the first loss event", WAIT, |app| {
+        app.workspace()
+            .live
+            .as_ref()
+            .is_some_and(|l| !l.history.steps.is_empty())
+    });
+    h.step();
+    h.get_by_label("Training losses");
+    step_until(
+        &mut h,
+        "training to finish and the checkpoint to reopen",
+        WAIT,
+        trained_and_reopened,
+    );
+    let live = h.state().workspace().live.as_ref().expect("a run");
+    assert_eq!(live.history.epochs.len(), 2);
+    assert!(live.summary.as_ref().is_some_and(|s| s.test.is_some()));
+
+    // Every pane opens from its tab and passes the accessibility check.
+    for pane in PaneKind::ALL {
+        click(&mut h, pane.title());
+        settle(&mut h, 4);
+        h.check_accessibility();
+    }
+
+    // Attention: pick a user; one row and one column per history item, titles shown.
+    click(&mut h, "Attention");
+    h.get_by_label("Find user").type_text("u1337");
+    settle(&mut h, 2);
+    click(&mut h, "u1337");
+    step_until(&mut h, "the attention map of u1337", WAIT, |app| {
+        let data = app.workspace().data.as_ref();
+        let user = data.and_then(|d| d.dataset.users.index("u1337"));
+        app.panes()
+            .attention
+            .map()
+            .is_some_and(|m| Some(m.user) == user)
+    });
+    settle(&mut h, 2);
+    let (window, titles) = {
+        let app = h.state();
+        let data = app.workspace().data.as_ref().expect("data");
+        let history =
+            &data.dataset.sequences[data.dataset.users.index("u1337").expect("user") as usize];
+        let map = app.panes().attention.map().expect("map");
+        let window: Vec<u32> = history[history.len().saturating_sub(20)..].to_vec();
+        assert_eq!(
+            map.items, window,
+            "the heatmap covers the encoder's window of the history"
+        );
+        let titles: Vec<String> = window
+            .iter()
+            .map(|&i| data.labels.title(i).to_owned())
+            .collect();
+        (window, titles)
+    };
+    let rows = h.query_all_by_label_contains("Attention row ").count();
+    let columns = h.query_all_by_label_contains("Attention column ").count();
+    assert_eq!((rows, columns), (window.len(), window.len()));
+    for (index, title) in titles.iter().enumerate() {
+        h.get_by_label(&format!("Attention row {}: {title}", index + 1));
+        h.get_by_label(&format!("Attention column {}: {title}", index + 1));
+    }
+
+    // Recommend: ten items, none from the user's history.
+    click(&mut h, "Recommend");
+    step_until(&mut h, "recommendations for u1337", WAIT, |app| {
+        app.panes()
+            .recommend
+            .recommendations()
+            .is_some_and(|r| r.model_based)
+    });
+    settle(&mut h, 2);
+    {
+        let app = h.state();
+        let recs = app
+            .panes()
+            .recommend
+            .recommendations()
+            .expect("recommendations");
+        let data = app.workspace().data.as_ref().expect("data");
+        assert_eq!(data.dataset.users.token(recs.user), "u1337");
+        assert_eq!(recs.items.len(), 10);
+        let history = &data.dataset.sequences[recs.user as usize];
+        assert!(
+            recs.items.iter().all(|r| !history.contains(&r.item)),
+            "a seen item was recommended"
+        );
+    }
+    h.get_by_label("Top 10 recommendations");
+
+    // Audience: export the audience CSV and read it back; save the gains chart as PNG.
+    click(&mut h, "Audience targeting");
+    step_until(&mut h, "the audience ranking", WAIT, |app| {
+        app.panes().audience.audience().is_some()
+    });
+    settle(&mut h, 3);
+    click(&mut h, "Export audience CSV");
+    step_until(&mut h, "the audience CSV", WAIT, |app| {
+        app.exported_files()
+            .iter()
+            .any(|p| p.extension().is_some_and(|e| e == "csv"))
+    });
+    let csv_path = h
+        .state()
+        .exported_files()
+        .iter()
+        .find(|p| p.extension().is_some_and(|e| e == "csv"))
+        .cloned()
+        .expect("csv");
+    let mut reader = csv::Reader::from_path(&csv_path).expect("open the export");
+    assert_eq!(
+        reader.headers().expect("header"),
+        vec!["rank", "user_id", "probability", "interactions"]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    assert_eq!(rows.len(), 250, "the default audience is the top 250 users");
+    let probabilities: Vec<f64> = rows
+        .iter()
+        .map(|r| r[2].parse().expect("a number"))
+        .collect();
+    assert!(probabilities.windows(2).all(|w| w[0] >= w[1]));
+    {
+        let data = h.state().workspace().data.as_ref().expect("data");
+        assert!(
+            rows.iter()
+                .all(|r| data.dataset.users.index(&r[1]).is_some())
+        );
+    }
+    click(&mut h, "Save gains PNG");
+    step_until(&mut h, "the gains PNG", WAIT, |app| {
+        app.exported_files()
+            .iter()
+            .any(|p| p.extension().is_some_and(|e| e == "png"))
+    });
+    let png = h
+        .state()
+        .exported_files()
+        .iter()
+        .find(|p| p.extension().is_some_and(|e| e == "png"))
+        .cloned()
+        .expect("png");
+    let image = image::open(&png).expect("a readable PNG").to_rgba8();
+    assert!(
+        image.width() > 100 && image.height() > 100,
+        "{:?}",
+        image.dimensions()
+    );
+}
+
+#[test]
+fn pause_resume_and_stop_answer_quickly() {
+    let runs = tempfile::tempdir().expect("tempdir");
+    let picker = ScriptedPicker {
+        data: Some(sample_events()),
+        ..ScriptedPicker::default()
+    };
+    let mut h = harness(picker, runs.path(), egui::vec2(1280.0, 800.0));
+    open_sample(&mut h);
+    h.state_mut().state_mut().selections.train = tiny_config(200);
+    click(&mut h, "Train");
+    click(&mut h, "Start training");
+    step_until(&mut h, "training steps", WAIT, |app| {
+        app.workspace()
+            .live
+            .as_ref()
+            .is_some_and(|l| l.history.steps.len() >= 3)
+    });
+    click(&mut h, "Train");
+    click(&mut h, "Pause");
+    step_until(&mut h, "the pause", WAIT, |app| {
+        app.workspace()
+            .live
+            .as_ref()
+            .is_some_and(|l| l.status == sequda::train::RunStatus::Paused)
+    });
+    let steps = h
+        .state()
+        .workspace()
+        .live
+        .as_ref()
+        .map_or(0, |l| l.history.steps.len());
+    settle(&mut h, 10);
+    std::thread::sleep(Duration::from_millis(300));
+    settle(&mut h, 2);
+    assert_eq!(
+        h.state()
+            .workspace()
+            .live
+            .as_ref()
+            .map_or(0, |l| l.history.steps.len()),
+        steps,
+        "no steps while paused"
+    );
+    click(&mut h, "Resume");
+    step_until(&mut h, "training to resume", WAIT, |app| {
+        app.workspace()
+            .live
+            .as_ref()
+            .is_some_and(|l| l.history.steps.len() > steps)
+    });
+    click(&mut h, "Stop");
+    let pressed = Instant::now();
+    step_until(&mut h, "the stop", Duration::from_secs(30), |app| {
+        app.workspace()
+            .live
+            .as_ref()
+            .is_some_and(|l| !l.is_running())
+    });
+    let stopped_after = pressed.elapsed();
+    eprintln!("stop answered in {stopped_after:?}");
+    assert!(
+        stopped_after < Duration::from_secs(3),
+        "stop took {stopped_after:?}"
+    );
+    settle(&mut h, 2);
+    let live = h.state().workspace().live.as_ref().expect("run");
+    // Stopped before the first validation there is no checkpoint: that is reported, not hidden.
+    assert!(live.summary.is_some() || live.failure.is_some());
+    assert!(live.stop_requested);
+    // The window stays usable: training can start again.
+    click(&mut h, "Start training");
+    step_until(&mut h, "a second run", WAIT, |app| {
+        app.workspace()
+            .live
+            .as_ref()
+            .is_some_and(|l| !l.stop_requested)
+    });
+    click(&mut h, "Stop");
+    step_until(&mut h, "the second stop", WAIT, |app| {
+        app.workspace()
+            .live
+            .as_ref()
+            .is_some_and(|l| !l.is_running())
+    });
+}
+
+#[test]
+fn a_sequda_run_fills_the_synthetic_pane() {
+    let runs = tempfile::tempdir().expect("tempdir");
+    let exports = tempfile::tempdir().expect("tempdir");
+    let picker = ScriptedPicker {
+        data: Some(sample_events()),
+        save_dir: Some(exports.path().to_path_buf()),
+        ..ScriptedPicker::default()
+    };
+    let mut h = harness(picker, runs.path(), egui::vec2(1400.0, 900.0));
+    open_sample(&mut h);
+    let mut config = tiny_config(2);
+    config.model = sequda::train::ModelKind::Sequda;
+    h.state_mut().state_mut().selections.train = config;
+    click(&mut h, "Train");
+    click(&mut h, "Start training");
+    step_until(&mut h, "SeqUDA-Rec to train", WAIT, trained_and_reopened);
+    let live = h.state().workspace().live.as_ref().expect("run");
+    let report = live
+        .synthetic
+        .as_ref()
+        .expect("the GAN reported generated sequences");
+    assert!(report.generated > 0);
+    assert_eq!(live.synthetic_history.len(), 2, "one report per epoch");
+    click(&mut h, "Synthetic sequences");
+    settle(&mut h, 3);
+    h.get_by_label("Quality monitors");
+    assert!(h.query_by_label_contains("sequences generated").is_some());
+    h.check_accessibility();
+    click(&mut h, "Export sequences CSV");
+    step_until(&mut h, "the sequences CSV", WAIT, |app| {
+        !app.exported_files().is_empty()
+    });
+    let path = h.state().exported_files()[0].clone();
+    let mut reader = csv::Reader::from_path(&path).expect("open the export");
+    let kinds: Vec<String> = reader
+        .records()
+        .map(|r| r.expect("row")[0].to_owned())
+        .collect();
+    assert!(kinds.iter().any(|k| k == "generated"), "{kinds:?}");
+    assert!(kinds.iter().any(|k| k == "real"));
+}
