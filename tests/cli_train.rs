@@ -178,7 +178,10 @@ fn sasrec_beats_popularity_and_the_run_folder_is_complete() {
     ]);
     let text = std::fs::read_to_string(&audience_csv).expect("audience CSV");
     let mut lines = text.lines();
-    assert_eq!(lines.next(), Some("rank,user_id,probability,interactions"));
+    assert_eq!(
+        lines.next(),
+        Some("rank,user_id,probability,interactions,attended_items")
+    );
     let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
     assert_eq!(rows.len(), 25);
     let probabilities: Vec<f64> = rows

@@ -169,7 +169,13 @@ fn open_train_and_explore_every_pane() {
     let mut reader = csv::Reader::from_path(&csv_path).expect("open the export");
     assert_eq!(
         reader.headers().expect("header"),
-        vec!["rank", "user_id", "probability", "interactions"]
+        vec![
+            "rank",
+            "user_id",
+            "probability",
+            "interactions",
+            "attended_items"
+        ]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
     assert_eq!(rows.len(), 250, "the default audience is the top 250 users");

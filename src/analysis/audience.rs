@@ -5,6 +5,11 @@
 //! leave-one-out test split: users are scored from their input without the test item, and a
 //! user is a positive when their held-out test item is this item. It is compared with random
 //! targeting and with popularity targeting (the most active users first, our baseline choice).
+//!
+//! With a SeqUDA-Rec model that has the target-attention head (MODEL.md §5), the item's score
+//! for each user is its target-attention score `(h_u + r_c) · E_c` in place of `h_u · E_c`
+//! inside the catalogue softmax, and the head's weights say which history items made the
+//! top users likely engagers.
 
 use super::AnalysisError;
 use super::csv::{Cell, CsvTable};
@@ -28,9 +33,49 @@ pub struct Audience {
     pub popularity_gains: GainsCurve,
     /// Users with a held-out test item (the population of the gains curves).
     pub evaluated_users: usize,
+    /// How the users were scored.
+    pub scored_by: AudienceScoring,
+    /// For the first [`EXPLAINED_USERS`] ranked users, when target attention scored them: the
+    /// history items the item attended to most.
+    pub reasons: Vec<AudienceReason>,
     /// The epoch the weights come from.
     pub epoch: usize,
 }
+
+/// How an audience was scored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AudienceScoring {
+    /// The full-ranking score `h_u · E_c` in a softmax over the catalogue.
+    FullRanking,
+    /// The target-attention score `(h_u + r_c) · E_c` in place of the item's full-ranking
+    /// score in that softmax.
+    TargetAttention,
+}
+
+impl AudienceScoring {
+    /// A plain-language name.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::FullRanking => "full-ranking scores",
+            Self::TargetAttention => "target attention",
+        }
+    }
+}
+
+/// Why target attention ranked a user high: the history items (within the encoder's window)
+/// the item attended to most, with their attention weights, strongest first.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AudienceReason {
+    /// The user.
+    pub user: u32,
+    /// `(item, weight)` pairs, at most [`REASON_ITEMS`].
+    pub items: Vec<(u32, f32)>,
+}
+
+/// Top-ranked users that get an explanation.
+pub const EXPLAINED_USERS: usize = 50;
+/// History items named per explanation.
+pub const REASON_ITEMS: usize = 3;
 
 impl Audience {
     /// The expected number of users in the top `size` whose next interaction is the item.
@@ -48,8 +93,13 @@ impl Audience {
     }
 }
 
-/// Ranks every user for `item` and checks the ranking on held-out data.
-pub fn audience(view: &ModelView<'_>, item: u32) -> Result<Audience, AnalysisError> {
+/// Ranks every user for `item` and checks the ranking on held-out data. Target attention
+/// scores the item when the model has the head and `use_target_attention` is set.
+pub fn audience(
+    view: &ModelView<'_>,
+    item: u32,
+    use_target_attention: bool,
+) -> Result<Audience, AnalysisError> {
     let model = view.model.ok_or(AnalysisError::NoModel)?;
     let n_items = view.dataset.n_items();
     if model.n_items() != n_items {
@@ -65,7 +115,12 @@ pub fn audience(view: &ModelView<'_>, item: u32) -> Result<Audience, AnalysisErr
     let all_users: Vec<u32> = (0..forward.len())
         .filter_map(|u| u32::try_from(u).ok())
         .collect();
-    let probabilities = item_probabilities(model, &all_users, &forward, item)?;
+    let scored_by = if use_target_attention && model.has_target_attention() {
+        AudienceScoring::TargetAttention
+    } else {
+        AudienceScoring::FullRanking
+    };
+    let probabilities = item_probabilities(model, scored_by, &all_users, &forward, item)?;
     let mut ranked: Vec<(u32, f32)> = probabilities
         .iter()
         .enumerate()
@@ -83,7 +138,7 @@ pub fn audience(view: &ModelView<'_>, item: u32) -> Result<Audience, AnalysisErr
         .iter()
         .filter_map(|&u| u32::try_from(u).ok())
         .collect();
-    let held_out = item_probabilities(model, &evaluated_ids, &input_refs, item)?;
+    let held_out = item_probabilities(model, scored_by, &evaluated_ids, &input_refs, item)?;
     let positives: Vec<bool> = evaluated
         .iter()
         .map(|&u| view.split.test.get(u).copied().flatten() == Some(item))
@@ -92,9 +147,25 @@ pub fn audience(view: &ModelView<'_>, item: u32) -> Result<Audience, AnalysisErr
         .iter()
         .map(|&u| view.split.train.get(u).map_or(0, Vec::len) as f32)
         .collect();
+    let reasons = match scored_by {
+        AudienceScoring::TargetAttention => ranked
+            .iter()
+            .take(EXPLAINED_USERS)
+            .filter_map(|&(user, _)| {
+                let history = view.dataset.sequences.get(user as usize)?;
+                Some(AudienceReason {
+                    user,
+                    items: attended_items(model, user, history, item)?,
+                })
+            })
+            .collect(),
+        AudienceScoring::FullRanking => Vec::new(),
+    };
     Ok(Audience {
         item,
         ranked,
+        scored_by,
+        reasons,
         model_gains: cumulative_gains(&held_out, &positives),
         popularity_gains: cumulative_gains(&activity, &positives),
         evaluated_users: evaluated.len(),
@@ -103,10 +174,28 @@ pub fn audience(view: &ModelView<'_>, item: u32) -> Result<Audience, AnalysisErr
 }
 
 /// The top `size` users of an audience as a spreadsheet-safe table: rank, the dataset's own
-/// user id, the probability that their next interaction is the item, and their history length.
+/// user id, the probability that their next interaction is the item, their history length,
+/// and (when target attention scored them) the ids of the history items it attended to most.
 pub fn audience_table(dataset: &Dataset, ranking: &Audience, size: usize) -> CsvTable {
-    let mut table = CsvTable::new(["rank", "user_id", "probability", "interactions"]);
+    let mut table = CsvTable::new([
+        "rank",
+        "user_id",
+        "probability",
+        "interactions",
+        "attended_items",
+    ]);
     for (rank, &(user, p)) in ranking.ranked.iter().take(size).enumerate() {
+        let attended: Vec<&str> = ranking
+            .reasons
+            .iter()
+            .find(|r| r.user == user)
+            .map(|r| {
+                r.items
+                    .iter()
+                    .map(|&(i, _)| dataset.items.token(i))
+                    .collect()
+            })
+            .unwrap_or_default();
         table.push(vec![
             (rank + 1).into(),
             Cell::from(dataset.users.token(user)),
@@ -116,22 +205,68 @@ pub fn audience_table(dataset: &Dataset, ranking: &Audience, size: usize) -> Csv
                 .get(user as usize)
                 .map_or(0, Vec::len)
                 .into(),
+            Cell::from(attended.join(" ")),
         ]);
     }
     table
 }
 
-/// `P(next = item | sequence)` for each sequence: a softmax over the whole catalogue
-/// (`users[i]` is the dense index of the user `sequences[i]` belongs to).
+/// The history items (of the encoder's window) `item` attends to most for `user`, strongest
+/// first; `None` without a target-attention head.
+fn attended_items(
+    model: &InferenceModel,
+    user: u32,
+    history: &[u32],
+    item: u32,
+) -> Option<Vec<(u32, f32)>> {
+    let window = &history[history.len().saturating_sub(model.encoder().max_len())..];
+    if window.is_empty() {
+        return None;
+    }
+    let scored = model.target_scores(&[user], &[window], &[vec![item]])?;
+    // [1, 1, len] with len = the window length (a batch of one is not padded).
+    let weights = scored.weights.into_data().try_into_vec::<f32>().ok()?;
+    let mut pairs: Vec<(usize, f32)> = weights.into_iter().enumerate().collect();
+    pairs.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.0.cmp(&a.0)));
+    Some(
+        pairs
+            .into_iter()
+            .filter_map(|(position, weight)| Some((*window.get(position)?, weight)))
+            .take(REASON_ITEMS)
+            .collect(),
+    )
+}
+
+/// `P(next = item | sequence)` for each sequence: a softmax over the whole catalogue, with the
+/// item's own score from `scoring` (`users[i]` is the dense index of the user `sequences[i]`
+/// belongs to).
 pub fn item_probabilities(
     model: &InferenceModel,
+    scoring: AudienceScoring,
     users: &[u32],
     sequences: &[&[u32]],
     item: u32,
 ) -> Result<Vec<f32>, AnalysisError> {
     let mut probabilities = Vec::with_capacity(sequences.len());
     for (users, chunk) in users.chunks(STATE_BATCH).zip(sequences.chunks(STATE_BATCH)) {
-        let scores = item_scores(model, users, chunk)?;
+        let mut scores = item_scores(model, users, chunk)?;
+        if scoring == AudienceScoring::TargetAttention {
+            let candidates = vec![vec![item]; chunk.len()];
+            if let Some(scored) = model.target_scores(users, chunk, &candidates) {
+                // [users, 1]
+                let own = scored
+                    .scores
+                    .into_data()
+                    .try_into_vec::<f32>()
+                    .map_err(|e| AnalysisError::Backend(format!("{e:?}")))?;
+                let width = scores.width;
+                for (row, value) in own.into_iter().enumerate() {
+                    if let Some(slot) = scores.values.get_mut(row * width + item as usize) {
+                        *slot = value;
+                    }
+                }
+            }
+        }
         for row in 0..scores.len() {
             let row = scores.row(row);
             let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
@@ -149,7 +284,7 @@ pub fn item_probabilities(
 
 #[cfg(test)]
 mod tests {
-    use super::super::states::test_model::{dataset, model};
+    use super::super::states::test_model::{dataset, model, sequda_model};
     use super::*;
     use crate::data::leave_one_out;
 
@@ -164,7 +299,7 @@ mod tests {
             split: &split,
             epoch: 1,
         };
-        let audience = audience(&view, 4).expect("audience");
+        let audience = audience(&view, 4, true).expect("audience");
         assert_eq!(audience.ranked.len(), 20);
         assert!(audience.ranked.windows(2).all(|w| w[0].1 >= w[1].1));
         assert!(
@@ -181,11 +316,48 @@ mod tests {
         assert!(reach > 0.0 && reach <= 20.0);
         assert_eq!(audience.size_at_threshold(0.0), 20);
         assert_eq!(audience.size_at_threshold(2.0), 0);
-        let sum: f32 = item_probabilities(&encoder, &[0], &[&[1, 2]], 0)
-            .into_iter()
-            .flatten()
-            .sum();
+        let sum: f32 =
+            item_probabilities(&encoder, AudienceScoring::FullRanking, &[0], &[&[1, 2]], 0)
+                .into_iter()
+                .flatten()
+                .sum();
         assert!(sum > 0.0 && sum < 1.0);
+    }
+
+    #[test]
+    fn target_attention_scores_the_item_and_explains_the_top_users() {
+        let data = dataset(30, 10);
+        let split = leave_one_out(&data.sequences);
+        let model = sequda_model(30, 10);
+        assert!(model.has_target_attention());
+        let view = ModelView {
+            model: Some(&model),
+            dataset: &data,
+            split: &split,
+            epoch: 1,
+        };
+        let with_head = audience(&view, 3, true).expect("audience");
+        let without = audience(&view, 3, false).expect("audience");
+        assert_eq!(with_head.scored_by, AudienceScoring::TargetAttention);
+        assert_eq!(without.scored_by, AudienceScoring::FullRanking);
+        assert!(without.reasons.is_empty());
+        assert_ne!(
+            with_head.ranked, without.ranked,
+            "the head changes the item's scores"
+        );
+        assert_eq!(with_head.reasons.len(), EXPLAINED_USERS.min(30));
+        for reason in &with_head.reasons {
+            let history = &data.sequences[reason.user as usize];
+            assert!(!reason.items.is_empty() && reason.items.len() <= REASON_ITEMS);
+            assert!(reason.items.windows(2).all(|w| w[0].1 >= w[1].1));
+            for &(item, weight) in &reason.items {
+                assert!(history.contains(&item), "explanations name history items");
+                assert!((0.0..=1.0).contains(&weight));
+            }
+        }
+        let table = audience_table(&data, &with_head, 5);
+        assert_eq!(table.headers.len(), 5);
+        assert!(table.rows.iter().all(|row| row[4] != Cell::from("")));
     }
 
     #[test]
@@ -198,14 +370,14 @@ mod tests {
             split: &split,
             epoch: 0,
         };
-        assert_eq!(audience(&view, 0), Err(AnalysisError::NoModel));
+        assert_eq!(audience(&view, 0, true), Err(AnalysisError::NoModel));
         let encoder = model(4);
         let view = ModelView {
             model: Some(&encoder),
             ..view
         };
         assert!(matches!(
-            audience(&view, 9),
+            audience(&view, 9, true),
             Err(AnalysisError::UnknownItem(_))
         ));
     }

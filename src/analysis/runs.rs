@@ -30,15 +30,20 @@ impl SavedRun {
     }
 }
 
-/// Reads one run folder.
+/// Reads one run folder, named after the folder.
 pub fn read_run(dir: &Path) -> Result<SavedRun, String> {
-    let run_dir = RunDir::new(dir);
-    let config = run_dir.read_config().map_err(|e| e.to_string())?;
-    let summary = run_dir.read_summary().ok();
     let name = dir.file_name().map_or_else(
         || dir.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
+    read_named_run(dir, name)
+}
+
+/// Reads one run folder under the given display name.
+fn read_named_run(dir: &Path, name: String) -> Result<SavedRun, String> {
+    let run_dir = RunDir::new(dir);
+    let config = run_dir.read_config().map_err(|e| e.to_string())?;
+    let summary = run_dir.read_summary().ok();
     let history = std::fs::read_to_string(run_dir.metrics_path())
         .map(|text| RunHistory::from_metrics_jsonl(name.clone(), &text))
         .unwrap_or_else(|_| RunHistory::new(name.clone()));
@@ -51,27 +56,58 @@ pub fn read_run(dir: &Path) -> Result<SavedRun, String> {
     })
 }
 
-/// Reads every run folder (a folder with a `config.toml`) directly inside `root`, sorted by
-/// name, and a line for each folder that could not be read. A missing root is no runs.
+/// How deep below the runs folder run folders are looked for: an experiment keeps its runs in
+/// `<experiment>/<variant>/seed<S>`.
+const SCAN_DEPTH: usize = 3;
+
+/// Reads every run folder (a folder with a `config.toml`) inside `root`, up to
+/// [`SCAN_DEPTH`] levels down (experiment runs included), sorted by path and named by their
+/// path below `root` (`ablation/sequda/seed1`); plus a line for each folder that could not be
+/// read. A missing root is no runs.
 pub fn scan_runs(root: &Path) -> (Vec<SavedRun>, Vec<String>) {
-    let Ok(entries) = std::fs::read_dir(root) else {
-        return (Vec::new(), Vec::new());
-    };
-    let mut dirs: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .map(|entry| entry.path())
-        .filter(|path| RunDir::new(path).config_path().is_file())
-        .collect();
+    let mut dirs = Vec::new();
+    collect_run_dirs(root, SCAN_DEPTH, &mut dirs);
     dirs.sort();
     let mut runs = Vec::new();
     let mut problems = Vec::new();
     for dir in dirs {
-        match read_run(&dir) {
+        let name = dir.strip_prefix(root).map_or_else(
+            |_| dir.display().to_string(),
+            |relative| {
+                relative
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/")
+            },
+        );
+        match read_named_run(&dir, name) {
             Ok(run) => runs.push(run),
             Err(problem) => problems.push(format!("{}: {problem}", dir.display())),
         }
     }
     (runs, problems)
+}
+
+/// Adds the run folders below `dir` (not `dir` itself), descending `depth` levels; a run
+/// folder's own subfolders are not searched.
+fn collect_run_dirs(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
+    if depth == 0 {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for path in entries.filter_map(Result::ok).map(|entry| entry.path()) {
+        if !path.is_dir() {
+            continue;
+        }
+        if RunDir::new(&path).config_path().is_file() {
+            out.push(path);
+        } else {
+            collect_run_dirs(&path, depth - 1, out);
+        }
+    }
 }
 
 /// A run configuration as `dotted.key → value` strings (e.g. `train.encoder.dim → 64`).
@@ -237,6 +273,15 @@ mod tests {
         assert!(problems.is_empty(), "{problems:?}");
         let names: Vec<&str> = runs.iter().map(|r| r.name.as_str()).collect();
         assert_eq!(names, ["a", "b", "c", "d"]);
+        let experiment = root.path().join("exp").join("sequda");
+        std::fs::create_dir_all(&experiment).expect("mkdir");
+        write_run(&experiment, "seed1", 1, 64, Some(0.4));
+        let (with_experiment, _) = scan_runs(root.path());
+        assert_eq!(with_experiment.len(), 5);
+        assert_eq!(
+            with_experiment[4].name, "exp/sequda/seed1",
+            "experiment runs are found"
+        );
         assert_eq!(
             config_differences(&runs),
             vec!["train.encoder.dim".to_owned(), "train.seed".to_owned()]

@@ -106,7 +106,8 @@ pub(crate) mod test_model {
     //! A small seeded encoder on the CPU for analysis tests.
 
     use crate::data::{Dataset, IdMap};
-    use crate::model::{EncoderConfig, InferenceModel, SasRec};
+    use crate::model::sequda::{SeqUdaConfig, SeqUdaRec};
+    use crate::model::{EncoderConfig, InferenceModel, SasRec, SeqUdaSnapshot};
     use crate::train::{DeviceChoice, select_device};
 
     /// A dataset of `users` users over `items` items with simple repeating sequences.
@@ -137,6 +138,27 @@ pub(crate) mod test_model {
             dropout: 0.0,
         };
         InferenceModel::SasRec(Box::new(SasRec::new(&config, items, &device)))
+    }
+
+    /// A freshly initialised (seeded) SeqUDA-Rec with its target-attention head and no graph.
+    pub fn sequda_model(users: usize, items: usize) -> InferenceModel {
+        let device = select_device(DeviceChoice::Cpu)
+            .expect("the CPU device is always available")
+            .device;
+        device.seed(7);
+        let config = EncoderConfig {
+            max_len: 8,
+            dim: 8,
+            blocks: 1,
+            heads: 2,
+            dropout: 0.0,
+        };
+        let settings = SeqUdaConfig {
+            graph: false,
+            ..SeqUdaConfig::default()
+        };
+        let model = SeqUdaRec::new(&settings, &config, users, items, &device);
+        InferenceModel::SeqUda(Box::new(SeqUdaSnapshot::new(model, None, 0)))
     }
 }
 

@@ -207,6 +207,9 @@ pub struct AudienceArgs {
     /// Write the CSV here instead of stdout.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Score with the full-ranking scores even when the model has a target-attention head.
+    #[arg(long)]
+    pub without_target_attention: bool,
     /// auto, gpu, cpu, wgpu.
     #[arg(long, default_value = "auto")]
     pub device: String,

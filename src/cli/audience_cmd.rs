@@ -30,7 +30,7 @@ pub fn run(args: AudienceArgs) -> anyhow::Result<()> {
             args.run.display()
         );
     }
-    let ranking = audience(&run.view(), item)?;
+    let ranking = audience(&run.view(), item, !args.without_target_attention)?;
     let size = args.top.min(ranking.ranked.len());
     let table = audience_table(&run.dataset, &ranking, size);
     match &args.out {
@@ -41,10 +41,11 @@ pub fn run(args: AudienceArgs) -> anyhow::Result<()> {
     }
     let share = size as f64 / ranking.ranked.len().max(1) as f64;
     eprintln!(
-        "audience for '{}' ({}): top {size} of {} users, expected reach {:.1}; held-out check on {} users: \
+        "audience for '{}' ({}) scored by {}: top {size} of {} users, expected reach {:.1}; held-out check on {} users: \
          the top {:.1}% reach {:.1}% of real engagers (most-active targeting {:.1}%, random {:.1}%)",
         args.item,
         run.item_label(item),
+        ranking.scored_by.label(),
         ranking.ranked.len(),
         ranking.expected_reach(size),
         ranking.evaluated_users,

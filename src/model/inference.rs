@@ -145,6 +145,11 @@ impl InferenceModel {
         Some(head.score(hidden, padding, states, embedded))
     }
 
+    /// Whether the model has the target-attention head.
+    pub fn has_target_attention(&self) -> bool {
+        matches!(self, Self::SeqUda(snapshot) if snapshot.model.target_attention.is_some())
+    }
+
     /// How many top candidates target attention re-ranks (0 when there is no head).
     pub fn rerank_top(&self) -> usize {
         match self {

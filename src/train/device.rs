@@ -87,7 +87,9 @@ pub enum DeviceError {
     NoAdapter,
 }
 
-/// Lists the adapters wgpu can see (every graphics API), real GPUs first.
+/// Lists the adapters wgpu can see through the primary graphics APIs (Vulkan, Metal, DX12:
+/// the ones burn's wgpu backend runs on; probing OpenGL would open display connections and
+/// print errors on headless machines), real GPUs first.
 ///
 /// Probed once per process and cached: the Vulkan loader dislikes instances that come and go
 /// on several threads at once.
@@ -98,7 +100,7 @@ pub fn list_adapters() -> Vec<AdapterSummary> {
 
 fn probe_adapters() -> Vec<AdapterSummary> {
     let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle());
-    let adapters = pollster::block_on(instance.enumerate_adapters(wgpu::Backends::all()));
+    let adapters = pollster::block_on(instance.enumerate_adapters(wgpu::Backends::PRIMARY));
     let mut found: Vec<AdapterSummary> = adapters
         .iter()
         .map(|adapter| {

@@ -60,7 +60,7 @@ impl AudiencePane {
         };
         self.query
             .request((item, cx.ws.model_version), cx.ws, ui.ctx(), move |view| {
-                audience(view, item)
+                audience(view, item, true)
             });
         self.query.poll();
         if let Some(error) = self.query.error() {
@@ -222,17 +222,28 @@ fn users_ui(ui: &mut Ui, data: &LoadedData, ranking: &Audience, size: usize) {
     ui.strong(format!(
         "Most likely users (first {} of the audience)",
         size.min(TABLE_ROWS)
+    ))
+    .on_hover_text(format!(
+        "Scored by {}: the probability that the user's next interaction is this ad.",
+        ranking.scored_by.label()
     ));
+    let explained = !ranking.reasons.is_empty();
     egui::ScrollArea::vertical()
         .id_salt("audience_users")
         .show(ui, |ui| {
             egui::Grid::new("audience_grid")
-                .num_columns(3)
+                .num_columns(if explained { 4 } else { 3 })
                 .striped(true)
                 .show(ui, |ui| {
                     ui.label(RichText::new("#").weak());
                     ui.label(RichText::new("User").weak());
                     ui.label(RichText::new("Probability").weak());
+                    if explained {
+                        ui.label(RichText::new("Why (target attention)").weak())
+                            .on_hover_text(
+                                "The history items this ad attended to most for the user.",
+                            );
+                    }
                     ui.end_row();
                     for (rank, &(user, p)) in
                         ranking.ranked.iter().take(size.min(TABLE_ROWS)).enumerate()
@@ -247,6 +258,32 @@ fn users_ui(ui: &mut Ui, data: &LoadedData, ranking: &Audience, size: usize) {
                         ui.label(data.dataset.users.token(user))
                             .on_hover_text(format!("Last interaction: {last}"));
                         ui.label(format!("{:.4}", p));
+                        if explained {
+                            match ranking.reasons.iter().find(|r| r.user == user) {
+                                Some(reason) => {
+                                    let titles: Vec<String> = reason
+                                        .items
+                                        .iter()
+                                        .take(2)
+                                        .map(|&(item, _)| truncate(data.labels.title(item), 16))
+                                        .collect();
+                                    let details: Vec<String> = reason
+                                        .items
+                                        .iter()
+                                        .map(|&(item, w)| {
+                                            format!("{:.2}  {}", w, data.labels.title(item))
+                                        })
+                                        .collect();
+                                    ui.label(titles.join(", ")).on_hover_text(format!(
+                                        "Attention weight · history item\n{}",
+                                        details.join("\n")
+                                    ));
+                                }
+                                None => {
+                                    ui.label("");
+                                }
+                            }
+                        }
                         ui.end_row();
                     }
                 });
