@@ -106,6 +106,8 @@ pub(crate) mod test_model {
     //! A small seeded encoder on the CPU for analysis tests.
 
     use crate::data::{Dataset, IdMap};
+    use burn::tensor::Device;
+
     use crate::model::sequda::{SeqUdaConfig, SeqUdaRec};
     use crate::model::{EncoderConfig, InferenceModel, SasRec, SeqUdaSnapshot};
     use crate::train::{DeviceChoice, select_device};
@@ -124,8 +126,8 @@ pub(crate) mod test_model {
         Dataset::from_sequences("test".into(), user_ids, item_ids, sequences)
     }
 
-    /// A freshly initialised (seeded) two-head SASRec encoder.
-    pub fn model(items: usize) -> InferenceModel {
+    /// The CPU device, seeded, and a tiny two-head encoder shape with `blocks` blocks.
+    fn seeded_cpu(blocks: usize) -> (Device, EncoderConfig) {
         let device = select_device(DeviceChoice::Cpu)
             .expect("the CPU device is always available")
             .device;
@@ -133,26 +135,22 @@ pub(crate) mod test_model {
         let config = EncoderConfig {
             max_len: 8,
             dim: 8,
-            blocks: 2,
+            blocks,
             heads: 2,
             dropout: 0.0,
         };
+        (device, config)
+    }
+
+    /// A freshly initialised (seeded) two-head SASRec encoder.
+    pub fn model(items: usize) -> InferenceModel {
+        let (device, config) = seeded_cpu(2);
         InferenceModel::SasRec(Box::new(SasRec::new(&config, items, &device)))
     }
 
     /// A freshly initialised (seeded) SeqUDA-Rec with its target-attention head and no graph.
     pub fn sequda_model(users: usize, items: usize) -> InferenceModel {
-        let device = select_device(DeviceChoice::Cpu)
-            .expect("the CPU device is always available")
-            .device;
-        device.seed(7);
-        let config = EncoderConfig {
-            max_len: 8,
-            dim: 8,
-            blocks: 1,
-            heads: 2,
-            dropout: 0.0,
-        };
+        let (device, config) = seeded_cpu(1);
         let settings = SeqUdaConfig {
             graph: false,
             ..SeqUdaConfig::default()
