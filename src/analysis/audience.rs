@@ -87,6 +87,11 @@ impl Audience {
             .sum()
     }
 
+    /// Target attention's explanation for `user`, when the user is among the explained ones.
+    pub fn reason(&self, user: u32) -> Option<&AudienceReason> {
+        self.reasons.iter().find(|r| r.user == user)
+    }
+
     /// How many top-ranked users have a probability of at least `threshold`.
     pub fn size_at_threshold(&self, threshold: f32) -> usize {
         self.ranked.partition_point(|&(_, p)| p >= threshold)
@@ -186,9 +191,7 @@ pub fn audience_table(dataset: &Dataset, ranking: &Audience, size: usize) -> Csv
     ]);
     for (rank, &(user, p)) in ranking.ranked.iter().take(size).enumerate() {
         let attended: Vec<&str> = ranking
-            .reasons
-            .iter()
-            .find(|r| r.user == user)
+            .reason(user)
             .map(|r| {
                 r.items
                     .iter()

@@ -259,7 +259,7 @@ fn users_ui(ui: &mut Ui, data: &LoadedData, ranking: &Audience, size: usize) {
                             .on_hover_text(format!("Last interaction: {last}"));
                         ui.label(format!("{:.4}", p));
                         if explained {
-                            match ranking.reasons.iter().find(|r| r.user == user) {
+                            match ranking.reason(user) {
                                 Some(reason) => {
                                     let titles: Vec<String> = reason
                                         .items
