@@ -4,13 +4,13 @@
 //! training histories, best epochs and validation metrics; the same data and seed twice must
 //! give identical numbers.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use sequda::data::{Dataset, IdMap};
 use sequda::train::{
-    DataSource, DeviceChoice, Event, RunSummary, TrainConfig, TrainJob, TrainingSession,
+    DataSource, DeviceChoice, Event, ModelKind, RunSummary, TrainConfig, TrainJob, TrainingSession,
 };
 
 /// 300 users over 40 items with a learnable next-item rule and some noise.
@@ -41,24 +41,34 @@ struct Outcome {
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
 fn train(dataset: Dataset, seed: u64) -> Outcome {
-    let _turn = ONE_AT_A_TIME
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let dir = tempfile::tempdir().expect("tempdir");
+    let mut config = tiny_config();
+    config.seed = seed;
+    run(dataset, config, &dir.path().join("run")).expect("training failed")
+}
+
+fn tiny_config() -> TrainConfig {
     let mut config = TrainConfig::default();
     config.encoder.max_len = 10;
     config.encoder.dim = 16;
     config.batch_size = 64;
     config.epochs = 3;
     config.patience = 3;
-    config.seed = seed;
     config.device = DeviceChoice::Cpu;
     config.learning_rate = 5e-3;
+    config
+}
+
+/// Trains into `run_dir`; the run's summary and validation history, or its failure message.
+fn run(dataset: Dataset, config: TrainConfig, run_dir: &Path) -> Result<Outcome, String> {
+    let _turn = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let job = TrainJob {
         dataset: Arc::new(dataset),
         source: DataSource::default(),
         config,
-        run_dir: dir.path().join("run"),
+        run_dir: run_dir.to_path_buf(),
     };
     let session = TrainingSession::start(job).expect("thread");
     let mut valid_history = Vec::new();
@@ -67,12 +77,15 @@ fn train(dataset: Dataset, seed: u64) -> Outcome {
             Some(Event::Epoch(epoch)) => valid_history.push(epoch.valid.ndcg_10),
             Some(Event::Finished(summary)) => {
                 session.join();
-                return Outcome {
+                return Ok(Outcome {
                     summary: *summary,
                     valid_history,
-                };
+                });
             }
-            Some(Event::Failed { message }) => panic!("training failed: {message}"),
+            Some(Event::Failed { message }) => {
+                session.join();
+                return Err(message);
+            }
             Some(_) => {}
             None => panic!("no event for two minutes"),
         }
@@ -123,4 +136,64 @@ fn seeded_cpu_runs_are_reproducible() {
         a.valid_history, c.valid_history,
         "another seed should differ"
     );
+}
+
+#[test]
+fn a_warm_start_begins_from_the_earlier_runs_best_weights() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let first = run(
+        dataset(sequences()),
+        tiny_config(),
+        &dir.path().join("first"),
+    )
+    .expect("first run");
+    // With a zero learning rate the weights never move, so the continued run's first
+    // validation must equal the earlier run's best one exactly.
+    let mut config = tiny_config();
+    config.epochs = 1;
+    config.learning_rate = 0.0;
+    config.init_from = Some(dir.path().join("first").display().to_string());
+    let continued =
+        run(dataset(sequences()), config, &dir.path().join("second")).expect("continued run");
+    assert_eq!(continued.valid_history, vec![first.summary.valid.ndcg_10]);
+    // A fresh start with the same frozen weights does not reproduce it.
+    let mut fresh = tiny_config();
+    fresh.epochs = 1;
+    fresh.learning_rate = 0.0;
+    let fresh = run(dataset(sequences()), fresh, &dir.path().join("fresh")).expect("fresh run");
+    assert_ne!(fresh.valid_history, continued.valid_history);
+}
+
+#[test]
+fn a_warm_start_from_another_model_or_data_fails_clearly() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let first = dir.path().join("first");
+    let mut config = tiny_config();
+    config.epochs = 1;
+    run(dataset(sequences()), config, &first).expect("first run");
+
+    let mut other_model = tiny_config();
+    other_model.model = ModelKind::SequdaNoGan;
+    other_model.init_from = Some(first.display().to_string());
+    let message = run(dataset(sequences()), other_model, &dir.path().join("b"))
+        .err()
+        .expect("a SeqUDA-Rec run cannot start from SASRec weights");
+    assert!(message.contains("cannot start from"), "{message}");
+    assert!(message.contains("sasrec"), "{message}");
+
+    let mut fewer_users = sequences();
+    fewer_users.truncate(200);
+    let mut same_model = tiny_config();
+    same_model.init_from = Some(first.display().to_string());
+    let message = run(dataset(fewer_users), same_model, &dir.path().join("c"))
+        .err()
+        .expect("other data cannot be continued");
+    assert!(message.contains("300 users"), "{message}");
+
+    let mut missing = tiny_config();
+    missing.init_from = Some(dir.path().join("nowhere").display().to_string());
+    let message = run(dataset(sequences()), missing, &dir.path().join("d"))
+        .err()
+        .expect("a missing folder fails");
+    assert!(message.contains("nowhere"), "{message}");
 }

@@ -14,7 +14,7 @@
 use super::AnalysisError;
 use super::csv::{Cell, CsvTable};
 use super::gains::{GainsCurve, cumulative_gains};
-use super::states::{STATE_BATCH, item_scores};
+use super::states::{Rows, STATE_BATCH, item_scores, tensor_rows};
 use crate::data::Dataset;
 use crate::model::InferenceModel;
 use crate::train::query::ModelView;
@@ -240,6 +240,36 @@ fn attended_items(
     )
 }
 
+/// Catalogue scores `[users, n_items]` of one chunk of users with the ad's own column replaced
+/// by its target-attention score, from a single encoding pass; None when the model has no
+/// target-attention head.
+fn target_attention_scores(
+    model: &InferenceModel,
+    users: &[u32],
+    sequences: &[&[u32]],
+    item: u32,
+) -> Result<Option<Rows>, AnalysisError> {
+    let candidates = vec![vec![item]; sequences.len()];
+    let Some(scored) = model.target_scores(users, sequences, &candidates) else {
+        return Ok(None);
+    };
+    // [users, dim] · [dim, n_items]
+    let mut scores = tensor_rows(scored.states.matmul(model.item_table().transpose()))?;
+    // [users, 1]
+    let own = scored
+        .scores
+        .into_data()
+        .try_into_vec::<f32>()
+        .map_err(|e| AnalysisError::Backend(format!("{e:?}")))?;
+    let width = scores.width;
+    for (row, value) in own.into_iter().enumerate() {
+        if let Some(slot) = scores.values.get_mut(row * width + item as usize) {
+            *slot = value;
+        }
+    }
+    Ok(Some(scores))
+}
+
 /// `P(next = item | sequence)` for each sequence: a softmax over the whole catalogue, with the
 /// item's own score from `scoring` (`users[i]` is the dense index of the user `sequences[i]`
 /// belongs to).
@@ -252,24 +282,14 @@ pub fn item_probabilities(
 ) -> Result<Vec<f32>, AnalysisError> {
     let mut probabilities = Vec::with_capacity(sequences.len());
     for (users, chunk) in users.chunks(STATE_BATCH).zip(sequences.chunks(STATE_BATCH)) {
-        let mut scores = item_scores(model, users, chunk)?;
-        if scoring == AudienceScoring::TargetAttention {
-            let candidates = vec![vec![item]; chunk.len()];
-            if let Some(scored) = model.target_scores(users, chunk, &candidates) {
-                // [users, 1]
-                let own = scored
-                    .scores
-                    .into_data()
-                    .try_into_vec::<f32>()
-                    .map_err(|e| AnalysisError::Backend(format!("{e:?}")))?;
-                let width = scores.width;
-                for (row, value) in own.into_iter().enumerate() {
-                    if let Some(slot) = scores.values.get_mut(row * width + item as usize) {
-                        *slot = value;
-                    }
-                }
-            }
-        }
+        let scores = match scoring {
+            AudienceScoring::TargetAttention => target_attention_scores(model, users, chunk, item)?,
+            AudienceScoring::FullRanking => None,
+        };
+        let scores = match scores {
+            Some(scores) => scores,
+            None => item_scores(model, users, chunk)?,
+        };
         for row in 0..scores.len() {
             let row = scores.row(row);
             let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
@@ -361,6 +381,38 @@ mod tests {
         let table = audience_table(&data, &with_head, 5);
         assert_eq!(table.headers.len(), 5);
         assert!(table.rows.iter().all(|row| row[4] != Cell::from("")));
+    }
+
+    #[test]
+    fn one_encoding_pass_gives_the_catalogue_scores_of_a_plain_ranking() {
+        let data = dataset(30, 10);
+        let sequda = sequda_model(30, 10);
+        let users: Vec<u32> = (0..30).collect();
+        let sequences: Vec<&[u32]> = data.sequences.iter().map(Vec::as_slice).collect();
+        let plain = item_scores(&sequda, &users, &sequences).expect("plain scores");
+        let with_head = target_attention_scores(&sequda, &users, &sequences, 3)
+            .expect("scores")
+            .expect("the model has the head");
+        assert_eq!(with_head.width, plain.width);
+        let mut ad_column_changed = false;
+        for row in 0..plain.len() {
+            for (item, (a, b)) in with_head.row(row).iter().zip(plain.row(row)).enumerate() {
+                if item == 3 {
+                    ad_column_changed |= (a - b).abs() > 1e-6;
+                } else {
+                    assert!(
+                        (a - b).abs() <= 1e-4 * (1.0 + b.abs()),
+                        "{row}/{item}: {a} vs {b}"
+                    );
+                }
+            }
+        }
+        assert!(ad_column_changed, "the ad's column holds the head's score");
+        assert_eq!(
+            target_attention_scores(&model(10), &users, &sequences, 3).expect("scores"),
+            None,
+            "SASRec has no head"
+        );
     }
 
     #[test]

@@ -97,7 +97,7 @@ pub struct TrainArgs {
     /// Item metadata (titles, categories).
     #[arg(long)]
     pub items: Option<PathBuf>,
-    /// Model variant: sasrec, pop.
+    /// Model variant: sasrec, pop, sequda, sequda-no-gan, sequda-no-cl, sequda-no-graph.
     #[arg(long, default_value = "sasrec")]
     pub model: String,
     /// A TOML file with `[train]` settings (flags override it).
@@ -118,6 +118,10 @@ pub struct TrainArgs {
     /// Encoder and optimiser shape.
     #[command(flatten)]
     pub shape: ShapeArgs,
+    /// Start from the best checkpoint of this run folder (same model, data and shape) instead
+    /// of random weights: continues a run that stopped at its epoch cap.
+    #[arg(long, value_name = "RUN_DIR")]
+    pub init_from: Option<PathBuf>,
     /// The run folder to write.
     #[arg(long)]
     pub out: PathBuf,

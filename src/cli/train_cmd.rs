@@ -60,6 +60,9 @@ fn build_config(args: &TrainArgs, dataset: &Dataset) -> anyhow::Result<TrainConf
     if let Some(seed) = args.seed {
         config.seed = seed;
     }
+    if let Some(dir) = &args.init_from {
+        config.init_from = Some(dir.display().to_string());
+    }
     Ok(config)
 }
 

@@ -29,6 +29,9 @@ pub struct TargetScores {
     /// `[users, candidates, len]` attention of each candidate over each user's positions
     /// (zero at padding).
     pub weights: Tensor<3>,
+    /// `[users, dim]` the user states the scores build on (`h_u`, whose product with the item
+    /// table gives the catalogue scores without encoding the users again).
+    pub states: Tensor<2>,
 }
 
 impl TargetAttention {
@@ -71,13 +74,18 @@ impl TargetAttention {
         // [users, candidates, dim]
         let read = weights.clone().matmul(self.value.forward(hidden));
         let state = user_state
+            .clone()
             .reshape([users, 1, dim])
             .expand([users, count, dim]);
         let scores = (state + read)
             .mul(candidates)
             .sum_dim(2)
             .reshape([users, count]);
-        TargetScores { scores, weights }
+        TargetScores {
+            scores,
+            weights,
+            states: user_state,
+        }
     }
 }
 

@@ -6,8 +6,9 @@ use burn::module::Module;
 use burn::store::ModuleRecord;
 use burn::tensor::Bytes;
 
+use super::config::TrainConfig;
 use super::error::TrainError;
-use super::run_dir::write_atomically;
+use super::run_dir::{RunDir, write_atomically};
 
 /// Writes `module`'s weights to `path` (temporary file + rename).
 pub fn save_checkpoint<M: Module>(module: &M, path: &Path) -> Result<(), TrainError> {
@@ -30,4 +31,46 @@ pub fn load_checkpoint<M: Module>(module: M, path: &Path) -> Result<M, TrainErro
             format!("checkpoint does not fit this model configuration: {e:?}"),
         )
     })
+}
+
+/// `module` as `config` asks it to start: unchanged, or with the weights of the best
+/// checkpoint of the run folder `config.init_from` (a warm start). That run must have trained
+/// the same model variant on the same users, items and training split (`n_users`, `n_items`);
+/// its shape is checked when the weights load. Only the weights carry over: the optimiser
+/// state (and, for SeqUDA-Rec, the GAN) starts fresh.
+pub fn warm_start<M: Module>(
+    module: M,
+    config: &TrainConfig,
+    n_users: usize,
+    n_items: usize,
+) -> Result<M, TrainError> {
+    let Some(dir) = &config.init_from else {
+        return Ok(module);
+    };
+    let run = RunDir::new(dir);
+    let earlier = run.read_config()?;
+    let mismatch = if earlier.train.model != config.model {
+        Some(format!(
+            "it trained {}, this run trains {}",
+            earlier.train.model, config.model
+        ))
+    } else if earlier.data.users != n_users || earlier.data.items_count != n_items {
+        Some(format!(
+            "it had {} users and {} items, this data has {n_users} and {n_items}",
+            earlier.data.users, earlier.data.items_count
+        ))
+    } else if earlier.train.drop_train_share != config.drop_train_share {
+        Some(format!(
+            "it dropped {} of the training interactions, this run drops {}",
+            earlier.train.drop_train_share, config.drop_train_share
+        ))
+    } else {
+        None
+    };
+    if let Some(reason) = mismatch {
+        return Err(TrainError::Mismatch(format!(
+            "cannot start from {dir}: {reason}"
+        )));
+    }
+    load_checkpoint(module, &run.checkpoint_path())
 }

@@ -127,6 +127,9 @@ pub struct TrainConfig {
     pub drop_train_share: f64,
     /// SeqUDA-Rec settings (used by the `sequda*` models).
     pub sequda: SeqUdaConfig,
+    /// A run folder whose best checkpoint initialises the weights (continuing a run that
+    /// stopped at its epoch cap); None starts from a seeded random initialisation.
+    pub init_from: Option<String>,
 }
 
 impl Default for TrainConfig {
@@ -143,6 +146,7 @@ impl Default for TrainConfig {
             log_every: 1,
             drop_train_share: 0.0,
             sequda: SeqUdaConfig::default(),
+            init_from: None,
         }
     }
 }

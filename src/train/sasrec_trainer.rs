@@ -6,7 +6,7 @@ use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::tensor::{Device, Int, Tensor, TensorData};
 
 use super::batches::{TrainBatch, build_batch};
-use super::checkpoint::save_checkpoint;
+use super::checkpoint::{save_checkpoint, warm_start};
 use super::config::TrainConfig;
 use super::error::TrainError;
 use super::events::LossValues;
@@ -35,6 +35,7 @@ impl<'a> SasRecRecipe<'a> {
         device: &Device,
     ) -> Result<Self, TrainError> {
         let (model, optimizer, device) = new_optimisation(config, n_items, device)?;
+        let model = warm_start(model, config, split.train.len(), n_items)?;
         Ok(Self {
             model,
             optimizer,

@@ -9,7 +9,7 @@ use burn::tensor::activation::log_softmax;
 use burn::tensor::{Device, Int, Tensor, TensorData};
 
 use super::batches::{TrainBatch, build_batch};
-use super::checkpoint::save_checkpoint;
+use super::checkpoint::{save_checkpoint, warm_start};
 use super::config::TrainConfig;
 use super::control::Control;
 use super::error::TrainError;
@@ -75,6 +75,7 @@ impl<'a> SeqUdaRecipe<'a> {
         let autodiff = device.clone().autodiff();
         autodiff.seed(config.seed);
         let model = SeqUdaRec::new(&settings, &config.encoder, n_users, n_items, &autodiff);
+        let model = warm_start(model, config, n_users, n_items)?;
         let graph = settings
             .graph
             .then(|| InteractionGraph::from_train(&split.train, n_items));
