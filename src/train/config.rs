@@ -155,8 +155,9 @@ impl TrainConfig {
     /// Defaults sized to the data, our documented choice where MODEL.md §2 gives per-dataset
     /// settings: long histories (median ≥ 50, like ML-1M) get `max_len` 200 and dropout 0.2;
     /// short ones (like Amazon Beauty) `max_len` 50, and dropout 0.5 when very short
-    /// (mean < 15). Small logs (under 200k interactions) stop earlier (patience 3, 30 epochs),
-    /// so the bundled demo trains in about a minute.
+    /// (mean < 15). Small logs (under 100k interactions, like the bundled demo's 74k) stop
+    /// earlier (patience 3, 30 epochs), so the demo trains in about a minute; benchmark-sized
+    /// logs (Amazon Beauty's 198k and up) keep the full 200-epoch, patience-10 recipe.
     pub fn for_data(median_length: usize, mean_length: f64, interactions: usize) -> Self {
         let mut config = Self::default();
         if median_length < 50 {
@@ -165,7 +166,7 @@ impl TrainConfig {
         if mean_length < 15.0 {
             config.encoder.dropout = 0.5;
         }
-        if interactions < 200_000 {
+        if interactions < 100_000 {
             config.epochs = 30;
             config.patience = 3;
         }
@@ -242,6 +243,9 @@ mod tests {
         let beauty = TrainConfig::for_data(6, 8.9, 198_502);
         assert_eq!(beauty.encoder.max_len, 50);
         assert_eq!(beauty.encoder.dropout, 0.5);
+        assert_eq!((beauty.epochs, beauty.patience), (200, 10));
+        let demo = TrainConfig::for_data(22, 29.5, 73_801);
+        assert_eq!((demo.epochs, demo.patience), (30, 3));
         let ml1m = TrainConfig::for_data(96, 165.5, 999_611);
         assert_eq!(ml1m.encoder.max_len, 200);
         assert_eq!(ml1m.epochs, 200);
