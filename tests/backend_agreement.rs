@@ -6,20 +6,24 @@ use burn::module::Module;
 use burn::optim::AdamConfig;
 use burn::tensor::Device;
 use sequda::model::{EncoderConfig, InferenceModel, SasRec};
-use sequda::train::batches::build_batch;
+use sequda::train::batches::length_groups;
 use sequda::train::device::list_adapters;
 use sequda::train::sasrec_trainer::optimisation_step;
 
-/// 40 users over 30 items with a simple repeating structure.
+/// 40 users over 30 items with a simple repeating structure; every eighth history is long
+/// enough to be encoded in a length group of its own.
 fn tiny_sequences() -> Vec<Vec<u32>> {
     (0..40u32)
-        .map(|user| (0..12u32).map(|t| (user * 7 + t * 3) % 30).collect())
+        .map(|user| {
+            let len = if user % 8 == 3 { 300 } else { 12 };
+            (0..len).map(|t| (user * 7 + t * 3) % 30).collect()
+        })
         .collect()
 }
 
 fn config() -> EncoderConfig {
     EncoderConfig {
-        max_len: 10,
+        max_len: 320,
         dim: 16,
         blocks: 2,
         heads: 2,
@@ -41,8 +45,9 @@ fn train_on(device: &Device, initial: &SasRec, steps: usize) -> (Vec<f64>, Vec<f
     let mut losses = Vec::new();
     for step in 0..steps {
         let chunk = &users[(step * 8) % 40..(step * 8) % 40 + 8];
-        let batch = build_batch(&train, chunk, 10);
-        let (next, loss) = optimisation_step(model, &mut optimizer, batch, &device, 1e-2);
+        let groups = length_groups(&train, chunk, 320, 4);
+        assert_eq!(groups.len(), 2, "one long history per chunk of 8");
+        let (next, loss) = optimisation_step(model, &mut optimizer, &groups, &device, 1e-2);
         model = next;
         losses.push(loss);
     }

@@ -5,7 +5,7 @@ use std::time::Instant;
 use burn::module::Module;
 use serde::Serialize;
 
-use super::batches::{build_batch, trainable_users};
+use super::batches::{length_groups, trainable_users};
 use super::config::TrainConfig;
 use super::device::select_device;
 use super::error::TrainError;
@@ -59,9 +59,14 @@ pub fn run_bench(
 
     let warmup = Instant::now();
     if let Some(first) = users.chunks(batch_size).next() {
-        let batch = build_batch(&split.train, first, max_len);
-        let (next, _) =
-            optimisation_step(model, &mut optimizer, batch, &device, config.learning_rate);
+        let groups = length_groups(&split.train, first, max_len, config.length_groups);
+        let (next, _) = optimisation_step(
+            model,
+            &mut optimizer,
+            &groups,
+            &device,
+            config.learning_rate,
+        );
         model = next;
     }
     sync(&device)?;
@@ -70,9 +75,14 @@ pub fn run_bench(
     let epoch = Instant::now();
     let mut steps = 0;
     for (index, chunk) in users.chunks(batch_size).enumerate() {
-        let batch = build_batch(&split.train, chunk, max_len);
-        let (next, value) =
-            optimisation_step(model, &mut optimizer, batch, &device, config.learning_rate);
+        let groups = length_groups(&split.train, chunk, max_len, config.length_groups);
+        let (next, value) = optimisation_step(
+            model,
+            &mut optimizer,
+            &groups,
+            &device,
+            config.learning_rate,
+        );
         model = next;
         if !value.is_finite() {
             return Err(TrainError::NonFiniteLoss {

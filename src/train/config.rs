@@ -112,6 +112,14 @@ pub struct TrainConfig {
     pub patience: usize,
     /// Sequences per optimisation step.
     pub batch_size: usize,
+    /// Most length groups a batch is encoded in: its rows are sorted by input length and
+    /// each group is padded only to its own longest input, instead of every row to the
+    /// batch's longest. The loss is the same mean over all positions (positions are
+    /// right-aligned and padding is masked, so each row is encoded exactly as in one padded
+    /// pass); only the dropout draws differ. Default 4 (OUR engineering choice: on Amazon
+    /// Beauty it cuts the encoded tokens about sevenfold); 1 = one padded pass per batch,
+    /// as the PyTorch peer does.
+    pub length_groups: usize,
     /// Adam learning rate.
     pub learning_rate: f64,
     /// Seed for initialisation, shuffling and dropout. CPU runs with the same seed repeat
@@ -140,6 +148,7 @@ impl Default for TrainConfig {
             epochs: 200,
             patience: 10,
             batch_size: 128,
+            length_groups: 4,
             learning_rate: 1e-3,
             seed: 1,
             device: DeviceChoice::Auto,

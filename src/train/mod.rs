@@ -13,6 +13,7 @@ pub mod evaluation;
 pub mod events;
 pub mod experiment;
 pub mod gan;
+pub mod grouped_loss;
 pub mod models;
 pub mod query;
 pub mod recipe;

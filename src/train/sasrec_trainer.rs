@@ -3,19 +3,19 @@
 
 use burn::module::Module;
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
-use burn::tensor::{Device, Int, Tensor, TensorData};
+use burn::tensor::Device;
 
-use super::batches::{TrainBatch, build_batch};
+use super::batches::{LengthGroup, length_groups};
 use super::checkpoint::{save_checkpoint, warm_start};
 use super::config::TrainConfig;
 use super::error::TrainError;
 use super::events::LossValues;
+use super::grouped_loss::grouped_cross_entropy;
 use super::recipe::Recipe;
 use super::run_dir::RunDir;
 use crate::data::Split;
 use crate::model::SasRec;
 use crate::model::inference::InferenceModel;
-use crate::model::loss::next_item_cross_entropy;
 
 /// The SASRec-CE recipe: the model on an autodiff device and its optimiser.
 pub struct SasRecRecipe<'a> {
@@ -50,11 +50,16 @@ impl Recipe for SasRecRecipe<'_> {
     fn step(&mut self, users: &[usize]) -> Result<LossValues, TrainError> {
         // Cloning a module shares its parameter tensors; the step returns new ones.
         let model = self.model.clone();
-        let batch = build_batch(&self.split.train, users, self.config.encoder.max_len);
+        let groups = length_groups(
+            &self.split.train,
+            users,
+            self.config.encoder.max_len,
+            self.config.length_groups,
+        );
         let (model, loss) = optimisation_step(
             model,
             &mut self.optimizer,
-            batch,
+            &groups,
             &self.device,
             self.config.learning_rate,
         );
@@ -74,21 +79,24 @@ impl Recipe for SasRecRecipe<'_> {
     }
 }
 
-/// One Adam step on `batch`: forward, full-softmax cross-entropy, backward, update.
+/// One Adam step on a batch split into length `groups`: forward, full-softmax
+/// cross-entropy averaged over every position of every group, backward, update.
 /// Returns the updated model and the loss before the update (NaN when the backend could not
-/// read it back, so the caller stops the run).
+/// read it back, so the caller stops the run; 0 and no update for a batch without positions).
 pub fn optimisation_step(
     model: SasRec,
     optimizer: &mut ModuleOptimizer,
-    batch: TrainBatch,
+    groups: &[LengthGroup],
     device: &Device,
     learning_rate: f64,
 ) -> (SasRec, f64) {
-    let n = batch.targets.len();
-    let positions = Tensor::<1, Int>::from_data(TensorData::new(batch.positions, [n]), device);
-    let targets = Tensor::<1, Int>::from_data(TensorData::new(batch.targets, [n]), device);
-    let hidden = model.encode(batch.tokens.to_tensor(device), false).hidden;
-    let loss = next_item_cross_entropy(hidden, positions, targets, model.item_table());
+    let batches: Vec<_> = groups.iter().map(|group| &group.batch).collect();
+    let table = model.item_table();
+    let Some(loss) = grouped_cross_entropy(&batches, &table, device, |tokens| {
+        model.encode(tokens, false).hidden
+    }) else {
+        return (model, 0.0);
+    };
     let value = loss
         .clone()
         .try_into_scalar::<f32>()

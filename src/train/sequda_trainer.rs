@@ -8,13 +8,14 @@ use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::tensor::activation::log_softmax;
 use burn::tensor::{Device, Int, Tensor, TensorData};
 
-use super::batches::{TrainBatch, build_batch};
+use super::batches::{LengthGroup, TrainBatch, length_groups};
 use super::checkpoint::{save_checkpoint, warm_start};
 use super::config::TrainConfig;
 use super::control::Control;
 use super::error::TrainError;
 use super::events::{Event, LossValues, SyntheticReport, SyntheticSample};
 use super::gan::{GanTrainer, SyntheticSequence};
+use super::grouped_loss::{group_cross_entropy, grouped_cross_entropy, listed_positions};
 use super::recipe::Recipe;
 use super::run_dir::{MetricsWriter, RunDir};
 use crate::data::Split;
@@ -24,7 +25,6 @@ use crate::eval::synthetic::mode_collapse;
 use crate::kernels::spmm::SparseMatrix;
 use crate::model::contrastive::info_nce;
 use crate::model::inference::{InferenceModel, SeqUdaSnapshot};
-use crate::model::loss::next_item_cross_entropy;
 use crate::model::sequda::{SeqUdaConfig, SeqUdaRec};
 
 /// Synthetic sequences shown per epoch in the window (all kept ones train the model).
@@ -197,8 +197,8 @@ impl<'a> SeqUdaRecipe<'a> {
         Ok(())
     }
 
-    /// The next synthetic mini-batch, sized in proportion to the real batch.
-    fn synthetic_batch(&mut self, real_rows: usize) -> Option<TrainBatch> {
+    /// The next synthetic mini-batch, sized in proportion to the real batch, in length groups.
+    fn synthetic_batch(&mut self, real_rows: usize) -> Option<Vec<LengthGroup>> {
         if self.synthetic.is_empty() {
             return None;
         }
@@ -208,10 +208,11 @@ impl<'a> SeqUdaRecipe<'a> {
             .map(|i| (self.synthetic_cursor + i) % self.synthetic.len())
             .collect();
         self.synthetic_cursor = (self.synthetic_cursor + rows) % self.synthetic.len();
-        Some(build_batch(
+        Some(length_groups(
             &self.synthetic,
             &indices,
             self.config.encoder.max_len,
+            self.config.length_groups,
         ))
     }
 
@@ -220,15 +221,16 @@ impl<'a> SeqUdaRecipe<'a> {
         Tensor::from_data(TensorData::new(values, [len]), &self.device)
     }
 
-    /// `λ_cl · InfoNCE` over the batch's user nodes and (at most `contrastive_nodes`) item nodes.
-    fn contrastive_term(&mut self, users: &[usize], batch: &TrainBatch) -> Option<Tensor<1>> {
+    /// InfoNCE over the batch's user nodes and (at most `contrastive_nodes` nodes in all) the
+    /// items of its input tokens.
+    fn contrastive_term(&mut self, users: &[usize], batches: &[&TrainBatch]) -> Option<Tensor<1>> {
         let (fusion, (first, second)) = (self.model.graph.as_ref()?, self.views.as_ref()?);
         if !self.settings.uses_contrastive() {
             return None;
         }
         let mut nodes: Vec<i64> = users.iter().map(|&u| u as i64).collect();
         let mut seen = vec![false; self.n_items];
-        for &token in &batch.tokens.tokens {
+        for &token in batches.iter().flat_map(|b| &b.tokens.tokens) {
             if token > 0 && !std::mem::replace(&mut seen[(token - 1) as usize], true) {
                 nodes.push((self.n_users as i64) + token - 1);
             }
@@ -249,7 +251,9 @@ impl<'a> SeqUdaRecipe<'a> {
         Some(info_nce(view_a, view_b, self.settings.temperature))
     }
 
-    /// Sampled-softmax loss of the target-attention head at each user's last position.
+    /// Sampled-softmax loss of the target-attention head at each user's last position, the
+    /// mean over `users` (one length group: `hidden` `[users, len, dim]`, `tokens`
+    /// `[users, len]`).
     fn target_attention_term(
         &mut self,
         users: &[usize],
@@ -303,45 +307,63 @@ impl Recipe for SeqUdaRecipe<'_> {
     }
 
     fn step(&mut self, users: &[usize]) -> Result<LossValues, TrainError> {
-        let batch = build_batch(&self.split.train, users, self.config.encoder.max_len);
+        let max_len = self.config.encoder.max_len;
+        let groups = length_groups(&self.split.train, users, max_len, self.config.length_groups);
+        let batches: Vec<&TrainBatch> = groups.iter().map(|g| &g.batch).collect();
+        let total_positions = listed_positions(batches.iter().copied());
         let graph = self
             .adjacency
             .as_ref()
             .and_then(|a| self.model.graph_embeddings(a));
         let table = self.model.input_table(graph.as_ref());
-        let tokens = batch.tokens.to_tensor(&self.device);
-        let hidden = self
-            .model
-            .encode(tokens.clone(), table.clone(), false)
-            .hidden;
-        let positions = self.int_tensor(batch.positions.clone());
-        let targets = self.int_tensor(batch.targets.clone());
-        let ce = next_item_cross_entropy(
-            hidden.clone(),
-            positions,
-            targets,
-            self.model.encoder.item_table(),
-        );
+        let items = self.model.encoder.item_table();
+        // Each group's CE and TA, weighted by its share of the positions and of the rows.
+        let mut ce_parts = Vec::new();
+        let mut ta_parts = Vec::new();
+        for group in &groups {
+            let tokens = group.batch.tokens.to_tensor(&self.device);
+            let hidden = self
+                .model
+                .encode(tokens.clone(), table.clone(), false)
+                .hidden;
+            ce_parts.extend(group_cross_entropy(
+                hidden.clone(),
+                &group.batch,
+                items.clone(),
+                total_positions,
+                &self.device,
+            ));
+            let rows_share = group.users.len() as f64 / users.len().max(1) as f64;
+            ta_parts.extend(
+                self.target_attention_term(&group.users, hidden, tokens, graph.as_ref())
+                    .map(|ta| ta.mul_scalar(rows_share)),
+            );
+        }
+        let Some(ce) = ce_parts.into_iter().reduce(|sum, part| sum + part) else {
+            return Ok(LossValues::from([("loss".to_string(), 0.0)]));
+        };
         let mut losses = self.gan_values.clone();
         let mut total = ce.clone();
         let mut parts = vec![("ce", ce)];
-        if let Some(cl) = self.contrastive_term(users, &batch) {
+        if let Some(cl) = self.contrastive_term(users, &batches) {
             total = total + cl.clone().mul_scalar(self.settings.contrastive_weight);
             parts.push(("cl", cl));
         }
-        if let Some(ta) = self.target_attention_term(users, hidden, tokens, graph.as_ref()) {
+        // A group whose users lack a target adds nothing; TA is reported only when every
+        // group had one, so the logged value is always the mean over the whole batch.
+        if ta_parts.len() == groups.len()
+            && let Some(ta) = ta_parts.into_iter().reduce(|sum, part| sum + part)
+        {
             total = total + ta.clone().mul_scalar(self.settings.target_attention_weight);
             parts.push(("ta", ta));
         }
-        if let Some(synthetic) = self.synthetic_batch(users.len()) {
-            let syn_tokens = synthetic.tokens.to_tensor(&self.device);
-            let syn_hidden = self.model.encode(syn_tokens, table, false).hidden;
-            let syn = next_item_cross_entropy(
-                syn_hidden,
-                self.int_tensor(synthetic.positions),
-                self.int_tensor(synthetic.targets),
-                self.model.encoder.item_table(),
-            );
+        let synthetic = self.synthetic_batch(users.len());
+        if let Some(syn) = synthetic.as_ref().and_then(|groups| {
+            let batches: Vec<&TrainBatch> = groups.iter().map(|g| &g.batch).collect();
+            grouped_cross_entropy(&batches, &items, &self.device, |tokens| {
+                self.model.encode(tokens, table.clone(), false).hidden
+            })
+        }) {
             total = total
                 + syn
                     .clone()
