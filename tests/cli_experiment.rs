@@ -3,22 +3,19 @@
 
 mod common;
 
-use common::{read_json, sequda_ok};
+use common::{read_json, sequda, sequda_ok};
 
-#[test]
-fn ablation_plan_writes_tables_with_paired_tests() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let out = dir.path().join("ablation");
-    let out_str = out.to_str().expect("utf-8 path");
-    // Tiny shapes and one epoch: this checks the plumbing, not the model.
-    sequda_ok(&[
+/// `sequda experiment --plan ablation` with tiny shapes and one epoch (this checks the
+/// plumbing, not the model) and any `extra` arguments.
+fn ablation_args<'a>(out: &'a str, seeds: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
         "experiment",
         "--data",
         "sample_data/ad_events.csv",
         "--plan",
         "ablation",
         "--seeds",
-        "2",
+        seeds,
         "--epochs",
         "1",
         "--max-len",
@@ -30,8 +27,18 @@ fn ablation_plan_writes_tables_with_paired_tests() {
         "--device",
         "cpu",
         "--out",
-        out_str,
-    ]);
+        out,
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
+#[test]
+fn ablation_plan_writes_tables_with_paired_tests() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("ablation");
+    let out_str = out.to_str().expect("utf-8 path");
+    sequda_ok(&ablation_args(out_str, "2", &[]));
     let results = read_json(&out.join("results.json"));
     assert_eq!(results["plan"], "ablation");
     assert_eq!(results["seeds"], serde_json::json!([1, 2]));
@@ -85,4 +92,81 @@ fn ablation_plan_writes_tables_with_paired_tests() {
     assert!(markdown.contains("| variant | HR@10 | NDCG@10 |"));
     assert!(markdown.contains("| sequda-no-gan |"));
     assert!(markdown.contains(" ± "));
+}
+
+#[test]
+fn selected_variants_run_with_their_baseline_and_finished_runs_are_reused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("ablation");
+    let out_str = out.to_str().expect("utf-8 path");
+    sequda_ok(&ablation_args(
+        out_str,
+        "1",
+        &["--variants", "sequda-no-gan"],
+    ));
+    let first = read_json(&out.join("results.json"));
+    let names: Vec<&str> = first["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| r["variant"].as_str().expect("variant"))
+        .collect();
+    assert_eq!(
+        names,
+        ["sasrec", "sequda-no-gan"],
+        "the baseline comes along"
+    );
+    assert!(
+        !out.join("sequda").exists(),
+        "unselected rows are not trained"
+    );
+
+    // Again, with one more row: the two finished runs are reused, not trained again.
+    let checkpoint = out.join("sasrec").join("seed1").join("model.bpk");
+    let trained_at = std::fs::metadata(&checkpoint)
+        .and_then(|m| m.modified())
+        .expect("checkpoint time");
+    let output = sequda(&ablation_args(
+        out_str,
+        "1",
+        &["--variants", "sequda-no-gan,pop"],
+    ));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert_eq!(
+        stderr.matches("reusing the finished run").count(),
+        2,
+        "{stderr}"
+    );
+    let reused_at = std::fs::metadata(&checkpoint)
+        .and_then(|m| m.modified())
+        .expect("checkpoint time");
+    assert_eq!(
+        trained_at, reused_at,
+        "the reused run's checkpoint is untouched"
+    );
+    let second = read_json(&out.join("results.json"));
+    let rows = second["rows"].as_array().expect("rows");
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0]["variant"], "pop");
+    assert_eq!(rows[1]["runs"], first["rows"][0]["runs"]);
+    assert_eq!(rows[2]["runs"], first["rows"][1]["runs"]);
+
+    // Other settings are a different run: trained again, not reused.
+    let output = sequda(&ablation_args(
+        out_str,
+        "1",
+        &["--variants", "sasrec", "--patience", "2"],
+    ));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(!stderr.contains("reusing"), "{stderr}");
+
+    let output = sequda(&ablation_args(out_str, "1", &["--variants", "bert4rec"]));
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("unknown variant 'bert4rec'") && stderr.contains("sequda-no-cl"),
+        "{stderr}"
+    );
 }

@@ -303,6 +303,10 @@ pub struct ExperimentArgs {
     /// Seeds per variant (1, 2, …, S).
     #[arg(long, default_value_t = 3)]
     pub seeds: u64,
+    /// Run only these rows of the plan (comma-separated names, e.g. `sasrec,sequda`), each
+    /// with the baseline row it is compared with. Default: every row.
+    #[arg(long, value_delimiter = ',')]
+    pub variants: Vec<String>,
     /// A TOML file with `[train]` settings for every run (flags override it).
     #[arg(long)]
     pub config: Option<PathBuf>,

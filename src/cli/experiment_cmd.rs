@@ -7,8 +7,8 @@ use anyhow::anyhow;
 use super::args::ExperimentArgs;
 use super::load_reporting;
 use super::train_cmd::{base_config, data_source};
-use sequda::train::Event;
-use sequda::train::experiment::{Plan, markdown, run_experiment};
+use sequda::train::experiment::{Plan, markdown, run_experiment, select_variants, variants};
+use sequda::train::{Event, RunStatus};
 
 /// Runs `experiment`.
 pub fn run(args: ExperimentArgs) -> anyhow::Result<()> {
@@ -25,6 +25,8 @@ pub fn run(args: ExperimentArgs) -> anyhow::Result<()> {
         args.device.as_deref(),
         &args.shape,
     )?;
+    let variants =
+        select_variants(variants(plan, &base), &args.variants).map_err(|e| anyhow!(e))?;
     let source = data_source(&args.data, &args.input, None);
     let seeds: Vec<u64> = (1..=args.seeds).collect();
     let mut progress = |variant: &str, seed: u64, event: &Event| match event {
@@ -42,13 +44,17 @@ pub fn run(args: ExperimentArgs) -> anyhow::Result<()> {
                 .map_or("–".to_string(), |t| format!("{:.4}", t.ndcg_10))
         ),
         Event::Warning { message } => eprintln!("{variant} seed {seed}: warning: {message}"),
+        Event::Status {
+            status: RunStatus::Finished,
+            message,
+        } => eprintln!("{variant} seed {seed}: {message}"),
         _ => {}
     };
     let results = run_experiment(
         plan,
+        &variants,
         &dataset,
         &source,
-        &base,
         &seeds,
         &args.out,
         &mut progress,

@@ -12,7 +12,8 @@ use serde::Serialize;
 use super::config::{DataSource, ModelKind, TrainConfig};
 use super::control::Control;
 use super::error::TrainError;
-use super::events::Event;
+use super::events::{Event, RunStatus};
+use super::experiment_reuse::finished_run;
 use super::run::{TEST_RANKS_FILE, TrainJob, run_training};
 use super::run_dir::write_atomically;
 use crate::data::Dataset;
@@ -148,21 +149,49 @@ pub struct ExperimentResults {
     pub rows: Vec<ResultRow>,
 }
 
+/// The variants of `all` named in `only` (by row name or folder name), each with the
+/// baseline row it is compared with, in plan order; every variant when `only` is empty.
+/// An unknown name is an error that lists the plan's names.
+pub fn select_variants(all: Vec<Variant>, only: &[String]) -> Result<Vec<Variant>, String> {
+    if only.is_empty() {
+        return Ok(all);
+    }
+    let named = |v: &Variant, name: &str| v.name == name || folder_name(&v.name) == name;
+    if let Some(unknown) = only.iter().find(|n| !all.iter().any(|v| named(v, n))) {
+        let names: Vec<&str> = all.iter().map(|v| v.name.as_str()).collect();
+        return Err(format!(
+            "unknown variant '{unknown}' (this plan has: {})",
+            names.join(", ")
+        ));
+    }
+    let chosen: Vec<&Variant> = all
+        .iter()
+        .filter(|v| only.iter().any(|n| named(v, n)))
+        .collect();
+    let wanted = |v: &Variant| {
+        chosen
+            .iter()
+            .any(|c| c.name == v.name || c.baseline.as_deref() == Some(v.name.as_str()))
+    };
+    Ok(all.iter().filter(|v| wanted(v)).cloned().collect())
+}
+
 /// Runs every variant with every seed under `out/<variant>/seed<S>`, then writes
-/// `out/results.json` and `out/results.md`. `progress` receives each run's events.
+/// `out/results.json` and `out/results.md`. A run folder that already holds a finished run
+/// with the same settings and data is reused, so an interrupted experiment picks up where it
+/// stopped. `progress` receives each run's events.
 pub fn run_experiment(
     plan: Plan,
+    variants: &[Variant],
     dataset: &Arc<Dataset>,
     source: &DataSource,
-    base: &TrainConfig,
     seeds: &[u64],
     out: &Path,
     progress: &mut dyn FnMut(&str, u64, &Event),
 ) -> Result<ExperimentResults, TrainError> {
-    let variants = variants(plan, base);
     let mut per_user: Vec<Vec<Vec<(u32, f64)>>> = Vec::new();
     let mut rows = Vec::new();
-    for variant in &variants {
+    for variant in variants {
         let mut runs = Vec::new();
         let mut users = Vec::new();
         for &seed in seeds {
@@ -171,9 +200,22 @@ pub fn run_experiment(
             let dir = out
                 .join(folder_name(&variant.name))
                 .join(format!("seed{seed}"));
-            let summary = run_one(dataset, source, config, &dir, &mut |e| {
-                progress(&variant.name, seed, e);
-            })?;
+            let summary = match finished_run(&dir, source, dataset, &config) {
+                Some(summary) => {
+                    progress(
+                        &variant.name,
+                        seed,
+                        &Event::Status {
+                            status: RunStatus::Finished,
+                            message: format!("reusing the finished run in {}", dir.display()),
+                        },
+                    );
+                    summary
+                }
+                None => run_one(dataset, source, config, &dir, &mut |e| {
+                    progress(&variant.name, seed, e);
+                })?,
+            };
             runs.push(summary.test.clone().ok_or_else(|| {
                 TrainError::Mismatch(format!(
                     "{}: the run was stopped before testing",

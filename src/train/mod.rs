@@ -12,6 +12,7 @@ pub mod error;
 pub mod evaluation;
 pub mod events;
 pub mod experiment;
+pub mod experiment_reuse;
 pub mod gan;
 pub mod grouped_loss;
 pub mod models;

@@ -1,0 +1,44 @@
+//! Picking up an interrupted experiment: a run folder that already holds a finished run with
+//! exactly this variant's settings is reused instead of trained again, so hours of finished
+//! runs are not lost when a long plan is stopped and started again.
+
+use std::path::Path;
+
+use super::config::{DataSource, TrainConfig};
+use super::device::DeviceChoice;
+use super::run::TEST_RANKS_FILE;
+use super::run_dir::RunDir;
+use super::summary::RunSummary;
+use crate::data::Dataset;
+
+/// The summary of the finished run in `dir` when it was trained with `config` (the device
+/// aside: a run is as valid from the GPU as from the CPU) on the same data as `source` and
+/// `dataset`, and was tested; None otherwise (no folder, an unfinished or stopped run, other
+/// settings, other data, unreadable files), in which case the caller trains it afresh.
+pub fn finished_run(
+    dir: &Path,
+    source: &DataSource,
+    dataset: &Dataset,
+    config: &TrainConfig,
+) -> Option<RunSummary> {
+    let run = RunDir::new(dir);
+    let summary = run.read_summary().ok()?;
+    summary.test.as_ref()?;
+    if !dir.join(TEST_RANKS_FILE).is_file() {
+        return None;
+    }
+    let stored = run.read_config().ok()?;
+    let same_data = stored.data.path == source.path
+        && stored.data.users == dataset.n_users()
+        && stored.data.items_count == dataset.n_items()
+        && stored.data.interactions == dataset.n_interactions();
+    (same_data && any_device(&stored.train) == any_device(config)).then_some(summary)
+}
+
+/// `config` with the device choice left out of the comparison.
+fn any_device(config: &TrainConfig) -> TrainConfig {
+    TrainConfig {
+        device: DeviceChoice::Auto,
+        ..config.clone()
+    }
+}
