@@ -29,8 +29,10 @@ pub struct SetStatistics {
     /// Share of the set's sequences that occur verbatim, as one contiguous run, inside some
     /// training sequence (the whole sequence is compared, real prefix included).
     pub memorised_share: f64,
-    /// Jensen–Shannon divergence (base 2) between the set's item popularity and the training
-    /// item popularity.
+    /// Jensen–Shannon divergence (base 2) between the item popularity of the same first
+    /// [`SyntheticQuality::compared_sequences`] sequences and the training item popularity. The
+    /// divergence of a finite sample from the full distribution grows as the sample shrinks
+    /// (a few hundred sequences cannot cover ten thousand items), so only equal sizes compare.
     pub popularity_js_vs_training: f64,
 }
 
@@ -41,12 +43,15 @@ pub struct SetStatistics {
 /// divergences are the baseline that the synthetic values are read against.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SyntheticQuality {
-    /// Jensen–Shannon divergence (base 2, in [0, 1]) of item popularity, real vs synthetic.
+    /// Jensen–Shannon divergence (base 2, in [0, 1]) of item popularity, real vs synthetic,
+    /// over the first [`Self::compared_sequences`] of each set (the whole sets when one is
+    /// empty).
     pub popularity_js: f64,
     /// Jensen–Shannon divergence (base 2, in [0, 1]) of sequence length, real vs synthetic.
     pub length_js: f64,
-    /// Sequences per set that distinct-n was computed on: the first `min(|real|, |synthetic|)`
-    /// of each, because distinct-n falls as a corpus grows and only equal sizes compare.
+    /// Sequences per set that distinct-n and the popularity divergences were computed on: the
+    /// first `min(|real|, |synthetic|)` of each, because both move with the size of a corpus
+    /// and only equal sizes compare.
     pub compared_sequences: usize,
     /// Statistics of the real (held-back) sequences.
     pub real: SetStatistics,
@@ -63,10 +68,13 @@ pub fn synthetic_quality(
     n_items: usize,
 ) -> SyntheticQuality {
     let compared = real.len().min(synthetic.len());
+    // The first `compared` sequences of a set, or all of it when the other set is empty.
+    let matched =
+        |set: &'_ [Vec<u32>]| -> usize { if compared > 0 { compared } else { set.len() } };
     let index = RunIndex::new(training);
     let training_popularity = item_histogram(training, n_items);
-    let real_popularity = item_histogram(real, n_items);
-    let synthetic_popularity = item_histogram(synthetic, n_items);
+    let real_popularity = item_histogram(&real[..matched(real)], n_items);
+    let synthetic_popularity = item_histogram(&synthetic[..matched(synthetic)], n_items);
     let statistics = |set: &[Vec<u32>], popularity: &[f64]| SetStatistics {
         sequences: set.len(),
         mean_length: mean_length(set),
@@ -394,5 +402,29 @@ mod tests {
         assert!(!mode_collapse(&quality));
         let empty = synthetic_quality(&[], &[], &[], 0);
         assert!(close(empty.popularity_js, 0.0) && close(empty.length_js, 0.0));
+    }
+
+    #[test]
+    fn popularity_is_compared_on_equal_numbers_of_sequences() {
+        let training: Vec<Vec<u32>> = (0..20).map(|u| vec![u % 10, (u + 3) % 10]).collect();
+        let real: Vec<Vec<u32>> = (0..10).map(|u| vec![u, (u + 5) % 10]).collect();
+        // The synthetic set is the real set's first two sequences: on equal sizes the two sets
+        // are indistinguishable, whatever the rest of the real set holds.
+        let synthetic = real[..2].to_vec();
+        let quality = synthetic_quality(&real, &synthetic, &training, 10);
+        assert_eq!(quality.compared_sequences, 2);
+        assert!(close(quality.popularity_js, 0.0), "{quality:?}");
+        assert!(close(
+            quality.real.popularity_js_vs_training,
+            quality.synthetic.popularity_js_vs_training
+        ));
+        // The whole real set covers every item and sits closer to training than its first two.
+        let all_real = synthetic_quality(&real, &real, &training, 10);
+        assert!(
+            all_real.real.popularity_js_vs_training < quality.real.popularity_js_vs_training,
+            "{all_real:?}"
+        );
+        // Sizes and lengths still describe the whole sets.
+        assert_eq!(quality.real.sequences, 10);
     }
 }

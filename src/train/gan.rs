@@ -3,7 +3,7 @@
 //!
 //! Schedule, one [`GanTrainer::run_epoch`] per recommender epoch: the first
 //! `pretrain_epochs` epochs train G by maximum likelihood on random training windows; then,
-//! once, `discriminator_pretrain_steps` D-only steps; then every epoch runs
+//! once, `discriminator_pretrain_steps` D-only rounds; then every epoch runs
 //! `adversarial_rounds_per_epoch` rounds of D step(s) + one policy-gradient G step. Between
 //! epochs the caller draws samples with [`GanTrainer::sampler`] (`synthesize`, `quality`).
 //!
@@ -109,8 +109,17 @@ impl GanTrainer {
                 .with_epsilon(1e-8)
                 .init()
         };
+        let mut counts = vec![0_u32; n_items];
+        for &user in corpus.training_users() {
+            for &item in corpus.sequence(user) {
+                if let Some(count) = counts.get_mut(item as usize) {
+                    *count += 1;
+                }
+            }
+        }
         Ok(Self {
-            generator: Generator::new(config, n_items, seed ^ 0x47, &device),
+            generator: Generator::new(config, n_items, seed ^ 0x47, &device)
+                .with_popularity_prior(&counts),
             discriminator: Discriminator::new(config, n_items, seed ^ 0x44, &device),
             generator_optimizer: adam(),
             discriminator_optimizer: adam(),
