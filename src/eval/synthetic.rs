@@ -11,6 +11,8 @@ use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
+use super::popularity_counts;
+
 /// Synthetic distinct-2 below this share of the real distinct-2 counts as mode collapse.
 pub const MODE_COLLAPSE_RATIO: f64 = 0.5;
 
@@ -203,13 +205,10 @@ pub fn longest_common_run(a: &[u32], b: &[u32]) -> usize {
 
 /// Occurrences of each item over `sequences`, `[n_items]`; ids `>= n_items` are left out.
 fn item_histogram(sequences: &[Vec<u32>], n_items: usize) -> Vec<f64> {
-    let mut counts = vec![0.0; n_items];
-    for &item in sequences.iter().flatten() {
-        if let Some(count) = counts.get_mut(item as usize) {
-            *count += 1.0;
-        }
-    }
-    counts
+    popularity_counts(sequences, n_items)
+        .into_iter()
+        .map(|count| count as f64)
+        .collect()
 }
 
 /// Number of sequences of each length, `[longest + 1]`.

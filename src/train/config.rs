@@ -166,9 +166,10 @@ impl TrainConfig {
     /// (MODEL.md says 0.2; 0.1 is the published SASRec-CE configuration's and won on ML-1M
     /// validation, NDCG@10 0.1888 vs 0.1783: BENCHMARKS.md, issue 2 C); short ones (like
     /// Amazon Beauty) `max_len` 50, and dropout 0.5 when very short (mean < 15); in between
-    /// (like the bundled demo) `max_len` 50 and dropout 0.2. Small logs (under 100k interactions, like the bundled demo's 74k) stop
-    /// earlier (patience 3, 30 epochs), so the demo trains in about a minute; benchmark-sized
-    /// logs (Amazon Beauty's 198k and up) keep the full 200-epoch, patience-10 recipe.
+    /// (like the bundled demo) `max_len` 50 and dropout 0.2. Small logs (under 100k
+    /// interactions, like the bundled demo's 74k) stop earlier (patience 3, 30 epochs), so the
+    /// demo trains in about a minute; benchmark-sized logs (Amazon Beauty's 198k and up) keep
+    /// the full 200-epoch, patience-10 recipe.
     pub fn for_data(median_length: usize, mean_length: f64, interactions: usize) -> Self {
         let mut config = Self::default();
         if median_length < 50 {

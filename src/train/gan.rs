@@ -30,6 +30,7 @@ pub use sampler::{GanSampler, SyntheticSequence, keep_above};
 pub use stats::{GanEpochReport, GanPhase, GanStepStats};
 
 use crate::data::Split;
+use crate::eval::popularity_counts;
 use crate::eval::rng::SplitMix64;
 use crate::model::gan::{Discriminator, GanConfig, Generator, InvalidGanConfig};
 use stats::MeanStats;
@@ -109,14 +110,7 @@ impl GanTrainer {
                 .with_epsilon(1e-8)
                 .init()
         };
-        let mut counts = vec![0_u32; n_items];
-        for &user in corpus.training_users() {
-            for &item in corpus.sequence(user) {
-                if let Some(count) = counts.get_mut(item as usize) {
-                    *count += 1;
-                }
-            }
-        }
+        let counts = popularity_counts(&corpus.training_sequences(), n_items);
         Ok(Self {
             generator: Generator::new(config, n_items, seed ^ 0x47, &device)
                 .with_popularity_prior(&counts),

@@ -2,10 +2,10 @@
 
 use burn::module::{Module, Param};
 use burn::tensor::activation::softmax;
-use burn::tensor::{Device, Int, Tensor, TensorData};
+use burn::tensor::{Device, Int, Tensor};
 
 use super::config::GanConfig;
-use super::init::seeded_init;
+use super::init::{seeded_init, with_values};
 use crate::kernels::cross_entropy::linear_cross_entropy;
 use crate::model::SasRec;
 
@@ -42,22 +42,14 @@ impl Generator {
     /// likelihood and the adversarial steps then refine. OUR choice (MODEL.md §4 leaves G's
     /// output layer open): without it a small G trained for a few hundred steps samples close
     /// to uniformly over a large catalogue, far from the real popularity distribution.
-    pub fn with_popularity_prior(mut self, counts: &[u32]) -> Self {
+    pub fn with_popularity_prior(mut self, counts: &[u64]) -> Self {
         let n_items = self.n_items();
         let logs: Vec<f64> = (0..n_items)
-            .map(|item| (f64::from(counts.get(item).copied().unwrap_or(0)) + 1.0).ln())
+            .map(|item| (counts.get(item).copied().unwrap_or(0) as f64 + 1.0).ln())
             .collect();
         let mean = logs.iter().sum::<f64>() / n_items.max(1) as f64;
         let prior: Vec<f32> = logs.iter().map(|&v| (v - mean) as f32).collect();
-        self.output_bias = self.output_bias.map(|bias| {
-            let require_grad = bias.is_require_grad();
-            let fresh = Tensor::<1>::from_data(TensorData::new(prior, [n_items]), &bias.device());
-            if require_grad {
-                fresh.require_grad()
-            } else {
-                fresh
-            }
-        });
+        self.output_bias = self.output_bias.map(|bias| with_values(bias, prior));
         self
     }
 
@@ -164,7 +156,7 @@ mod tests {
             generator_dim: 8,
             ..GanConfig::default()
         };
-        let counts = [200_u32, 0, 3, 50, 0, 9];
+        let counts = [200_u64, 0, 3, 50, 0, 9];
         let generator = Generator::new(&config, 6, 1, &device)
             .with_popularity_prior(&counts)
             .valid();

@@ -49,8 +49,6 @@ impl ModuleMapper for SeededInit {
 
 fn redraw<const D: usize>(tensor: Tensor<D>, is_scale: bool, rng: &mut SplitMix64) -> Tensor<D> {
     let dims = tensor.dims();
-    let device = tensor.device();
-    let require_grad = tensor.is_require_grad();
     let count: usize = dims.iter().product();
     let values: Vec<f32> = if D >= 2 {
         let std = (2.0 / (dims[0] + dims[D - 1]) as f64).sqrt();
@@ -62,8 +60,14 @@ fn redraw<const D: usize>(tensor: Tensor<D>, is_scale: bool, rng: &mut SplitMix6
     } else {
         vec![0.0; count]
     };
-    let fresh = Tensor::<D>::from_data(TensorData::new(values, dims), &device);
-    if require_grad {
+    with_values(tensor, values)
+}
+
+/// A tensor of `tensor`'s shape, device and gradient requirement holding `values` (row-major,
+/// as many as the shape has elements).
+pub(crate) fn with_values<const D: usize>(tensor: Tensor<D>, values: Vec<f32>) -> Tensor<D> {
+    let fresh = Tensor::<D>::from_data(TensorData::new(values, tensor.dims()), &tensor.device());
+    if tensor.is_require_grad() {
         fresh.require_grad()
     } else {
         fresh
