@@ -156,9 +156,18 @@ fn sasrec_beats_popularity_and_the_run_folder_is_complete() {
     .expect("recommend JSON");
     let items = recs["items"].as_array().expect("items");
     assert_eq!(items.len(), 10);
+    // Trained without --items, the run found sample_data/ads.csv beside the log: titles, not ids.
+    let catalogue = std::fs::read_to_string("sample_data/ads.csv").expect("ads.csv");
     for item in items {
         let id = item["item"].as_str().expect("item id");
         assert!(!history.contains(id), "{id} is in {user}'s history");
+        let title = item["title"].as_str().expect("title");
+        let quoted = format!("\"{}\"", title.replace('"', "\"\""));
+        assert!(
+            catalogue.contains(&format!("{id},{title},"))
+                || catalogue.contains(&format!("{id},{quoted},")),
+            "{id} is titled '{title}', not as in ads.csv"
+        );
     }
 
     // `audience` ranks every user for one ad and writes a spreadsheet-safe CSV.

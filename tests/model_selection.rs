@@ -1,4 +1,5 @@
-//! Model selection never looks at the test split, and seeded CPU runs are reproducible.
+//! Model selection never looks at the test split, seeded CPU runs are reproducible, and a run
+//! never writes into a folder another run is writing.
 //!
 //! Two datasets that differ only in every user's last (test) item must give identical
 //! training histories, best epochs and validation metrics; the same data and seed twice must
@@ -196,4 +197,31 @@ fn a_warm_start_from_another_model_or_data_fails_clearly() {
         .err()
         .expect("a missing folder fails");
     assert!(message.contains("nowhere"), "{message}");
+}
+
+#[test]
+fn a_folder_another_run_is_writing_is_refused_and_left_intact() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let folder = dir.path().join("busy");
+    std::fs::create_dir_all(&folder).expect("folder");
+    let metrics = folder.join("metrics.jsonl");
+    std::fs::write(&metrics, "{\"kind\":\"epoch\"}\n").expect("earlier metrics");
+    let held = sequda::train::RunDir::new(&folder)
+        .claim()
+        .expect("the other run's claim");
+
+    let message = run(dataset(sequences()), tiny_config(), &folder)
+        .err()
+        .expect("a second run into a busy folder fails");
+    assert!(message.contains("another training run"), "{message}");
+    assert_eq!(
+        std::fs::read_to_string(&metrics).expect("metrics"),
+        "{\"kind\":\"epoch\"}\n",
+        "the other run's files were touched"
+    );
+
+    drop(held);
+    let mut quick = tiny_config();
+    quick.epochs = 1;
+    run(dataset(sequences()), quick, &folder).expect("the folder is free again");
 }

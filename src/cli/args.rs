@@ -94,7 +94,7 @@ pub struct TrainArgs {
     /// How to read it.
     #[command(flatten)]
     pub input: InputArgs,
-    /// Item metadata (titles, categories).
+    /// Item metadata (titles, categories); looked for next to the data when absent.
     #[arg(long)]
     pub items: Option<PathBuf>,
     /// Model variant: sasrec, pop, sequda, sequda-no-gan, sequda-no-cl, sequda-no-graph.

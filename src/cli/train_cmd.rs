@@ -1,6 +1,6 @@
 //! `sequda train`: runs a training session and shows its progress.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -9,7 +9,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::args::{InputArgs, ShapeArgs, TrainArgs};
 use super::load_reporting;
-use sequda::data::{Dataset, dataset_stats, load_item_meta};
+use sequda::data::{Dataset, ImportReport, dataset_stats, guess_item_meta, load_item_meta};
 use sequda::train::{
     DataSource, Event, RunConfig, RunSummary, TrainConfig, TrainJob, TrainingSession,
 };
@@ -17,14 +17,16 @@ use sequda::train::{
 /// Runs `train`.
 pub fn run(args: TrainArgs) -> anyhow::Result<()> {
     let dataset = load_reporting(&args.data, &args.input)?;
-    if let Some(items) = &args.items {
-        let (_, report) = load_item_meta(items, &dataset.items)?;
-        for line in report.summary_lines() {
-            eprintln!("warning: {}: {line}", items.display());
+    let items = match &args.items {
+        Some(items) => {
+            let (_, report) = load_item_meta(items, &dataset.items)?;
+            warn_about(items, &report);
+            Some(items.clone())
         }
-    }
+        None => guessed_items(&args.data, &dataset),
+    };
     let config = build_config(&args, &dataset)?;
-    let source = data_source(&args.data, &args.input, args.items.as_deref());
+    let source = data_source(&args.data, &args.input, items.as_deref());
     eprintln!(
         "data: {} users, {} items, {} interactions; model {}; writing {}",
         dataset.n_users(),
@@ -44,6 +46,34 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
     session.join();
     print_summary(&summary, &args.out);
     Ok(())
+}
+
+/// The item-metadata file found beside the data when `--items` is not given, if it reads and
+/// describes this data's items; a file that does not is reported and left out, since titles
+/// are a nicety the run does not need.
+fn guessed_items(data: &Path, dataset: &Dataset) -> Option<PathBuf> {
+    let items = guess_item_meta(data)?;
+    match load_item_meta(&items, &dataset.items) {
+        Ok((_, report)) => {
+            eprintln!(
+                "items: titles from {} (found beside the data; --items chooses another file)",
+                items.display()
+            );
+            warn_about(&items, &report);
+            Some(items)
+        }
+        Err(error) => {
+            eprintln!("warning: {error}; training without item titles");
+            None
+        }
+    }
+}
+
+/// Prints an item-metadata file's import warnings.
+fn warn_about(items: &Path, report: &ImportReport) {
+    for line in report.summary_lines() {
+        eprintln!("warning: {}: {line}", items.display());
+    }
 }
 
 /// Defaults sized to the data, then `--config`, then flags.

@@ -17,6 +17,7 @@ mod error;
 pub mod format;
 mod idmap;
 mod meta;
+mod meta_guess;
 mod movielens;
 mod records;
 mod report;
@@ -41,6 +42,7 @@ pub use error::{BEHAVIOUR_FLAG, DataError, DataErrorKind, ITEM_FLAG, TIME_FLAG, 
 pub use format::{Format, ParseFormatError};
 pub use idmap::IdMap;
 pub use meta::{ItemMeta, load_item_meta, load_item_meta_bytes};
+pub use meta_guess::guess_item_meta;
 pub use report::{
     ImportReport, REASON_COLUMNS, REASON_DUPLICATE, REASON_EMPTY_ID, REASON_QUOTE,
     REASON_TIMESTAMP, SkippedRows,

@@ -51,6 +51,11 @@ pub enum TrainError {
     /// The run folder does not match the data it names.
     #[error("{0}")]
     Mismatch(String),
+    /// Another training run is writing the same run folder.
+    #[error(
+        "{0} is being written by another training run (another window or `sequda` process); choose another output folder or wait for that run to end"
+    )]
+    RunFolderInUse(PathBuf),
 }
 
 impl TrainError {

@@ -47,6 +47,7 @@ pub fn run_training(job: &TrainJob, control: &mut Control) -> Result<RunSummary,
     );
     let run_dir = RunDir::new(&job.run_dir);
     run_dir.create()?;
+    let _claim = run_dir.claim()?;
     let mut source = job.source.clone();
     source.users = dataset.n_users();
     source.items_count = dataset.n_items();

@@ -1,7 +1,7 @@
 //! A run folder: `config.toml`, `metrics.jsonl`, `model.bpk` (best checkpoint), `summary.json`.
 //! The window and the CLI read and write the same files.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File, OpenOptions, TryLockError};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
@@ -19,6 +19,8 @@ pub const METRICS_FILE: &str = "metrics.jsonl";
 pub const CHECKPOINT_FILE: &str = "model.bpk";
 /// The final result.
 pub const SUMMARY_FILE: &str = "summary.json";
+/// Held locked by the run writing the folder.
+pub const LOCK_FILE: &str = ".lock";
 
 /// Paths of one run.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -62,6 +64,26 @@ impl RunDir {
         fs::create_dir_all(&self.root).map_err(|e| TrainError::file(&self.root, e))
     }
 
+    /// Claims the folder for one training run: an operating-system lock on its `.lock` file,
+    /// held until the returned guard is dropped and released by the system if the process
+    /// dies, so a stale lock never blocks. A second run (another window, another `sequda`
+    /// process) aiming at the same folder gets [`TrainError::RunFolderInUse`] instead of
+    /// interleaving its files with the first one's.
+    pub fn claim(&self) -> Result<RunLock, TrainError> {
+        let path = self.root.join(LOCK_FILE);
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| TrainError::file(&path, e))?;
+        match file.try_lock() {
+            Ok(()) => Ok(RunLock { _file: file }),
+            Err(TryLockError::WouldBlock) => Err(TrainError::RunFolderInUse(self.root.clone())),
+            Err(TryLockError::Error(e)) => Err(TrainError::file(&path, e)),
+        }
+    }
+
     /// Writes `config.toml` atomically.
     pub fn write_config(&self, config: &RunConfig) -> Result<(), TrainError> {
         let text = toml::to_string(config).map_err(|e| TrainError::file(self.config_path(), e))?;
@@ -103,6 +125,12 @@ impl RunDir {
             out: BufWriter::new(file),
         })
     }
+}
+
+/// A training run's hold on its folder (see [`RunDir::claim`]); released on drop.
+#[derive(Debug)]
+pub struct RunLock {
+    _file: File,
 }
 
 /// Appends one JSON object per line to `metrics.jsonl`, flushed per line so a crash loses
@@ -164,6 +192,21 @@ mod tests {
         let path = dir.path().join("missing").join("x.json");
         let message = write_atomically(&path, b"x").unwrap_err().to_string();
         assert!(message.contains("x.json"), "{message}");
+    }
+
+    #[test]
+    fn a_claimed_folder_refuses_a_second_run_until_released() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let run = RunDir::new(dir.path());
+        let held = run.claim().expect("first claim");
+        let refused = run.claim().expect_err("second claim while held");
+        assert!(
+            matches!(refused, TrainError::RunFolderInUse(_)),
+            "{refused}"
+        );
+        assert!(refused.to_string().contains("another training run"));
+        drop(held);
+        run.claim().expect("claim after release");
     }
 
     #[test]

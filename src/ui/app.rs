@@ -16,7 +16,8 @@ use super::shell::{drop_overlay, menu_bar, status_bar};
 use super::state::{AppState, ThemeChoice};
 use super::timings::Timings;
 use super::workspace::Workspace;
-use super::workspace::loader::{LoadRequest, guess_items};
+use super::workspace::loader::LoadRequest;
+use crate::data::guess_item_meta;
 use crate::ui::layout::PaneKind;
 
 /// How the window starts.
@@ -108,7 +109,7 @@ impl StudioApp {
         let state = saved.unwrap_or_default();
         let mut workspace = Workspace::new(ctx, options.runs_dir.clone());
         if let Some(path) = &options.data {
-            let items = options.items.clone().or_else(|| guess_items(path));
+            let items = options.items.clone().or_else(|| guess_item_meta(path));
             workspace.open(
                 LoadRequest {
                     path: path.clone(),
@@ -304,7 +305,7 @@ impl StudioApp {
     }
 
     fn open_path(&mut self, path: PathBuf, items: Option<PathBuf>, ctx: &egui::Context) {
-        let items = items.or_else(|| guess_items(&path));
+        let items = items.or_else(|| guess_item_meta(&path));
         self.workspace.open(
             LoadRequest {
                 path,

@@ -109,22 +109,6 @@ pub fn file_name(path: &Path) -> String {
     )
 }
 
-/// Item metadata next to a data file, by common names (`ads.csv`, `items.csv`, `u.item`,
-/// `movies.dat`), if one exists.
-pub fn guess_items(data: &Path) -> Option<PathBuf> {
-    let folder = data.parent()?;
-    [
-        "ads.csv",
-        "items.csv",
-        "item_meta.csv",
-        "u.item",
-        "movies.dat",
-    ]
-    .into_iter()
-    .map(|name| folder.join(name))
-    .find(|candidate| candidate.is_file() && candidate != data)
-}
-
 /// A load running on its own thread.
 pub struct LoadJob {
     /// What is being loaded.
