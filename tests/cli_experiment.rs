@@ -120,6 +120,12 @@ fn selected_variants_run_with_their_baseline_and_finished_runs_are_reused() {
         !out.join("sequda").exists(),
         "unselected rows are not trained"
     );
+    let config = std::fs::read_to_string(out.join("sasrec").join("seed1").join("config.toml"))
+        .expect("config.toml");
+    assert!(
+        config.contains("items = \"sample_data/ads.csv\""),
+        "the titles beside the data are found as `train` finds them:\n{config}"
+    );
 
     // Again, with one more row: the two finished runs are reused, not trained again.
     let checkpoint = out.join("sasrec").join("seed1").join("model.bpk");

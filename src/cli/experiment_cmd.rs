@@ -6,7 +6,7 @@ use anyhow::anyhow;
 
 use super::args::ExperimentArgs;
 use super::load_reporting;
-use super::train_cmd::{base_config, data_source};
+use super::train_cmd::{base_config, data_source, guessed_items};
 use sequda::train::experiment::{Plan, markdown, run_experiment, select_variants, variants};
 use sequda::train::{Event, RunStatus};
 
@@ -27,7 +27,10 @@ pub fn run(args: ExperimentArgs) -> anyhow::Result<()> {
     )?;
     let variants =
         select_variants(variants(plan, &base), &args.variants).map_err(|e| anyhow!(e))?;
-    let source = data_source(&args.data, &args.input, None);
+    // Titles found beside the data, as `train` finds them, so that `generate`, `audience` and
+    // the window show names for an experiment's runs too.
+    let items = guessed_items(&args.data, &dataset);
+    let source = data_source(&args.data, &args.input, items.as_deref());
     let seeds: Vec<u64> = (1..=args.seeds).collect();
     let mut progress = |variant: &str, seed: u64, event: &Event| match event {
         Event::Epoch(epoch) => eprintln!(

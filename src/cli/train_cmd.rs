@@ -51,7 +51,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
 /// The item-metadata file found beside the data when `--items` is not given, if it reads and
 /// describes this data's items; a file that does not is reported and left out, since titles
 /// are a nicety the run does not need.
-fn guessed_items(data: &Path, dataset: &Dataset) -> Option<PathBuf> {
+pub fn guessed_items(data: &Path, dataset: &Dataset) -> Option<PathBuf> {
     let items = guess_item_meta(data)?;
     match load_item_meta(&items, &dataset.items) {
         Ok((_, report)) => {

@@ -29,7 +29,7 @@ pub use options::{EvalOptions, ParseProtocolError, Protocol, SAMPLED_NEGATIVES};
 pub use popularity::{PopularityScorer, popularity_counts};
 pub use scorer::{ConstantScorer, MatrixScorer, Scorer, check_score_call};
 pub use significance::{BootstrapCi, PairedTest, mean_std, paired_bootstrap, paired_t_test};
-pub use synthetic::{SyntheticQuality, mode_collapse, synthetic_quality};
+pub use synthetic::{SyntheticQuality, memorisation, mode_collapse, synthetic_quality};
 pub use topk::top_k;
 
 /// Progress callback: `(users done, total users) -> keep going`; returning `false` cancels.

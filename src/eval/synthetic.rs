@@ -16,6 +16,14 @@ use super::popularity_counts;
 /// Synthetic distinct-2 below this share of the real distinct-2 counts as mode collapse.
 pub const MODE_COLLAPSE_RATIO: f64 = 0.5;
 
+/// A synthetic memorised share above this multiple of the real one (and above
+/// [`MEMORISATION_FLOOR`]) counts as memorisation.
+pub const MEMORISATION_RATIO: f64 = 3.0;
+
+/// Memorised shares at or below this are never reported, however small the real one: a few
+/// verbatim copies are expected of any sampler on a catalogue with popular runs.
+pub const MEMORISATION_FLOOR: f64 = 0.05;
+
 /// Statistics of one set of sequences (real or synthetic).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SetStatistics {
@@ -100,6 +108,14 @@ pub fn synthetic_quality(
 pub fn mode_collapse(quality: &SyntheticQuality) -> bool {
     quality.real.distinct_2 > 0.0
         && quality.synthetic.distinct_2 < MODE_COLLAPSE_RATIO * quality.real.distinct_2
+}
+
+/// `true` when the generator copies its training data: the share of synthetic sequences found
+/// verbatim in training is above [`MEMORISATION_FLOOR`] and above [`MEMORISATION_RATIO`] × the
+/// share of held-back real sequences found there (real users repeat popular runs too).
+pub fn memorisation(quality: &SyntheticQuality) -> bool {
+    let synthetic = quality.synthetic.memorised_share;
+    synthetic > MEMORISATION_FLOOR && synthetic > MEMORISATION_RATIO * quality.real.memorised_share
 }
 
 /// Jensen–Shannon divergence in bits (base 2, so in [0, 1]) between two non-negative weight
@@ -391,6 +407,35 @@ mod tests {
             ..quality
         };
         assert!(mode_collapse(&worse));
+    }
+
+    #[test]
+    fn memorisation_needs_both_the_floor_and_the_ratio() {
+        let training = vec![vec![0, 1, 2, 3], vec![3, 2, 1, 0]];
+        let real = vec![vec![0, 1, 2], vec![3, 2, 1]];
+        let copy = synthetic_quality(&real, &real, &training, 4);
+        assert!(
+            !memorisation(&copy),
+            "real users copy as much: not the generator's fault"
+        );
+        let with_shares = |synthetic: f64, real: f64| SyntheticQuality {
+            synthetic: SetStatistics {
+                memorised_share: synthetic,
+                ..copy.synthetic.clone()
+            },
+            real: SetStatistics {
+                memorised_share: real,
+                ..copy.real.clone()
+            },
+            ..copy.clone()
+        };
+        // Beauty at half the data, epoch 47: 11.9% copied against 1.2% of real windows.
+        assert!(memorisation(&with_shares(0.119, 0.012)));
+        // Full Beauty, epoch 43: 1.6% against 0.4% is four times as much but below the floor.
+        assert!(!memorisation(&with_shares(0.016, 0.004)));
+        // Above the floor but within three times the real share.
+        assert!(!memorisation(&with_shares(0.10, 0.04)));
+        assert!(memorisation(&with_shares(0.06, 0.0)));
     }
 
     #[test]

@@ -21,7 +21,7 @@ use super::run_dir::{MetricsWriter, RunDir};
 use crate::data::Split;
 use crate::data::graph::InteractionGraph;
 use crate::eval::rng::SplitMix64;
-use crate::eval::synthetic::mode_collapse;
+use crate::eval::synthetic::{memorisation, mode_collapse};
 use crate::kernels::spmm::SparseMatrix;
 use crate::model::contrastive::info_nce;
 use crate::model::inference::{InferenceModel, SeqUdaSnapshot};
@@ -164,15 +164,26 @@ impl<'a> SeqUdaRecipe<'a> {
         let kept = sampler.filter_by_discriminator(generated);
         let quality = sampler.quality(&kept);
         let collapsed = mode_collapse(&quality);
+        let memorised = memorisation(&quality);
         metrics.append(&serde_json::json!({
             "kind": "synthetic", "epoch": epoch, "generated": count, "kept": kept.len(),
-            "mode_collapse": collapsed, "quality": quality,
+            "mode_collapse": collapsed, "memorisation": memorised, "quality": quality,
         }))?;
+        let mut warnings = Vec::new();
         if collapsed {
-            let message = format!(
+            warnings.push(format!(
                 "GAN mode collapse at epoch {epoch}: synthetic distinct-2 {:.3} is below half the real {:.3}",
                 quality.synthetic.distinct_2, quality.real.distinct_2
-            );
+            ));
+        }
+        if memorised {
+            warnings.push(format!(
+                "GAN memorisation at epoch {epoch}: {:.1}% of kept synthetic sequences copy a training run verbatim, against {:.1}% of held-back real ones",
+                100.0 * quality.synthetic.memorised_share,
+                100.0 * quality.real.memorised_share
+            ));
+        }
+        for message in warnings {
             metrics.append(
                 &serde_json::json!({"kind": "warning", "epoch": epoch, "message": message}),
             )?;
