@@ -34,10 +34,11 @@ fn ready(app: &StudioApp, pane: PaneKind) -> bool {
 }
 
 /// `tests/snapshots`, or `tests/snapshots/avx512` on a CPU with AVX-512. The snapshots show a
-/// real seeded training run, and burn's CPU backend (through `macerator`) and Mesa's lavapipe
-/// both pick their SIMD width at run time: with 512-bit registers the sums round differently,
-/// so the same seed draws slightly different loss curves, rankings and anti-aliasing. Each
-/// kind of machine is compared with snapshots made on its own kind; every one of them is exact.
+/// real seeded training run, and burn's CPU backend (through `macerator`) picks its SIMD width
+/// at run time: with 512-bit registers its sums round differently, so the same seed trains to
+/// slightly different loss curves, attention weights and rankings (lavapipe itself reported
+/// 256-bit rendering on such a machine). Each kind of machine is compared with snapshots made
+/// on its own kind; every one of them is exact.
 fn snapshot_folder() -> PathBuf {
     let snapshots = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests")
