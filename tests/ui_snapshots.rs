@@ -1,8 +1,9 @@
 //! An image snapshot of every pane (seeded data, a small seeded SeqUDA-Rec run, mocked time, no
 //! wall-clock figures), compared with `tests/snapshots/pane_*.png` (rendered with wgpu; in CI
 //! on Mesa lavapipe). A matching snapshot of the default set is also copied to
-//! `assets/screenshots/` for the README. Create or update them with `UPDATE_SNAPSHOTS=1 cargo test --test ui_snapshots`
-//! (on a CPU with AVX-512 they go to `tests/snapshots/avx512/`: see [`snapshot_folder`]).
+//! `assets/screenshots/` for the README. Create or update them with
+//! `UPDATE_SNAPSHOTS=1 cargo test --test ui_snapshots` (on a CPU with AVX-512 they go to
+//! `tests/snapshots/avx512/`: see [`snapshot_folder`]).
 
 mod ui_common;
 
