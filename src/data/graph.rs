@@ -175,6 +175,24 @@ impl InteractionGraph {
         self.n_users + item as usize
     }
 
+    /// The graph without any edge of `users` (indices below `n_users`), normalised again:
+    /// what a training batch of those users may see without finding its own targets in it.
+    pub fn without_users(&self, users: &[usize]) -> Self {
+        let mut hidden = vec![false; self.n_users];
+        for &user in users {
+            if let Some(flag) = hidden.get_mut(user) {
+                *flag = true;
+            }
+        }
+        let kept = self
+            .edges
+            .iter()
+            .filter(|&&(u, _)| !hidden[u as usize])
+            .copied()
+            .collect();
+        Self::from_edges(self.n_users, self.n_items, kept)
+    }
+
     /// A perturbed view: each undirected edge is kept with probability `1 − ratio`
     /// (deterministic in `seed`), and the kept graph is normalised again (SGL-style edge
     /// dropout, MODEL.md §3).
@@ -256,5 +274,17 @@ mod tests {
         assert_eq!(a.adjacency.nnz(), 2 * a.edges.len());
         assert_ne!(g.drop_edges(0.3, 10).edges, a.edges);
         assert_eq!(g.drop_edges(0.0, 1).edges, g.edges);
+    }
+
+    #[test]
+    fn hiding_users_removes_their_edges_and_renormalises_the_rest() {
+        let g = small();
+        let hidden = g.without_users(&[0, 99]);
+        assert_eq!(hidden.edges, vec![(1, 1)]);
+        assert_eq!(hidden.degrees, vec![0, 1, 0, 1, 0]);
+        // user 1 – item 1 now both have degree 1: weight 1
+        let (columns, values) = hidden.adjacency.row(1);
+        assert_eq!((columns, values), (&[3_u32][..], &[1.0_f32][..]));
+        assert_eq!(g.without_users(&[]), g);
     }
 }

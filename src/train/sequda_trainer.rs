@@ -24,6 +24,7 @@ use crate::eval::rng::SplitMix64;
 use crate::eval::synthetic::{memorisation, mode_collapse};
 use crate::kernels::spmm::SparseMatrix;
 use crate::model::contrastive::info_nce;
+use crate::model::gan::SyntheticWeighting;
 use crate::model::inference::{InferenceModel, SeqUdaSnapshot};
 use crate::model::sequda::{SeqUdaConfig, SeqUdaRec};
 
@@ -322,10 +323,15 @@ impl Recipe for SeqUdaRecipe<'_> {
         let groups = length_groups(&self.split.train, users, max_len, self.config.length_groups);
         let batches: Vec<&TrainBatch> = groups.iter().map(|g| &g.batch).collect();
         let total_positions = listed_positions(batches.iter().copied());
-        let graph = self
-            .adjacency
-            .as_ref()
-            .and_then(|a| self.model.graph_embeddings(a));
+        let graph = match (&self.graph, &self.adjacency) {
+            (Some(graph), Some(_)) if self.settings.hide_batch_users => {
+                let device = self.device.clone().inner();
+                let adjacency = sparse(&graph.without_users(users).adjacency, &device)?;
+                self.model.graph_embeddings(&adjacency)
+            }
+            (_, Some(adjacency)) => self.model.graph_embeddings(adjacency),
+            _ => None,
+        };
         let table = self.model.input_table(graph.as_ref());
         let items = self.model.encoder.item_table();
         // Each group's CE and TA, weighted by its share of the positions and of the rows.
@@ -369,16 +375,22 @@ impl Recipe for SeqUdaRecipe<'_> {
             parts.push(("ta", ta));
         }
         let synthetic = self.synthetic_batch(users.len());
-        if let Some(syn) = synthetic.as_ref().and_then(|groups| {
+        if let Some((syn, synthetic_positions)) = synthetic.as_ref().and_then(|groups| {
             let batches: Vec<&TrainBatch> = groups.iter().map(|g| &g.batch).collect();
+            let positions = listed_positions(batches.iter().copied());
             grouped_cross_entropy(&batches, &items, &self.device, |tokens| {
                 self.model.encode(tokens, table.clone(), false).hidden
             })
+            .map(|syn| (syn, positions))
         }) {
-            total = total
-                + syn
-                    .clone()
-                    .mul_scalar(self.settings.gan_settings.synthetic_weight);
+            let gan = &self.settings.gan_settings;
+            let weight = synthetic_term_weight(
+                gan.synthetic_weight,
+                gan.synthetic_weighting,
+                synthetic_positions,
+                total_positions,
+            );
+            total = total + syn.clone().mul_scalar(weight);
             parts.push(("syn", syn));
         }
         let value = scalar(&total);
@@ -418,6 +430,22 @@ impl Recipe for SeqUdaRecipe<'_> {
     }
 }
 
+/// The factor on the synthetic rows' mean CE (`syn`, a mean over `synthetic_positions`) in a
+/// loss whose real CE is a mean over `real_positions`.
+fn synthetic_term_weight(
+    weight: f64,
+    weighting: SyntheticWeighting,
+    synthetic_positions: usize,
+    real_positions: usize,
+) -> f64 {
+    match weighting {
+        SyntheticWeighting::PerPosition => {
+            weight * synthetic_positions as f64 / real_positions.max(1) as f64
+        }
+        SyntheticWeighting::BatchMean => weight,
+    }
+}
+
 fn sample(sequence: &SyntheticSequence) -> SyntheticSample {
     SyntheticSample {
         source_user: sequence.source,
@@ -437,4 +465,22 @@ fn scalar(tensor: &Tensor<1>) -> f64 {
 /// Uploads a CSR matrix, turning a malformed one into a training error.
 pub fn sparse(csr: &crate::data::graph::Csr, device: &Device) -> Result<SparseMatrix, TrainError> {
     SparseMatrix::new(csr, device).map_err(|e| TrainError::Backend(format!("graph: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn per_position_weighting_scales_the_synthetic_mean_by_its_share_of_positions() {
+        // 30 synthetic positions beside 900 real ones: each synthetic position weighs 0.2 of
+        // a real one, so the synthetic mean enters with 0.2 · 30 / 900.
+        let per_position = synthetic_term_weight(0.2, SyntheticWeighting::PerPosition, 30, 900);
+        assert!((per_position - 0.2 * 30.0 / 900.0).abs() < 1e-12);
+        // The old weighting adds the mean with λ itself, 30× more here.
+        let batch_mean = synthetic_term_weight(0.2, SyntheticWeighting::BatchMean, 30, 900);
+        assert!((batch_mean - 0.2).abs() < 1e-12);
+        // No real positions: no division by zero.
+        assert!(synthetic_term_weight(0.2, SyntheticWeighting::PerPosition, 30, 0).is_finite());
+    }
 }

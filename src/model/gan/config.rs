@@ -26,6 +26,30 @@ pub enum AdversarialMethod {
     MleOnly,
 }
 
+/// How the synthetic sequences' cross-entropy joins the recommender loss (MODEL.md §4 use (b):
+/// "extra training sequences with weight λ_syn").
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SyntheticWeighting {
+    /// Each synthetic position counts λ_syn times a real one: the term is
+    /// λ_syn · Σ_synthetic CE / (real positions in the batch). The default (OUR reading of
+    /// "extra sequences with weight λ_syn").
+    #[default]
+    PerPosition,
+    /// The synthetic rows' mean CE is added with weight λ_syn, however few they are. With the
+    /// ~2 synthetic rows a Beauty batch of 128 users gets, each synthetic position then weighs
+    /// about 6× a real one (λ_syn · real positions / synthetic positions). Every run before
+    /// 2026-12-02 trained this way; a config without `synthetic_weighting` reads as this.
+    BatchMean,
+}
+
+impl SyntheticWeighting {
+    /// What a stored config that predates the setting did.
+    fn before_the_setting() -> Self {
+        Self::BatchMean
+    }
+}
+
 /// Settings of the generator, the discriminator, their training and the use of samples.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -96,9 +120,15 @@ pub struct GanConfig {
     /// Keep a synthetic sequence only when D(x) ≥ this (MODEL.md §4 names the filter, not the
     /// value). Default 0.5 (OUR choice: D thinks it is more likely real than fake).
     pub keep_threshold: f64,
-    /// λ_syn: weight of synthetic sequences in the recommender loss (MODEL.md §4 use (b)).
-    /// Default 0.2 (OUR choice). Read by the SeqUDA training loop, not by the GAN.
+    /// λ_syn: weight of synthetic sequences in the recommender loss (MODEL.md §4 use (b)),
+    /// applied as `synthetic_weighting` says. Default 0.2 (OUR choice). Read by the SeqUDA
+    /// training loop, not by the GAN.
     pub synthetic_weight: f64,
+    /// How `synthetic_weight` applies. Default per position (see [`SyntheticWeighting`]); a
+    /// config file without this field means batch-mean, what runs made before it existed did,
+    /// so such a run folder is never reused for a run trained the new way.
+    #[serde(default = "SyntheticWeighting::before_the_setting")]
+    pub synthetic_weighting: SyntheticWeighting,
     /// Share of users whose training sequences the GAN never trains on, kept as the real
     /// reference of the quality monitors (a held-back set). Default 0.1 (OUR choice).
     pub held_back_share: f64,
@@ -130,6 +160,7 @@ impl Default for GanConfig {
             synthetic_per_epoch: 1000,
             keep_threshold: 0.5,
             synthetic_weight: 0.2,
+            synthetic_weighting: SyntheticWeighting::PerPosition,
             held_back_share: 0.1,
         }
     }
@@ -248,6 +279,19 @@ mod tests {
             (8, AdversarialMethod::MleOnly)
         );
         assert!(toml::from_str::<GanConfig>("windw = 8").is_err());
+    }
+
+    #[test]
+    fn configs_written_before_the_weighting_setting_read_as_batch_mean() {
+        assert_eq!(
+            GanConfig::default().synthetic_weighting,
+            SyntheticWeighting::PerPosition
+        );
+        let old: GanConfig = toml::from_str("synthetic_weight = 0.2").expect("parse");
+        assert_eq!(old.synthetic_weighting, SyntheticWeighting::BatchMean);
+        let new: GanConfig =
+            toml::from_str("synthetic_weighting = \"per-position\"").expect("parse");
+        assert_eq!(new.synthetic_weighting, SyntheticWeighting::PerPosition);
     }
 
     #[test]

@@ -9,7 +9,7 @@ pub mod generator;
 pub mod init;
 pub mod sampling;
 
-pub use config::{AdversarialMethod, GanConfig, InvalidGanConfig};
+pub use config::{AdversarialMethod, GanConfig, InvalidGanConfig, SyntheticWeighting};
 pub use discriminator::{Discriminator, discriminator_loss};
 pub use generator::Generator;
 pub use init::seeded_init;

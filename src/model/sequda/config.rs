@@ -38,6 +38,12 @@ pub struct SeqUdaConfig {
     /// during training it reveals the very items each position must predict, while the held-out
     /// item is never in the graph — the model would learn a shortcut that fails at test time.
     pub user_fusion: bool,
+    /// Propagate each training batch over the graph without its own users' edges, so that
+    /// an input item's graph term cannot reach the user's later training items (the targets)
+    /// through the user node (item → user → item with K ≥ 2): a shortcut at training time
+    /// that the held-out item never offers. Evaluation uses the whole training graph. Costs
+    /// one graph rebuild per step. Default false (OUR choice until measured).
+    pub hide_batch_users: bool,
     /// λ_ta: weight of the target-attention loss. Default 0.1 (OUR choice).
     pub target_attention_weight: f64,
     /// Random negatives per user for the sampled target-attention loss. Default 100 (OUR
@@ -66,6 +72,7 @@ impl Default for SeqUdaConfig {
             contrastive_weight: 0.1,
             contrastive_nodes: 1024,
             user_fusion: false,
+            hide_batch_users: false,
             target_attention_weight: 0.1,
             target_attention_negatives: 100,
             rerank_top: 0,
