@@ -10,6 +10,7 @@ use super::run::TEST_RANKS_FILE;
 use super::run_dir::RunDir;
 use super::summary::RunSummary;
 use crate::data::Dataset;
+use crate::model::sequda::SeqUdaConfig;
 
 /// The summary of the finished run in `dir` when it was trained with `config` (the device
 /// aside: a run is as valid from the GPU as from the CPU) on the same data as `source` and
@@ -32,13 +33,44 @@ pub fn finished_run(
         && stored.data.users == dataset.n_users()
         && stored.data.items_count == dataset.n_items()
         && stored.data.interactions == dataset.n_interactions();
-    (same_data && any_device(&stored.train) == any_device(config)).then_some(summary)
+    (same_data && comparable(&stored.train) == comparable(config)).then_some(summary)
 }
 
-/// `config` with the device choice left out of the comparison.
-fn any_device(config: &TrainConfig) -> TrainConfig {
+/// `config` without what cannot change the run: the device choice, and the SeqUDA-Rec
+/// settings when the model is not a SeqUDA-Rec variant (so a SASRec-CE baseline stays
+/// reusable when a SeqUDA-Rec default changes).
+fn comparable(config: &TrainConfig) -> TrainConfig {
+    let sequda = if config.model.is_sequda() {
+        config.sequda.clone()
+    } else {
+        SeqUdaConfig::default()
+    };
     TrainConfig {
         device: DeviceChoice::Auto,
+        sequda,
         ..config.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::train::ModelKind;
+
+    #[test]
+    fn sequda_settings_matter_only_to_sequda_models() {
+        let mut changed = TrainConfig::default();
+        changed.sequda.hide_batch_users = true;
+        changed.device = DeviceChoice::Cpu;
+        let plain = TrainConfig::default();
+        assert_eq!(plain.model, ModelKind::Sasrec);
+        assert_eq!(comparable(&changed), comparable(&plain));
+        let sequda = |config: &TrainConfig| TrainConfig {
+            model: ModelKind::Sequda,
+            ..config.clone()
+        };
+        assert_ne!(comparable(&sequda(&changed)), comparable(&sequda(&plain)));
+        changed.seed = 2;
+        assert_ne!(comparable(&changed), comparable(&plain));
     }
 }
