@@ -37,9 +37,10 @@ pub enum SyntheticWeighting {
     #[default]
     PerPosition,
     /// The synthetic rows' mean CE is added with weight λ_syn, however few they are. With the
-    /// ~2 synthetic rows a Beauty batch of 128 users gets, each synthetic position then weighs
-    /// about 6× a real one (λ_syn · real positions / synthetic positions). Every run before
-    /// 2026-12-02 trained this way; a config without `synthetic_weighting` reads as this.
+    /// ~2 synthetic rows (~10 positions) a Beauty batch of 128 users (~752 positions) gets,
+    /// each synthetic position then weighs about 15× a real one (λ_syn · real positions /
+    /// synthetic positions). Every run before 2026-12-02 trained this way; a config without
+    /// `synthetic_weighting` reads as this.
     BatchMean,
 }
 
