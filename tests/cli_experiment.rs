@@ -158,6 +158,11 @@ fn selected_variants_run_with_their_baseline_and_finished_runs_are_reused() {
     assert_eq!(rows[1]["runs"], first["rows"][0]["runs"]);
     assert_eq!(rows[2]["runs"], first["rows"][1]["runs"]);
 
+    rerank_top_is_judged_by_eval(
+        &out.join("sequda-no-gan").join("seed1"),
+        &out.join("sasrec").join("seed1"),
+    );
+
     // Other settings are a different run: trained again, not reused.
     let output = sequda(&ablation_args(
         out_str,
@@ -173,6 +178,58 @@ fn selected_variants_run_with_their_baseline_and_finished_runs_are_reused() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         stderr.contains("unknown variant 'bert4rec'") && stderr.contains("sequda-no-cl"),
+        "{stderr}"
+    );
+}
+
+/// `eval --rerank-top` on a finished SeqUDA-Rec run (`with_head`) and on SASRec-CE.
+fn rerank_top_is_judged_by_eval(with_head: &std::path::Path, sasrec: &std::path::Path) {
+    let eval = |run: &std::path::Path, top: &str| {
+        let run = run.to_str().expect("utf-8 path");
+        let args = [
+            "eval",
+            "--run",
+            run,
+            "--split",
+            "valid",
+            "--device",
+            "cpu",
+            "--rerank-top",
+            top,
+        ];
+        sequda(&args)
+    };
+    let json = |output: std::process::Output| -> serde_json::Value {
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        serde_json::from_slice(&output.stdout).expect("eval JSON")
+    };
+    let plain = json(eval(with_head, "0"));
+    let reranked = json(eval(with_head, "5"));
+    assert_eq!(plain["rerank_top"], 0);
+    assert_eq!(reranked["rerank_top"], 5);
+    let metric =
+        |report: &serde_json::Value, name: &str| report["metrics"][name].as_f64().expect("metric");
+    let summary = read_json(&with_head.join("summary.json"));
+    let validated = summary["valid"]["ndcg@10"].as_f64().expect("valid ndcg");
+    assert!(
+        (metric(&plain, "ndcg@10") - validated).abs() < 1e-6,
+        "rerank 0 is how the run was validated: {plain} vs {validated}"
+    );
+    // Re-ranking the top 5 only reorders them, so the top-10 set and HR@10 stay (up to one
+    // user whose target ties at rank 10 under the two scoring paths' rounding).
+    let one_user = 1.0 / metric(&plain, "users");
+    let moved = (metric(&reranked, "hr@10") - metric(&plain, "hr@10")).abs();
+    assert!(moved <= one_user + 1e-9, "{reranked} vs {plain}");
+
+    let refused = eval(sasrec, "5");
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("--rerank-top") && stderr.contains("target-attention"),
         "{stderr}"
     );
 }

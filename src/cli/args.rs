@@ -171,6 +171,10 @@ pub struct EvalArgs {
     /// auto, gpu, cpu, wgpu.
     #[arg(long, default_value = "auto")]
     pub device: String,
+    /// Re-rank this many top candidates by target attention instead of the run's own
+    /// `rerank_top` (0 = off; SeqUDA-Rec runs with the head only). Judge it on `--split valid`.
+    #[arg(long)]
+    pub rerank_top: Option<usize>,
 }
 
 /// `sequda recommend`

@@ -22,7 +22,18 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
         .device
         .parse()
         .map_err(|e: String| anyhow::anyhow!(e))?;
-    let run = open_run(&args.run, device)?;
+    let mut run = open_run(&args.run, device)?;
+    if let Some(top) = args.rerank_top {
+        match run.inference.as_mut() {
+            Some(model) => model
+                .set_rerank_top(top)
+                .map_err(|e| anyhow::anyhow!("--rerank-top: {}: {e}", args.run.display()))?,
+            None => bail!(
+                "--rerank-top: {} is a popularity run; it has nothing to re-rank",
+                args.run.display()
+            ),
+        }
+    }
     let outcome = run.evaluate(part, protocol, args.seed)?;
     let report = serde_json::json!({
         "run": args.run.display().to_string(),
@@ -31,6 +42,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
         "protocol": protocol.to_string(),
         "protocol_label": protocol.label(),
         "seed": args.seed,
+        "rerank_top": run.inference.as_ref().map_or(0, |m| m.rerank_top()),
         "metrics": outcome.metrics,
     });
     println!("{}", serde_json::to_string_pretty(&report)?);

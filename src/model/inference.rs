@@ -160,6 +160,18 @@ impl InferenceModel {
         }
     }
 
+    /// Re-ranks the top `top` candidates by target attention from now on (0 = off). Fails,
+    /// leaving the model as it was, when the model has no target-attention head.
+    pub fn set_rerank_top(&mut self, top: usize) -> Result<(), NoTargetAttention> {
+        match self {
+            Self::SeqUda(snapshot) if snapshot.model.target_attention.is_some() => {
+                snapshot.rerank_top = top;
+                Ok(())
+            }
+            _ => Err(NoTargetAttention),
+        }
+    }
+
     /// `Z̄`, when the model has a graph.
     pub fn graph_embeddings(&self) -> Option<&Tensor<2>> {
         match self {
@@ -174,3 +186,8 @@ fn user_tensor(users: &[u32], device: &Device) -> Tensor<1, Int> {
     let len = values.len();
     Tensor::from_data(TensorData::new(values, [len]), device)
 }
+
+/// The model has no target-attention head (SASRec-CE, or a SeqUDA-Rec run trained without it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("this model has no target-attention head, so it cannot re-rank")]
+pub struct NoTargetAttention;
