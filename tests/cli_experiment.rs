@@ -162,6 +162,7 @@ fn selected_variants_run_with_their_baseline_and_finished_runs_are_reused() {
         &out.join("sequda-no-gan").join("seed1"),
         &out.join("sasrec").join("seed1"),
     );
+    eval_graph_modes_keep_their_promises(&out.join("sequda-no-gan").join("seed1"));
 
     // Other settings are a different run: trained again, not reused.
     let output = sequda(&ablation_args(
@@ -199,16 +200,8 @@ fn rerank_top_is_judged_by_eval(with_head: &std::path::Path, sasrec: &std::path:
         ];
         sequda(&args)
     };
-    let json = |output: std::process::Output| -> serde_json::Value {
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        serde_json::from_slice(&output.stdout).expect("eval JSON")
-    };
-    let plain = json(eval(with_head, "0"));
-    let reranked = json(eval(with_head, "5"));
+    let plain = eval_json(eval(with_head, "0"));
+    let reranked = eval_json(eval(with_head, "5"));
     assert_eq!(plain["rerank_top"], 0);
     assert_eq!(reranked["rerank_top"], 5);
     let metric =
@@ -232,4 +225,48 @@ fn rerank_top_is_judged_by_eval(with_head: &std::path::Path, sasrec: &std::path:
         stderr.contains("--rerank-top") && stderr.contains("target-attention"),
         "{stderr}"
     );
+}
+
+/// `eval --graph` on a finished SeqUDA-Rec run with the graph: the modes that name the
+/// training graph reproduce the default exactly, the others run and say which graph they used.
+fn eval_graph_modes_keep_their_promises(run: &std::path::Path) {
+    let eval = |split: &str, graph: &str| {
+        let run = run.to_str().expect("utf-8 path");
+        let args = [
+            "eval", "--run", run, "--split", split, "--device", "cpu", "--graph", graph,
+        ];
+        sequda(&args)
+    };
+    // The validation inputs are the training items, and test under `lagged` is one item
+    // behind its inputs: both are the training graph.
+    for (split, same) in [("valid", "inputs"), ("test", "lagged")] {
+        let default = eval_json(eval(split, "train"));
+        let named = eval_json(eval(split, same));
+        assert_eq!(named["graph"], same);
+        assert_eq!(default["graph"], "train");
+        assert_eq!(named["metrics"], default["metrics"], "{split} under {same}");
+    }
+    let lagged = eval_json(eval("valid", "lagged"));
+    let inputs = eval_json(eval("test", "inputs"));
+    for report in [&lagged, &inputs] {
+        let ndcg = report["metrics"]["ndcg@10"].as_f64().expect("ndcg@10");
+        assert!((0.0..=1.0).contains(&ndcg), "{report}");
+    }
+    let refused = eval("valid", "everything");
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("--graph") && stderr.contains("lagged"),
+        "{stderr}"
+    );
+}
+
+/// The JSON report of a successful `sequda eval`.
+fn eval_json(output: std::process::Output) -> serde_json::Value {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("eval JSON")
 }

@@ -175,6 +175,11 @@ pub struct EvalArgs {
     /// `rerank_top` (0 = off; SeqUDA-Rec runs with the head only). Judge it on `--split valid`.
     #[arg(long)]
     pub rerank_top: Option<usize>,
+    /// SeqUDA-Rec's graph: `train` (the training graph, default), `inputs` (for test, with
+    /// each user's validation item added) or `lagged` (for validation, without each user's
+    /// last training item: the validation analogue of test under `train`).
+    #[arg(long, default_value = "train")]
+    pub graph: String,
 }
 
 /// `sequda recommend`

@@ -4,6 +4,7 @@ use anyhow::bail;
 
 use super::args::EvalArgs;
 use sequda::eval::Protocol;
+use sequda::train::eval_graph::EvalGraph;
 use sequda::train::evaluation::SplitPart;
 use sequda::train::reopen::open_run;
 
@@ -18,6 +19,10 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
         "test" => SplitPart::Test,
         other => bail!("--split: expected valid or test, got '{other}'"),
     };
+    let graph: EvalGraph = args
+        .graph
+        .parse()
+        .map_err(|e: String| anyhow::anyhow!("--graph: {e}"))?;
     let device = args
         .device
         .parse()
@@ -34,6 +39,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
             ),
         }
     }
+    run.use_eval_graph(graph, part)?;
     let outcome = run.evaluate(part, protocol, args.seed)?;
     let report = serde_json::json!({
         "run": args.run.display().to_string(),
@@ -42,6 +48,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
         "protocol": protocol.to_string(),
         "protocol_label": protocol.label(),
         "seed": args.seed,
+        "graph": graph.name(),
         "rerank_top": run.inference.as_ref().map_or(0, |m| m.rerank_top()),
         "metrics": outcome.metrics,
     });

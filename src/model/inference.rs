@@ -16,6 +16,8 @@ pub struct SeqUdaSnapshot {
     pub model: SeqUdaRec,
     /// `[n_items + 1, dim]` encoder input table (graph-fused when there is a graph).
     pub input_table: Tensor<2>,
+    /// `[n_items, dim]` table the user states score against.
+    pub output_table: Tensor<2>,
     /// `[n_users + n_items, dim]` graph embeddings `Z̄` over the full training graph.
     pub graph: Option<Tensor<2>>,
     /// Target attention re-ranks this many top candidates (0 = off).
@@ -28,12 +30,27 @@ impl SeqUdaSnapshot {
     pub fn new(model: SeqUdaRec, adjacency: Option<&SparseMatrix>, rerank_top: usize) -> Self {
         let graph = adjacency.and_then(|a| model.graph_embeddings(a));
         let input_table = model.input_table(graph.as_ref());
+        let output_table = model.output_table(&input_table);
         Self {
             model,
             input_table,
+            output_table,
             graph,
             rerank_top,
         }
+    }
+}
+
+impl SeqUdaSnapshot {
+    /// Propagates the model over another graph `adjacency` (same users and items) and
+    /// recomputes the tables that depend on it; a model without the graph is unchanged.
+    pub fn regraph(&mut self, adjacency: &SparseMatrix) {
+        if self.graph.is_none() {
+            return;
+        }
+        self.graph = self.model.graph_embeddings(adjacency);
+        self.input_table = self.model.input_table(self.graph.as_ref());
+        self.output_table = self.model.output_table(&self.input_table);
     }
 }
 
@@ -67,7 +84,10 @@ impl InferenceModel {
 
     /// `[n_items, dim]` output item table: scores are `h_u · Eᵀ`.
     pub fn item_table(&self) -> Tensor<2> {
-        self.encoder().item_table()
+        match self {
+            Self::SasRec(model) => model.item_table(),
+            Self::SeqUda(snapshot) => snapshot.output_table.clone(),
+        }
     }
 
     /// Left-padded token matrix of the last `max_len` items of each sequence.

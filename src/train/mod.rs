@@ -9,6 +9,7 @@ pub mod control;
 pub mod device;
 pub mod epoch_loop;
 pub mod error;
+pub mod eval_graph;
 pub mod evaluation;
 pub mod events;
 pub mod experiment;

@@ -6,11 +6,14 @@ use std::path::{Path, PathBuf};
 use super::config::{DataSource, RunConfig};
 use super::device::{DeviceChoice, SelectedDevice, select_device};
 use super::error::TrainError;
+use super::eval_graph::EvalGraph;
 use super::evaluation::{CaseInputs, SplitPart};
 use super::models::load_inference;
 use super::query::ModelView;
 use super::run_dir::RunDir;
+use super::sequda_trainer::sparse;
 use super::sparsity::training_split;
+use crate::data::graph::InteractionGraph;
 use crate::data::{Dataset, ItemMeta, LoadOptions, Split, load_dataset, load_item_meta};
 use crate::eval::{
     EvalCase, EvalOptions, EvalOutcome, PopularityScorer, Protocol, Scorer, evaluate,
@@ -117,6 +120,21 @@ impl OpenedRun {
                 self.dataset.n_items(),
             ))),
         }
+    }
+
+    /// Propagates a SeqUDA-Rec model over the graph `graph` names for evaluating `part`
+    /// (`sequda eval --graph`); other models are unchanged.
+    pub fn use_eval_graph(&mut self, graph: EvalGraph, part: SplitPart) -> Result<(), TrainError> {
+        let Some(InferenceModel::SeqUda(snapshot)) = self.inference.as_mut() else {
+            return Ok(());
+        };
+        if graph == EvalGraph::Train || snapshot.graph.is_none() {
+            return Ok(());
+        }
+        let sequences = graph.sequences(&self.split, part);
+        let built = InteractionGraph::from_train(&sequences, self.dataset.n_items());
+        snapshot.regraph(&sparse(&built.adjacency, &self.device.device)?);
+        Ok(())
     }
 
     /// Evaluates one split part under one protocol.

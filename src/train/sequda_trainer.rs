@@ -6,7 +6,7 @@
 use burn::module::Module;
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::tensor::activation::log_softmax;
-use burn::tensor::{Device, Int, Tensor, TensorData};
+use burn::tensor::{Bool, Device, Int, Tensor, TensorData};
 
 use super::batches::{LengthGroup, TrainBatch, length_groups};
 use super::checkpoint::{save_checkpoint, warm_start};
@@ -27,6 +27,7 @@ use crate::model::contrastive::info_nce;
 use crate::model::gan::SyntheticWeighting;
 use crate::model::inference::{InferenceModel, SeqUdaSnapshot};
 use crate::model::sequda::{SeqUdaConfig, SeqUdaRec};
+use crate::model::target_attention::TargetAttention;
 
 /// Synthetic sequences shown per epoch in the window (all kept ones train the model).
 const SAMPLES_SHOWN: usize = 200;
@@ -265,12 +266,14 @@ impl<'a> SeqUdaRecipe<'a> {
 
     /// Sampled-softmax loss of the target-attention head at each user's last position, the
     /// mean over `users` (one length group: `hidden` `[users, len, dim]`, `tokens`
-    /// `[users, len]`).
+    /// `[users, len]`; candidates are rows of the output table of `input_table`
+    /// `[n_items + 1, dim]`).
     fn target_attention_term(
         &mut self,
         users: &[usize],
         hidden: Tensor<3>,
         tokens: Tensor<2, Int>,
+        input_table: &Tensor<2>,
         graph: Option<&Tensor<2>>,
     ) -> Option<Tensor<1>> {
         let head = self.model.target_attention.as_ref()?;
@@ -287,8 +290,7 @@ impl<'a> SeqUdaRecipe<'a> {
         let count = negatives + 1;
         let embedded = self
             .model
-            .encoder
-            .item_table()
+            .output_table(input_table)
             .select(0, self.int_tensor(candidates))
             .reshape([rows, count, dim]);
         let last = hidden
@@ -298,7 +300,8 @@ impl<'a> SeqUdaRecipe<'a> {
         let users = self.int_tensor(users.iter().map(|&u| u as i64).collect());
         let states = self.model.fuse_users(last, graph, users);
         let padding = tokens.equal_elem(0);
-        let scores = head.score(hidden, padding, states, embedded).scores;
+        let detached = self.settings.target_attention_detached;
+        let scores = head_training_scores(head, hidden, padding, states, embedded, detached);
         Some(log_softmax(scores, 1).slice([0..rows, 0..1]).mean().neg())
     }
 }
@@ -333,7 +336,7 @@ impl Recipe for SeqUdaRecipe<'_> {
             _ => None,
         };
         let table = self.model.input_table(graph.as_ref());
-        let items = self.model.encoder.item_table();
+        let items = self.model.output_table(&table);
         // Each group's CE and TA, weighted by its share of the positions and of the rows.
         let mut ce_parts = Vec::new();
         let mut ta_parts = Vec::new();
@@ -352,7 +355,7 @@ impl Recipe for SeqUdaRecipe<'_> {
             ));
             let rows_share = group.users.len() as f64 / users.len().max(1) as f64;
             ta_parts.extend(
-                self.target_attention_term(&group.users, hidden, tokens, graph.as_ref())
+                self.target_attention_term(&group.users, hidden, tokens, &table, graph.as_ref())
                     .map(|ta| ta.mul_scalar(rows_share)),
             );
         }
@@ -462,6 +465,26 @@ fn scalar(tensor: &Tensor<1>) -> f64 {
         .map_or(f64::NAN, f64::from)
 }
 
+/// The target-attention head's scores `[users, candidates]` for its training loss
+/// (`hidden` `[users, len, dim]`, `padding` `[users, len]`, `states` `[users, dim]`,
+/// `embedded` `[users, candidates, dim]`); with `detached` the inputs pass no gradient back,
+/// so the loss trains the head alone.
+fn head_training_scores(
+    head: &TargetAttention,
+    hidden: Tensor<3>,
+    padding: Tensor<2, Bool>,
+    states: Tensor<2>,
+    embedded: Tensor<3>,
+    detached: bool,
+) -> Tensor<2> {
+    let (hidden, states, embedded) = if detached {
+        (hidden.detach(), states.detach(), embedded.detach())
+    } else {
+        (hidden, states, embedded)
+    };
+    head.score(hidden, padding, states, embedded).scores
+}
+
 /// Uploads a CSR matrix, turning a malformed one into a training error.
 pub fn sparse(csr: &crate::data::graph::Csr, device: &Device) -> Result<SparseMatrix, TrainError> {
     SparseMatrix::new(csr, device).map_err(|e| TrainError::Backend(format!("graph: {e}")))
@@ -470,6 +493,41 @@ pub fn sparse(csr: &crate::data::graph::Csr, device: &Device) -> Result<SparseMa
 #[cfg(test)]
 mod tests {
     use super::*;
+    use burn::tensor::Distribution;
+
+    #[test]
+    fn detached_head_training_trains_the_head_alone() {
+        let device = Device::flex().autodiff();
+        device.seed(5);
+        let head = TargetAttention::new(4, &device);
+        let normal = Distribution::Normal(0.0, 1.0);
+        for detached in [false, true] {
+            let hidden = Tensor::<3>::random([2, 3, 4], normal, &device).require_grad();
+            let states = Tensor::<2>::random([2, 4], normal, &device).require_grad();
+            let embedded = Tensor::<3>::random([2, 5, 4], normal, &device).require_grad();
+            let padding = Tensor::<2, Bool>::from_data(
+                TensorData::new(vec![true, false, false, false, false, false], [2, 3]),
+                &device,
+            );
+            let scores = head_training_scores(
+                &head,
+                hidden.clone(),
+                padding,
+                states.clone(),
+                embedded.clone(),
+                detached,
+            );
+            let grads = scores.sum().backward();
+            let reached = [
+                hidden.grad(&grads).is_some(),
+                states.grad(&grads).is_some(),
+                embedded.grad(&grads).is_some(),
+            ];
+            assert_eq!(reached, [!detached; 3], "detached = {detached}");
+            let head_grads = GradientsParams::from_grads(grads, &head);
+            assert!(!head_grads.is_empty(), "the head learns either way");
+        }
+    }
 
     #[test]
     fn per_position_weighting_scales_the_synthetic_mean_by_its_share_of_positions() {

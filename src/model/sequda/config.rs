@@ -45,8 +45,16 @@ pub struct SeqUdaConfig {
     /// one graph rebuild per step. Default false (OUR choice, measured: on Beauty it lowered
     /// validation NDCG@10 from 0.0713 to 0.0702; BENCHMARKS.md, issue 3 C).
     pub hide_batch_users: bool,
+    /// Score items against the encoder's input table (each item's embedding plus its gated
+    /// graph term) instead of the plain item embeddings, so the graph's collaborative
+    /// smoothing also shapes the candidates. Default false (OUR choice until measured).
+    pub graph_in_output: bool,
     /// λ_ta: weight of the target-attention loss. Default 0.1 (OUR choice).
     pub target_attention_weight: f64,
+    /// Train the target-attention head on detached encoder states and item embeddings, so
+    /// that its loss trains the head alone and leaves the recommender's encoder and item table
+    /// to the recommendation losses. Default false (OUR choice until measured).
+    pub target_attention_detached: bool,
     /// Random negatives per user for the sampled target-attention loss. Default 100 (OUR
     /// choice).
     pub target_attention_negatives: usize,
@@ -75,7 +83,9 @@ impl Default for SeqUdaConfig {
             contrastive_nodes: 1024,
             user_fusion: false,
             hide_batch_users: false,
+            graph_in_output: false,
             target_attention_weight: 0.1,
+            target_attention_detached: false,
             target_attention_negatives: 100,
             rerank_top: 0,
             gan_settings: GanConfig::default(),

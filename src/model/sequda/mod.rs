@@ -26,6 +26,7 @@ pub struct SeqUdaRec {
     /// The target-attention head (absent when switched off).
     pub target_attention: Option<TargetAttention>,
     user_fusion: bool,
+    graph_in_output: bool,
 }
 
 impl SeqUdaRec {
@@ -46,6 +47,7 @@ impl SeqUdaRec {
                 .target_attention
                 .then(|| TargetAttention::new(encoder.dim, device)),
             user_fusion: config.graph && config.user_fusion,
+            graph_in_output: config.graph && config.graph_in_output,
         }
     }
 
@@ -69,6 +71,18 @@ impl SeqUdaRec {
                 table + Tensor::cat(vec![padding, term], 0)
             }
             _ => table,
+        }
+    }
+
+    /// The `[n_items, dim]` table user states score against: the plain item embeddings `E`,
+    /// or the item rows of `input_table` (`[n_items + 1, dim]`, `E` plus the graph term) when
+    /// `graph_in_output` is on.
+    pub fn output_table(&self, input_table: &Tensor<2>) -> Tensor<2> {
+        if self.graph_in_output {
+            let [rows, dim] = input_table.dims();
+            input_table.clone().slice([1..rows, 0..dim])
+        } else {
+            self.encoder.item_table()
         }
     }
 
@@ -119,5 +133,49 @@ impl SeqUdaRec {
     /// Whether the user state includes the user's graph embedding.
     pub fn uses_user_fusion(&self) -> bool {
         self.user_fusion
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::graph::InteractionGraph;
+
+    fn values(tensor: Tensor<2>) -> Vec<f32> {
+        tensor
+            .into_data()
+            .try_into_vec::<f32>()
+            .expect("f32 values")
+    }
+
+    #[test]
+    fn output_table_carries_the_graph_term_only_when_asked() {
+        let device = Device::flex();
+        device.seed(3);
+        let encoder = EncoderConfig {
+            max_len: 4,
+            dim: 8,
+            blocks: 1,
+            heads: 1,
+            dropout: 0.0,
+        };
+        let graph = InteractionGraph::from_train(&[vec![0, 1], vec![1, 2]], 3);
+        let adjacency = SparseMatrix::new(&graph.adjacency, &device).expect("valid graph");
+        for graph_in_output in [false, true] {
+            let settings = SeqUdaConfig {
+                graph_in_output,
+                ..SeqUdaConfig::default()
+            };
+            let model = SeqUdaRec::new(&settings, &encoder, 2, 3, &device);
+            let z = model.graph_embeddings(&adjacency);
+            let input = model.input_table(z.as_ref());
+            let output = values(model.output_table(&input));
+            let plain = values(model.encoder.item_table());
+            let fused = values(input.slice([1..4, 0..8]));
+            assert_eq!(output.len(), 3 * 8);
+            assert_ne!(plain, fused, "the graph term must change the input table");
+            let expected = if graph_in_output { &fused } else { &plain };
+            assert_eq!(&output, expected, "graph_in_output = {graph_in_output}");
+        }
     }
 }
