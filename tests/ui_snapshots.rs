@@ -2,8 +2,8 @@
 //! wall-clock figures), compared with `tests/snapshots/pane_*.png` (rendered with wgpu; in CI
 //! on Mesa lavapipe). A matching snapshot of the default set is also copied to
 //! `assets/screenshots/` for the README. Create or update them with
-//! `UPDATE_SNAPSHOTS=1 cargo test --test ui_snapshots` (on a CPU with AVX-512 they go to
-//! `tests/snapshots/avx512/`: see [`snapshot_folder`]).
+//! `UPDATE_SNAPSHOTS=1 cargo test --test ui_snapshots` (a machine whose seeded run trains to
+//! other numbers has its own set: see [`snapshot_folder`]).
 
 mod ui_common;
 
@@ -34,23 +34,66 @@ fn ready(app: &StudioApp, pane: PaneKind) -> bool {
     }
 }
 
-/// `tests/snapshots`, or `tests/snapshots/avx512` on a CPU with AVX-512. The snapshots show a
-/// real seeded training run, and burn's CPU backend (through `macerator`) picks its SIMD width
-/// at run time: with 512-bit registers its sums round differently, so the same seed trains to
-/// slightly different loss curves, attention weights and rankings (lavapipe itself reported
-/// 256-bit rendering on such a machine). Each kind of machine is compared with snapshots made
-/// on its own kind; every one of them is exact. The flag says whether the set is the default
-/// one, the only one copied to the README's screenshots (so a test run on an AVX-512 machine
-/// leaves the working tree as it was).
-fn snapshot_folder() -> (PathBuf, bool) {
+/// The snapshot sets: the default one (also copied to the README's screenshots) and the
+/// others, each drawn on a machine whose seeded run trained to different numbers. The
+/// snapshots show a real seeded training run, and burn's CPU backend picks its SIMD paths
+/// and blocking at run time, so machines differ in the last bits of their sums and the same
+/// seed trains to slightly different loss curves, attention weights and rankings. Whether a
+/// CPU has AVX-512 does not decide it (an AVX-512 EPYC reproduces the default set), so each
+/// set names, in `run_metrics.txt`, the validation and test metrics its run reached, and a
+/// machine is compared with the set its own run matches; every comparison is exact.
+const SNAPSHOT_SETS: [&str; 2] = ["", "avx512"];
+
+/// The file in each snapshot set that names the metrics of the run it was drawn from.
+const RUN_METRICS_FILE: &str = "run_metrics.txt";
+
+/// `valid hr@10 … ndcg@10 … mrr …; test …` of the one finished run under `runs_dir`, to
+/// four decimals as the Train pane shows them.
+fn run_metrics_line(runs_dir: &std::path::Path) -> String {
+    let summaries: Vec<PathBuf> = std::fs::read_dir(runs_dir)
+        .expect("runs folder")
+        .filter_map(|entry| entry.ok().map(|e| e.path().join("summary.json")))
+        .filter(|path| path.exists())
+        .collect();
+    assert_eq!(summaries.len(), 1, "one finished run: {summaries:?}");
+    let text = std::fs::read_to_string(&summaries[0]).expect("summary.json");
+    let summary: serde_json::Value = serde_json::from_str(&text).expect("summary JSON");
+    let part = |name: &str| {
+        let metric = |key: &str| summary[name][key].as_f64().expect("metric in summary");
+        format!(
+            "{name} hr@10 {:.4} ndcg@10 {:.4} mrr {:.4}",
+            metric("hr@10"),
+            metric("ndcg@10"),
+            metric("mrr")
+        )
+    };
+    format!("{}; {}", part("valid"), part("test"))
+}
+
+/// The snapshot set drawn from a run that reached `metrics` (and whether it is the default
+/// set, the only one copied to the README's screenshots), or a message saying how to record
+/// one for this machine.
+fn snapshot_folder(metrics: &str) -> Result<(PathBuf, bool), String> {
     let snapshots = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests")
         .join("snapshots");
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx512f") {
-        return (snapshots.join("avx512"), false);
+    let mut known = Vec::new();
+    for set in SNAPSHOT_SETS {
+        let folder = snapshots.join(set);
+        let recorded = std::fs::read_to_string(folder.join(RUN_METRICS_FILE))
+            .map_err(|e| format!("{}: {e}", folder.join(RUN_METRICS_FILE).display()))?;
+        if recorded.trim() == metrics {
+            return Ok((folder, set.is_empty()));
+        }
+        known.push(format!("{}: {}", folder.display(), recorded.trim()));
     }
-    (snapshots, true)
+    Err(format!(
+        "this machine's seeded run reached `{metrics}`, which no snapshot set was drawn from \
+         (known: {}). Record a set for it: a new folder under tests/snapshots named in \
+         SNAPSHOT_SETS, holding {RUN_METRICS_FILE} with that line, then \
+         `UPDATE_SNAPSHOTS=1 cargo test --test ui_snapshots`.",
+        known.join(" | ")
+    ))
 }
 
 #[test]
@@ -88,7 +131,8 @@ fn every_pane_matches_its_snapshot() {
     let screenshots = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("assets")
         .join("screenshots");
-    let (snapshots, readme_set) = snapshot_folder();
+    let metrics = run_metrics_line(&runs_dir);
+    let (snapshots, readme_set) = snapshot_folder(&metrics).unwrap_or_else(|e| panic!("{e}"));
     let options = egui_kittest::SnapshotOptions::new().output_path(&snapshots);
     let mut failures = Vec::new();
     for pane in PaneKind::ALL {
