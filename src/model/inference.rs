@@ -39,9 +39,7 @@ impl SeqUdaSnapshot {
             rerank_top,
         }
     }
-}
 
-impl SeqUdaSnapshot {
     /// Propagates the model over another graph `adjacency` (same users and items) and
     /// recomputes the tables that depend on it; a model without the graph is unchanged.
     pub fn regraph(&mut self, adjacency: &SparseMatrix) {
@@ -82,7 +80,8 @@ impl InferenceModel {
         self.encoder().item_embedding.weight.val().device()
     }
 
-    /// `[n_items, dim]` output item table: scores are `h_u · Eᵀ`.
+    /// `[n_items, dim]` output item table: scores are `h_u · Eᵀ` (for SeqUDA-Rec with
+    /// `graph_in_output`, `E` plus each item's graph term).
     pub fn item_table(&self) -> Tensor<2> {
         match self {
             Self::SasRec(model) => model.item_table(),
