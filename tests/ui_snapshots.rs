@@ -41,10 +41,8 @@ fn ready(app: &StudioApp, pane: PaneKind) -> bool {
 /// seed trains to slightly different loss curves, attention weights and rankings. Whether a
 /// CPU has AVX-512 does not decide it (an AVX-512 EPYC reproduces the default set), so each
 /// set names, in `run_metrics.txt`, the validation and test metrics its run reached, and a
-/// machine is compared with the set its own run matches; every comparison is exact.
-const SNAPSHOT_SETS: [&str; 2] = ["", "avx512"];
-
-/// The file in each snapshot set that names the metrics of the run it was drawn from.
+/// machine is compared with the set its own run matches; every comparison is exact. The
+/// default set is `tests/snapshots` itself; every subfolder holding that file is another.
 const RUN_METRICS_FILE: &str = "run_metrics.txt";
 
 /// `valid hr@10 … ndcg@10 … mrr …; test …` of the one finished run under `runs_dir`, to
@@ -77,20 +75,27 @@ fn snapshot_folder(metrics: &str) -> Result<(PathBuf, bool), String> {
     let snapshots = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests")
         .join("snapshots");
+    let mut others: Vec<PathBuf> = std::fs::read_dir(&snapshots)
+        .map_err(|e| format!("{}: {e}", snapshots.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.join(RUN_METRICS_FILE).is_file())
+        .collect();
+    others.sort();
     let mut known = Vec::new();
-    for set in SNAPSHOT_SETS {
-        let folder = snapshots.join(set);
-        let recorded = std::fs::read_to_string(folder.join(RUN_METRICS_FILE))
-            .map_err(|e| format!("{}: {e}", folder.join(RUN_METRICS_FILE).display()))?;
+    for folder in std::iter::once(snapshots.clone()).chain(others) {
+        let file = folder.join(RUN_METRICS_FILE);
+        let recorded =
+            std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
         if recorded.trim() == metrics {
-            return Ok((folder, set.is_empty()));
+            let default_set = folder == snapshots;
+            return Ok((folder, default_set));
         }
         known.push(format!("{}: {}", folder.display(), recorded.trim()));
     }
     Err(format!(
         "this machine's seeded run reached `{metrics}`, which no snapshot set was drawn from \
-         (known: {}). Record a set for it: a new folder under tests/snapshots named in \
-         SNAPSHOT_SETS, holding {RUN_METRICS_FILE} with that line, then \
+         (known: {}). Record a set for it: a new folder under tests/snapshots holding \
+         {RUN_METRICS_FILE} with that line, then \
          `UPDATE_SNAPSHOTS=1 cargo test --test ui_snapshots`.",
         known.join(" | ")
     ))

@@ -8,9 +8,8 @@ use super::error::TrainError;
 use super::recipe::Recipe;
 use super::run_dir::RunDir;
 use super::sasrec_trainer::SasRecRecipe;
-use super::sequda_trainer::{SeqUdaRecipe, sparse};
+use super::sequda_trainer::{SeqUdaRecipe, graph_adjacency};
 use crate::data::Split;
-use crate::data::graph::InteractionGraph;
 use crate::model::SasRec;
 use crate::model::inference::{InferenceModel, SeqUdaSnapshot};
 use crate::model::sequda::SeqUdaRec;
@@ -62,8 +61,7 @@ pub fn load_inference(
             );
             let model = load_checkpoint(empty, &path)?;
             let adjacency = if settings.graph {
-                let graph = InteractionGraph::from_train(&split.train, n_items);
-                Some(sparse(&graph.adjacency, device)?)
+                Some(graph_adjacency(&split.train, n_items, device)?)
             } else {
                 None
             };

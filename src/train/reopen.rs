@@ -11,9 +11,8 @@ use super::evaluation::{CaseInputs, SplitPart};
 use super::models::load_inference;
 use super::query::ModelView;
 use super::run_dir::RunDir;
-use super::sequda_trainer::sparse;
+use super::sequda_trainer::graph_adjacency;
 use super::sparsity::training_split;
-use crate::data::graph::InteractionGraph;
 use crate::data::{Dataset, ItemMeta, LoadOptions, Split, load_dataset, load_item_meta};
 use crate::eval::{
     EvalCase, EvalOptions, EvalOutcome, PopularityScorer, Protocol, Scorer, evaluate,
@@ -132,8 +131,8 @@ impl OpenedRun {
             return Ok(());
         }
         let sequences = graph.sequences(&self.split, part);
-        let built = InteractionGraph::from_train(&sequences, self.dataset.n_items());
-        snapshot.regraph(&sparse(&built.adjacency, &self.device.device)?);
+        let adjacency = graph_adjacency(&sequences, self.dataset.n_items(), &self.device.device)?;
+        snapshot.regraph(&adjacency);
         Ok(())
     }
 

@@ -485,6 +485,19 @@ fn head_training_scores(
     head.score(hidden, padding, states, embedded).scores
 }
 
+/// Builds the normalised user–item graph of `sequences` (`sequences[user]` = items) and
+/// uploads its adjacency.
+pub fn graph_adjacency(
+    sequences: &[Vec<u32>],
+    n_items: usize,
+    device: &Device,
+) -> Result<SparseMatrix, TrainError> {
+    sparse(
+        &InteractionGraph::from_train(sequences, n_items).adjacency,
+        device,
+    )
+}
+
 /// Uploads a CSR matrix, turning a malformed one into a training error.
 pub fn sparse(csr: &crate::data::graph::Csr, device: &Device) -> Result<SparseMatrix, TrainError> {
     SparseMatrix::new(csr, device).map_err(|e| TrainError::Backend(format!("graph: {e}")))
