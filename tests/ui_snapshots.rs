@@ -121,10 +121,12 @@ fn every_pane_matches_its_snapshot() {
         // The full model, so the synthetic-sequence pane has generated sequences to show.
         selections.train = tiny_config(2);
         selections.train.model = sequda::train::ModelKind::Sequda;
-        // The snapshots were drawn from a run with the synthetic-loss weighting of the time;
-        // pinning it keeps them (and both SIMD sets) valid when the model default moves on.
+        // The snapshots were drawn from a run with the synthetic-loss weighting and the
+        // attached target-attention head of the time; pinning both keeps the snapshots (and
+        // both SIMD sets) valid when the model defaults move on.
         selections.train.sequda.gan_settings.synthetic_weighting =
             sequda::model::gan::SyntheticWeighting::BatchMean;
+        selections.train.sequda.target_attention_detached = false;
         selections.user = Some("u1337".into());
         selections.item = Some("ad042".into());
     }
