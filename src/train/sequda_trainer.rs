@@ -264,6 +264,44 @@ impl<'a> SeqUdaRecipe<'a> {
         Some(info_nce(view_a, view_b, self.settings.temperature))
     }
 
+    /// The second view of the sequence contrast, when it is on: the input table
+    /// `[n_items + 1, dim]` over the first perturbed graph view with that view's `Z̄`, or the
+    /// step's own `table` when there is no view (no graph or no graph contrast).
+    fn sequence_view(&self, table: &Tensor<2>) -> Option<(Tensor<2>, Option<Tensor<2>>)> {
+        if self.settings.sequence_contrastive_weight <= 0.0 {
+            return None;
+        }
+        let perturbed = self.views.as_ref().and_then(|(first, _)| {
+            let z = self.model.graph_embeddings(first)?;
+            Some((self.model.input_table(Some(&z)), Some(z)))
+        });
+        Some(perturbed.unwrap_or_else(|| (table.clone(), None)))
+    }
+
+    /// One length group's final user states `[users, dim]` twice: from the step's own pass
+    /// (`hidden` `[users, len, dim]` over `tokens` `[users, len]`, graph `graph`) and from a
+    /// second pass over `view_table` with its own dropout mask.
+    fn state_pair(
+        &self,
+        users: &[usize],
+        hidden: Tensor<3>,
+        tokens: Tensor<2, Int>,
+        graph: Option<&Tensor<2>>,
+        view_table: Tensor<2>,
+        view_graph: Option<&Tensor<2>>,
+    ) -> (Tensor<2>, Tensor<2>) {
+        let [rows, len, dim] = hidden.dims();
+        let last = hidden
+            .slice([0..rows, len - 1..len, 0..dim])
+            .reshape([rows, dim]);
+        let users = self.int_tensor(users.iter().map(|&u| u as i64).collect());
+        let own = self.model.fuse_users(last, graph, users.clone());
+        let other = self
+            .model
+            .user_states(tokens, view_table, view_graph, users);
+        (own, other)
+    }
+
     /// Sampled-softmax loss of the target-attention head at each user's last position, the
     /// mean over `users` (one length group: `hidden` `[users, len, dim]`, `tokens`
     /// `[users, len]`; candidates are rows of the output table of `input_table`
@@ -337,15 +375,27 @@ impl Recipe for SeqUdaRecipe<'_> {
         };
         let table = self.model.input_table(graph.as_ref());
         let items = self.model.output_table(&table);
+        let view = self.sequence_view(&table);
         // Each group's CE and TA, weighted by its share of the positions and of the rows.
         let mut ce_parts = Vec::new();
         let mut ta_parts = Vec::new();
+        let mut state_pairs = Vec::new();
         for group in &groups {
             let tokens = group.batch.tokens.to_tensor(&self.device);
             let hidden = self
                 .model
                 .encode(tokens.clone(), table.clone(), false)
                 .hidden;
+            if let Some((view_table, view_graph)) = &view {
+                state_pairs.push(self.state_pair(
+                    &group.users,
+                    hidden.clone(),
+                    tokens.clone(),
+                    graph.as_ref(),
+                    view_table.clone(),
+                    view_graph.as_ref(),
+                ));
+            }
             ce_parts.extend(group_cross_entropy(
                 hidden.clone(),
                 &group.batch,
@@ -376,6 +426,13 @@ impl Recipe for SeqUdaRecipe<'_> {
         {
             total = total + ta.clone().mul_scalar(self.settings.target_attention_weight);
             parts.push(("ta", ta));
+        }
+        if let Some(seq_cl) = sequence_contrast(state_pairs, self.settings.temperature) {
+            total = total
+                + seq_cl
+                    .clone()
+                    .mul_scalar(self.settings.sequence_contrastive_weight);
+            parts.push(("seq_cl", seq_cl));
         }
         let synthetic = self.synthetic_batch(users.len());
         if let Some((syn, synthetic_positions)) = synthetic.as_ref().and_then(|groups| {
@@ -431,6 +488,19 @@ impl Recipe for SeqUdaRecipe<'_> {
         }
         Ok(())
     }
+}
+
+/// InfoNCE between the two views' final states of the whole batch (each group's pair, in
+/// the same user order; `[users, dim]` each): every user must pick their own other view among
+/// the batch. `None` when the sequence contrast is off or the batch has fewer than two users.
+fn sequence_contrast(pairs: Vec<(Tensor<2>, Tensor<2>)>, temperature: f64) -> Option<Tensor<1>> {
+    let (own, other): (Vec<_>, Vec<_>) = pairs.into_iter().unzip();
+    if own.is_empty() {
+        return None;
+    }
+    let own = Tensor::cat(own, 0);
+    let other = Tensor::cat(other, 0);
+    (own.dims()[0] >= 2).then(|| info_nce(own, other, temperature))
 }
 
 /// The factor on the synthetic rows' mean CE (`syn`, a mean over `synthetic_positions`) in a
@@ -540,6 +610,51 @@ mod tests {
             let head_grads = GradientsParams::from_grads(grads, &head);
             assert!(!head_grads.is_empty(), "the head learns either way");
         }
+    }
+
+    #[test]
+    fn the_sequence_contrast_joins_the_loss_only_when_weighted() {
+        let sequences: Vec<Vec<u32>> = (0..40u32)
+            .map(|u| (0..6).map(|t| (u * 3 + t * (1 + u % 3)) % 20).collect())
+            .collect();
+        let split = crate::data::leave_one_out(&sequences);
+        let mut config = TrainConfig::default();
+        config.encoder.max_len = 8;
+        config.encoder.dim = 8;
+        let users: Vec<usize> = (0..16).collect();
+        for (weight, graph) in [(0.0, true), (0.5, true), (0.5, false)] {
+            let settings = SeqUdaConfig {
+                graph,
+                gan: false,
+                sequence_contrastive_weight: weight,
+                ..SeqUdaConfig::default()
+            };
+            let mut recipe = SeqUdaRecipe::new(&config, settings, &split, 20, &Device::flex())
+                .expect("a valid recipe");
+            recipe.new_views(1).expect("views");
+            let losses = recipe.step(&users).expect("a step");
+            let seq_cl = losses.get("seq_cl").copied();
+            if weight > 0.0 {
+                let value = seq_cl.expect("the sequence contrast is logged when on");
+                // 16 users: a chance-level InfoNCE would be ln 16 ≈ 2.77; any finite positive
+                // value shows both passes ran.
+                assert!(value.is_finite() && value > 0.0, "seq_cl = {value}");
+                let ce = losses["ce"];
+                assert!(losses["loss"] > ce, "the weighted term adds to the total");
+            } else {
+                assert_eq!(seq_cl, None, "off by default");
+            }
+        }
+    }
+
+    #[test]
+    fn a_single_user_batch_has_no_sequence_contrast() {
+        let device = Device::flex();
+        let one = || Tensor::<2>::random([1, 4], Distribution::Normal(0.0, 1.0), &device);
+        assert!(sequence_contrast(vec![(one(), one())], 0.2).is_none());
+        assert!(sequence_contrast(Vec::new(), 0.2).is_none());
+        let two = sequence_contrast(vec![(one(), one()), (one(), one())], 0.2);
+        assert!(two.is_some_and(|loss| scalar(&loss).is_finite()));
     }
 
     #[test]

@@ -51,6 +51,12 @@ pub struct SeqUdaConfig {
     /// validation: faster at first, then behind — 0.0663 at epoch 20 against 0.0703 without
     /// it; BENCHMARKS.md, issue 3 C).
     pub graph_in_output: bool,
+    /// λ_seq: weight of a sequence-level InfoNCE between each user's final state and the
+    /// same sequence encoded again under the first perturbed graph view (or, without one,
+    /// the same input table) with a fresh dropout mask: the paper's "two perturbed views"
+    /// applied to the user representation as well as to the graph nodes (uses `temperature`).
+    /// Costs one more encoder pass per step. Default 0 = off (OUR choice until measured).
+    pub sequence_contrastive_weight: f64,
     /// λ_ta: weight of the target-attention loss. Default 0.1 (OUR choice).
     pub target_attention_weight: f64,
     /// Train the target-attention head on detached encoder states and item embeddings, so
@@ -92,6 +98,7 @@ impl Default for SeqUdaConfig {
             user_fusion: false,
             hide_batch_users: false,
             graph_in_output: false,
+            sequence_contrastive_weight: 0.0,
             target_attention_weight: 0.1,
             target_attention_detached: true,
             target_attention_negatives: 100,
@@ -133,6 +140,14 @@ impl SeqUdaConfig {
         if self.uses_contrastive() && self.contrastive_nodes < 2 {
             return invalid("contrastive_nodes must be at least 2".into());
         }
+        if !(self.sequence_contrastive_weight >= 0.0
+            && self.sequence_contrastive_weight.is_finite())
+        {
+            return invalid(format!(
+                "sequence_contrastive_weight must be zero or positive, got {}",
+                self.sequence_contrastive_weight
+            ));
+        }
         if self.target_attention && self.target_attention_negatives == 0 {
             return invalid("target_attention_negatives must be at least 1".into());
         }
@@ -164,6 +179,18 @@ mod tests {
             ..SeqUdaConfig::default()
         };
         assert!(!no_graph.uses_contrastive());
+        let negative = SeqUdaConfig {
+            sequence_contrastive_weight: -0.1,
+            ..SeqUdaConfig::default()
+        };
+        let message = negative.validate().unwrap_err().to_string();
+        assert!(message.contains("sequence_contrastive_weight"), "{message}");
+    }
+
+    #[test]
+    fn configs_without_the_sequence_contrast_read_as_off() {
+        let old: SeqUdaConfig = toml::from_str("graph = true").expect("valid toml");
+        assert_eq!(old.sequence_contrastive_weight, 0.0);
     }
 
     #[test]

@@ -108,6 +108,7 @@ fn loss_title(name: &str) -> String {
         "loss" => "total loss".into(),
         "ce" => "recommendation CE".into(),
         "cl" => "contrastive".into(),
+        "seq_cl" => "sequence contrastive".into(),
         "g_loss" => "generator".into(),
         "d_loss" => "discriminator".into(),
         other => other.into(),
@@ -119,6 +120,7 @@ fn loss_tooltip(name: &str) -> &'static str {
         "loss" => "Everything the optimiser minimises",
         "ce" => "Cross-entropy of predicting each next item (lower = better predictions)",
         "cl" => "Graph contrastive loss (SeqUDA-Rec)",
+        "seq_cl" => "Contrast of each user's state under two perturbed views (SeqUDA-Rec)",
         "g_loss" | "d_loss" => "GAN losses (SeqUDA-Rec)",
         _ => "A logged training quantity",
     }
