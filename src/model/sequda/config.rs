@@ -55,7 +55,9 @@ pub struct SeqUdaConfig {
     /// same sequence encoded again under the first perturbed graph view (or, without one,
     /// the same input table) with a fresh dropout mask: the paper's "two perturbed views"
     /// applied to the user representation as well as to the graph nodes (uses `temperature`).
-    /// Costs one more encoder pass per step. Default 0 = off (OUR choice until measured).
+    /// Costs one more encoder pass per step. Default 0 = off (OUR choice, measured: on Beauty
+    /// λ_seq = 0.1 trailed the default on validation NDCG@10 from epoch 15 on, 0.0701 against
+    /// 0.0715 at epoch 24; BENCHMARKS.md, issue 3 C).
     pub sequence_contrastive_weight: f64,
     /// λ_ta: weight of the target-attention loss. Default 0.1 (OUR choice).
     pub target_attention_weight: f64,
