@@ -90,6 +90,26 @@ fn sasrec_beats_popularity_and_the_run_folder_is_complete() {
         "SASRec NDCG@10 {ndcg} should be at least 1.5x popularity's {pop_ndcg}"
     );
 
+    // `compare` pairs the two runs' test users: the means are the summaries' and SASRec-CE's
+    // lead over popularity is significant.
+    let comparison: serde_json::Value =
+        serde_json::from_str(&sequda_ok(&["compare", "--baseline", pop, "--run", sasrec]))
+            .expect("compare prints JSON");
+    assert_eq!(comparison["baseline"]["model"], "pop");
+    assert_eq!(comparison["users"], users);
+    let compared = |side: &str| comparison[side]["ndcg_10"].as_f64().expect("ndcg_10");
+    assert!((compared("run") - ndcg).abs() < 1e-6, "{comparison}");
+    assert!(
+        (compared("baseline") - pop_ndcg).abs() < 1e-6,
+        "{comparison}"
+    );
+    let t_test = &comparison["t_test"];
+    assert!(t_test["mean_diff"].as_f64().expect("mean_diff") > 0.0);
+    assert!(
+        t_test["p_value"].as_f64().expect("p_value") < 0.05,
+        "{comparison}"
+    );
+
     // metrics.jsonl: step lines with losses, one epoch line per epoch run.
     let metrics = std::fs::read_to_string(sasrec_dir.join("metrics.jsonl")).expect("metrics");
     let records: Vec<serde_json::Value> = metrics

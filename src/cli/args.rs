@@ -26,6 +26,8 @@ pub enum Command {
     Train(TrainArgs),
     /// Evaluate a run's best checkpoint again (JSON on stdout).
     Eval(EvalArgs),
+    /// Paired test of two finished runs' per-user test NDCG@10 (JSON on stdout).
+    Compare(CompareArgs),
     /// Top-K recommendations for one user.
     Recommend(RecommendArgs),
     /// Every user ranked for one item (audience targeting), as a spreadsheet-safe CSV.
@@ -180,6 +182,17 @@ pub struct EvalArgs {
     /// last training item: the validation analogue of test under `train`).
     #[arg(long, default_value = "train")]
     pub graph: String,
+}
+
+/// `sequda compare`
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The reference run folder (e.g. SASRec-CE).
+    #[arg(long)]
+    pub baseline: PathBuf,
+    /// The run folder compared with it, on the same data.
+    #[arg(long)]
+    pub run: PathBuf,
 }
 
 /// `sequda recommend`

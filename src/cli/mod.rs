@@ -3,6 +3,7 @@
 pub mod args;
 mod audience_cmd;
 mod bench_cmd;
+mod compare_cmd;
 mod data_cmd;
 mod eval_cmd;
 mod experiment_cmd;
@@ -24,6 +25,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Data(command)) => data_cmd::run(command),
         Some(Command::Train(args)) => train_cmd::run(args),
         Some(Command::Eval(args)) => eval_cmd::run(args),
+        Some(Command::Compare(args)) => compare_cmd::run(args),
         Some(Command::Recommend(args)) => recommend_cmd::run(args),
         Some(Command::Audience(args)) => audience_cmd::run(args),
         Some(Command::Bench(args)) => bench_cmd::run(args),

@@ -9,15 +9,16 @@ use std::sync::mpsc::channel;
 
 use serde::Serialize;
 
+use super::compare::read_test_ndcg;
 use super::config::{DataSource, ModelKind, TrainConfig};
 use super::control::Control;
 use super::error::TrainError;
 use super::events::{Event, RunStatus};
 use super::experiment_reuse::finished_run;
-use super::run::{TEST_RANKS_FILE, TrainJob, run_training};
+use super::run::{TrainJob, run_training};
 use super::run_dir::write_atomically;
 use crate::data::Dataset;
-use crate::eval::{PairedTest, RankingMetrics, mean_std, ndcg_at, paired_t_test};
+use crate::eval::{PairedTest, RankingMetrics, mean_std, paired_t_test};
 
 /// The plans `sequda experiment --plan` accepts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -222,7 +223,7 @@ pub fn run_experiment(
                     variant.name
                 ))
             })?);
-            users.push(read_ranks(&dir.join(TEST_RANKS_FILE))?);
+            users.push(read_test_ndcg(&dir)?);
         }
         per_user.push(users);
         rows.push(ResultRow {
@@ -289,25 +290,6 @@ fn folder_name(variant: &str) -> String {
             }
         })
         .collect()
-}
-
-/// Reads `(user, NDCG@10)` pairs from a run's `test_ranks.json`, sorted by user.
-fn read_ranks(path: &Path) -> Result<Vec<(u32, f64)>, TrainError> {
-    #[derive(serde::Deserialize)]
-    struct Ranks {
-        users: Vec<u32>,
-        ranks: Vec<u32>,
-    }
-    let text = std::fs::read_to_string(path).map_err(|e| TrainError::file(path, e))?;
-    let ranks: Ranks = serde_json::from_str(&text).map_err(|e| TrainError::file(path, e))?;
-    let mut pairs: Vec<(u32, f64)> = ranks
-        .users
-        .into_iter()
-        .zip(ranks.ranks)
-        .map(|(user, rank)| (user, ndcg_at(rank, 10)))
-        .collect();
-    pairs.sort_by_key(|&(user, _)| user);
-    Ok(pairs)
 }
 
 fn summarise(runs: &[RankingMetrics]) -> Vec<(String, f64, f64)> {

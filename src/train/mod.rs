@@ -4,6 +4,7 @@
 pub mod batches;
 pub mod bench;
 pub mod checkpoint;
+pub mod compare;
 pub mod config;
 pub mod control;
 pub mod device;
