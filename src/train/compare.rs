@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::error::TrainError;
 use super::run::TEST_RANKS_FILE;
 use super::run_dir::RunDir;
-use crate::eval::{BootstrapCi, PairedTest, ndcg_at, paired_bootstrap, paired_t_test};
+use crate::eval::{BootstrapCi, PairedTest, mean_std, ndcg_at, paired_bootstrap, paired_t_test};
 
 /// Bootstrap resamples of the paired comparison (fixed seed, so reports repeat exactly).
 const RESAMPLES: usize = 2000;
@@ -84,8 +84,7 @@ pub fn compare_runs(baseline: &Path, run: &Path) -> Result<RunComparison, TrainE
     }
     let a: Vec<f64> = run_values.iter().map(|&(_, v)| v).collect();
     let b: Vec<f64> = base_values.iter().map(|&(_, v)| v).collect();
-    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
-    let (run_mean, base_mean) = (mean(&a), mean(&b));
+    let (run_mean, base_mean) = (mean_std(&a).0, mean_std(&b).0);
     Ok(RunComparison {
         baseline: ComparedRun {
             run: baseline.display().to_string(),
