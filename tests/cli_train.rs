@@ -110,6 +110,34 @@ fn sasrec_beats_popularity_and_the_run_folder_is_complete() {
         "{comparison}"
     );
 
+    // `eval --save-ranks` restores the test ranks of a run that lacks them (one cut before
+    // testing), byte for byte what training wrote, and never overwrites them.
+    let ranks_file = sasrec_dir.join("test_ranks.json");
+    let written_by_training = std::fs::read(&ranks_file).expect("test ranks");
+    let refused = sequda(&["eval", "--run", sasrec, "--device", "cpu", "--save-ranks"]);
+    assert!(!refused.status.success(), "an existing ranks file is kept");
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("already exists"));
+    let wrong_split = sequda(&["eval", "--run", sasrec, "--split", "valid", "--save-ranks"]);
+    assert!(
+        !wrong_split.status.success(),
+        "validation ranks are not test ranks"
+    );
+    std::fs::remove_file(&ranks_file).expect("remove ranks");
+    let saved: serde_json::Value = serde_json::from_str(&sequda_ok(&[
+        "eval",
+        "--run",
+        sasrec,
+        "--device",
+        "cpu",
+        "--save-ranks",
+    ]))
+    .expect("eval JSON");
+    assert!(saved["saved_ranks"].is_string(), "{saved}");
+    assert_eq!(
+        std::fs::read(&ranks_file).expect("saved ranks"),
+        written_by_training
+    );
+
     // metrics.jsonl: step lines with losses, one epoch line per epoch run.
     let metrics = std::fs::read_to_string(sasrec_dir.join("metrics.jsonl")).expect("metrics");
     let records: Vec<serde_json::Value> = metrics

@@ -182,6 +182,11 @@ pub struct EvalArgs {
     /// last training item: the validation analogue of test under `train`).
     #[arg(long, default_value = "train")]
     pub graph: String,
+    /// Also write the per-user ranks as the run's `test_ranks.json` (for `sequda compare`)
+    /// when it has none, e.g. a run cut before testing. Full-ranking test split, the run's own
+    /// graph and re-ranking only; an existing file is never overwritten.
+    #[arg(long)]
+    pub save_ranks: bool,
 }
 
 /// `sequda compare`

@@ -27,6 +27,16 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
         .device
         .parse()
         .map_err(|e: String| anyhow::anyhow!(e))?;
+    if args.save_ranks
+        && (part != SplitPart::Test
+            || protocol != Protocol::Full
+            || graph != EvalGraph::Train
+            || args.rerank_top.is_some())
+    {
+        bail!(
+            "--save-ranks: test ranks are the full-ranking test split under the run's own graph and re-ranking; drop --split, --protocol, --graph and --rerank-top"
+        );
+    }
     let mut run = open_run(&args.run, device)?;
     if let Some(top) = args.rerank_top {
         match run.inference.as_mut() {
@@ -41,6 +51,11 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
     }
     run.use_eval_graph(graph, part)?;
     let outcome = run.evaluate(part, protocol, args.seed)?;
+    let saved_ranks = if args.save_ranks {
+        Some(run.save_test_ranks(&outcome)?.display().to_string())
+    } else {
+        None
+    };
     let report = serde_json::json!({
         "run": args.run.display().to_string(),
         "model": run.config.train.model.name(),
@@ -51,6 +66,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
         "graph": graph.name(),
         "rerank_top": run.inference.as_ref().map_or(0, |m| m.rerank_top()),
         "metrics": outcome.metrics,
+        "saved_ranks": saved_ranks,
     });
     println!("{}", serde_json::to_string_pretty(&report)?);
     Ok(())

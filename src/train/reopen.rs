@@ -10,6 +10,7 @@ use super::eval_graph::EvalGraph;
 use super::evaluation::{CaseInputs, SplitPart};
 use super::models::load_inference;
 use super::query::ModelView;
+use super::run::{TEST_RANKS_FILE, write_ranks};
 use super::run_dir::RunDir;
 use super::sequda_trainer::graph_adjacency;
 use super::sparsity::training_split;
@@ -134,6 +135,28 @@ impl OpenedRun {
         let adjacency = graph_adjacency(&sequences, self.dataset.n_items(), &self.device.device)?;
         snapshot.regraph(&adjacency);
         Ok(())
+    }
+
+    /// Writes `outcome`'s ranks as the run's `test_ranks.json`, for `sequda compare`, when a
+    /// run has none (e.g. it was cut before testing). `outcome` must be this run's full-ranking
+    /// test evaluation; an existing file is never overwritten. Returns the file written.
+    pub fn save_test_ranks(&self, outcome: &EvalOutcome) -> Result<PathBuf, TrainError> {
+        let path = self.dir.root().join(TEST_RANKS_FILE);
+        if path.exists() {
+            return Err(TrainError::file(
+                &path,
+                "already exists (training wrote it); remove it first to replace it",
+            ));
+        }
+        let inputs = CaseInputs::new(&self.split, SplitPart::Test);
+        if outcome.protocol != Protocol::Full || inputs.users.len() != outcome.ranks.len() {
+            return Err(TrainError::Mismatch(format!(
+                "{}: only a full-ranking test evaluation of this run can be saved as its test ranks",
+                self.dir.root().display()
+            )));
+        }
+        write_ranks(&self.dir, &inputs, &outcome.ranks)?;
+        Ok(path)
     }
 
     /// Evaluates one split part under one protocol.

@@ -125,7 +125,11 @@ pub fn run_training(job: &TrainJob, control: &mut Control) -> Result<RunSummary,
 
 /// Writes `test_ranks.json`: each tested user's dense index and 0-based rank, for paired
 /// significance tests between runs on the same data.
-fn write_ranks(run_dir: &RunDir, inputs: &CaseInputs, ranks: &[u32]) -> Result<(), TrainError> {
+pub(crate) fn write_ranks(
+    run_dir: &RunDir,
+    inputs: &CaseInputs,
+    ranks: &[u32],
+) -> Result<(), TrainError> {
     let path = run_dir.root().join(TEST_RANKS_FILE);
     let text = serde_json::to_string(&serde_json::json!({"users": inputs.users, "ranks": ranks}))
         .map_err(|e| TrainError::file(&path, e))?;
