@@ -256,6 +256,7 @@ mod tests {
                 valid: RankingMetrics::default(),
                 test: Some(test),
                 stop_reason: "max epochs".into(),
+                resumed_after: Vec::new(),
             })
             .expect("summary");
         }

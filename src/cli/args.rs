@@ -28,6 +28,8 @@ pub enum Command {
     Eval(EvalArgs),
     /// Paired test of two finished runs' per-user test NDCG@10 (JSON on stdout).
     Compare(CompareArgs),
+    /// Go on with a run that was cut before it finished, from its best checkpoint.
+    Resume(ResumeArgs),
     /// Top-K recommendations for one user.
     Recommend(RecommendArgs),
     /// Every user ranked for one item (audience targeting), as a spreadsheet-safe CSV.
@@ -187,6 +189,17 @@ pub struct EvalArgs {
     /// graph and re-ranking only; an existing file is never overwritten.
     #[arg(long)]
     pub save_ranks: bool,
+}
+
+/// `sequda resume`
+#[derive(Debug, Args)]
+pub struct ResumeArgs {
+    /// The run folder of the cut run (it keeps its data, settings and log).
+    #[arg(long)]
+    pub run: PathBuf,
+    /// auto, gpu, cpu, wgpu; the run's own choice when absent.
+    #[arg(long)]
+    pub device: Option<String>,
 }
 
 /// `sequda compare`

@@ -11,6 +11,7 @@ mod generate_cmd;
 mod gui_cmd;
 pub mod logging;
 mod recommend_cmd;
+mod resume_cmd;
 mod train_cmd;
 
 use std::path::Path;
@@ -26,6 +27,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Train(args)) => train_cmd::run(args),
         Some(Command::Eval(args)) => eval_cmd::run(args),
         Some(Command::Compare(args)) => compare_cmd::run(args),
+        Some(Command::Resume(args)) => resume_cmd::run(args),
         Some(Command::Recommend(args)) => recommend_cmd::run(args),
         Some(Command::Audience(args)) => audience_cmd::run(args),
         Some(Command::Bench(args)) => bench_cmd::run(args),

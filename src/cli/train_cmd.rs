@@ -160,7 +160,7 @@ pub fn apply_shape(config: &mut TrainConfig, shape: &ShapeArgs) {
 }
 
 /// Shows events until the run ends; returns its summary or its error.
-fn follow(session: &TrainingSession) -> anyhow::Result<RunSummary> {
+pub(super) fn follow(session: &TrainingSession) -> anyhow::Result<RunSummary> {
     let bar = ProgressBar::new(1);
     bar.set_style(
         ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} {msg}")
@@ -220,7 +220,7 @@ fn follow(session: &TrainingSession) -> anyhow::Result<RunSummary> {
     }
 }
 
-fn print_summary(summary: &RunSummary, out: &Path) {
+pub(super) fn print_summary(summary: &RunSummary, out: &Path) {
     eprintln!(
         "{}: {} epochs (best {}), {:.1}s, {:.2}s/epoch, stopped: {}",
         summary.model,

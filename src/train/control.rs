@@ -34,6 +34,8 @@ pub struct Control {
     commands: Receiver<Command>,
     events: Sender<Event>,
     started: Instant,
+    /// Seconds the run had trained before this process (a resumed run's clock goes on).
+    earlier_seconds: f64,
     paused_for: Duration,
     stop_requested: bool,
     /// Queries that arrived while no model view was at hand.
@@ -47,6 +49,7 @@ impl Control {
             commands,
             events,
             started: Instant::now(),
+            earlier_seconds: 0.0,
             paused_for: Duration::ZERO,
             stop_requested: false,
             pending: Vec::new(),
@@ -66,9 +69,16 @@ impl Control {
         });
     }
 
-    /// Seconds since the clock started, pauses excluded.
+    /// Seconds since the clock started, pauses excluded, plus any earlier seconds
+    /// ([`Self::continue_clock_from`]).
     pub fn elapsed_seconds(&self) -> f64 {
-        (self.started.elapsed().saturating_sub(self.paused_for)).as_secs_f64()
+        self.earlier_seconds
+            + (self.started.elapsed().saturating_sub(self.paused_for)).as_secs_f64()
+    }
+
+    /// Makes the clock go on from `seconds` (where a resumed run's log stopped).
+    pub fn continue_clock_from(&mut self, seconds: f64) {
+        self.earlier_seconds = seconds.max(0.0);
     }
 
     /// Whether a stop was asked for.

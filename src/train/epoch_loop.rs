@@ -10,6 +10,7 @@ use super::evaluation::{CaseInputs, SplitPart, evaluate_model};
 use super::events::{EpochReport, Event, LossValues, RunStatus, StepReport};
 use super::query::ModelView;
 use super::recipe::Recipe;
+use super::resume::ResumePoint;
 use super::run_dir::{MetricsWriter, RunDir};
 use crate::data::{Dataset, Split};
 use crate::eval::rng::SplitMix64;
@@ -43,12 +44,15 @@ pub struct LoopOutcome {
 }
 
 /// Trains until max epochs, early stopping or a stop request. Returns an error for NaN/Inf
-/// losses (the last good checkpoint stays on disk).
+/// losses (the last good checkpoint stays on disk). With `resume`, epochs `1..=best_epoch`
+/// count as done (the recipe already holds that checkpoint's weights) and the loop goes on
+/// from the next one, with the shuffling order it would have had.
 pub fn run_epochs(
     recipe: &mut dyn Recipe,
     inputs: &LoopInputs<'_>,
     control: &mut Control,
     metrics: &mut MetricsWriter,
+    resume: Option<&ResumePoint>,
 ) -> Result<LoopOutcome, TrainError> {
     let config = inputs.config;
     let mut users = trainable_users(&inputs.split.train);
@@ -68,9 +72,19 @@ pub fn run_epochs(
     let steps_per_epoch = users.len().div_ceil(batch_size);
     let mut outcome = LoopOutcome::default();
     let mut global_step = 0;
+    if let Some(point) = resume {
+        for _ in 0..point.best_epoch {
+            shuffle(&mut users, &mut rng);
+        }
+        outcome.epochs_run = point.best_epoch;
+        outcome.best_epoch = point.best_epoch;
+        outcome.best_valid = point.best_valid.clone();
+        outcome.epoch_seconds = point.epoch_seconds.clone();
+        global_step = point.global_step;
+    }
     control.status(RunStatus::Training, "training");
 
-    for epoch in 1..=config.epochs {
+    for epoch in outcome.epochs_run + 1..=config.epochs {
         let epoch_start = control.elapsed_seconds();
         recipe.begin_epoch(epoch, control, metrics)?;
         shuffle(&mut users, &mut rng);

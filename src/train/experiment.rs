@@ -14,8 +14,8 @@ use super::config::{DataSource, ModelKind, TrainConfig};
 use super::control::Control;
 use super::error::TrainError;
 use super::events::{Event, RunStatus};
-use super::experiment_reuse::finished_run;
-use super::run::{TrainJob, run_training};
+use super::experiment_reuse::{finished_run, resumable_run};
+use super::run::{TrainJob, resume_training, run_training};
 use super::run_dir::write_atomically;
 use crate::data::Dataset;
 use crate::eval::{PairedTest, RankingMetrics, mean_std, paired_t_test};
@@ -179,8 +179,9 @@ pub fn select_variants(all: Vec<Variant>, only: &[String]) -> Result<Vec<Variant
 
 /// Runs every variant with every seed under `out/<variant>/seed<S>`, then writes
 /// `out/results.json` and `out/results.md`. A run folder that already holds a finished run
-/// with the same settings and data is reused, so an interrupted experiment picks up where it
-/// stopped. `progress` receives each run's events.
+/// with the same settings and data is reused, and one cut before it finished is resumed from
+/// its best checkpoint, so an interrupted experiment picks up where it stopped. `progress`
+/// receives each run's events.
 pub fn run_experiment(
     plan: Plan,
     variants: &[Variant],
@@ -213,9 +214,22 @@ pub fn run_experiment(
                     );
                     summary
                 }
-                None => run_one(dataset, source, config, &dir, &mut |e| {
-                    progress(&variant.name, seed, e);
-                })?,
+                None => {
+                    let resuming = resumable_run(&dir, source, dataset, &config);
+                    if resuming {
+                        progress(
+                            &variant.name,
+                            seed,
+                            &Event::Status {
+                                status: RunStatus::Training,
+                                message: format!("resuming the cut run in {}", dir.display()),
+                            },
+                        );
+                    }
+                    run_one(dataset, source, config, &dir, resuming, &mut |e| {
+                        progress(&variant.name, seed, e);
+                    })?
+                }
             };
             runs.push(summary.test.clone().ok_or_else(|| {
                 TrainError::Mismatch(format!(
@@ -254,6 +268,7 @@ fn run_one(
     source: &DataSource,
     config: TrainConfig,
     dir: &Path,
+    resuming: bool,
     progress: &mut dyn FnMut(&Event),
 ) -> Result<super::summary::RunSummary, TrainError> {
     let (_commands, command_rx) = channel();
@@ -266,7 +281,13 @@ fn run_one(
     };
     let mut control = Control::new(command_rx, event_tx);
     let result = std::thread::scope(|scope| {
-        let worker = scope.spawn(move || run_training(&job, &mut control));
+        let worker = scope.spawn(move || {
+            if resuming {
+                resume_training(&job, &mut control)
+            } else {
+                run_training(&job, &mut control)
+            }
+        });
         // The sender lives in `control` on the worker; the loop ends when it is dropped.
         for event in event_rx.iter() {
             progress(&event);

@@ -1,6 +1,7 @@
 //! Picking up an interrupted experiment: a run folder that already holds a finished run with
 //! exactly this variant's settings is reused instead of trained again, so hours of finished
-//! runs are not lost when a long plan is stopped and started again.
+//! runs are not lost when a long plan is stopped and started again; one cut before it finished
+//! is resumed from its best checkpoint.
 
 use std::path::Path;
 
@@ -29,11 +30,37 @@ pub fn finished_run(
         return None;
     }
     let stored = run.read_config().ok()?;
-    let same_data = stored.data.path == source.path
-        && stored.data.users == dataset.n_users()
-        && stored.data.items_count == dataset.n_items()
-        && stored.data.interactions == dataset.n_interactions();
-    (same_data && comparable(&stored.train) == comparable(config)).then_some(summary)
+    (same_data(&stored.data, source, dataset) && comparable(&stored.train) == comparable(config))
+        .then_some(summary)
+}
+
+/// Whether `dir` holds a run with `config`'s settings on this data that was cut before it
+/// finished but has a checkpoint, so [`super::run::resume_training`] can go on with it
+/// instead of training it afresh.
+pub fn resumable_run(
+    dir: &Path,
+    source: &DataSource,
+    dataset: &Dataset,
+    config: &TrainConfig,
+) -> bool {
+    let run = RunDir::new(dir);
+    let tested = run
+        .read_summary()
+        .is_ok_and(|summary| summary.test.is_some());
+    if tested || !run.checkpoint_path().is_file() || !run.metrics_path().is_file() {
+        return false;
+    }
+    run.read_config().is_ok_and(|stored| {
+        same_data(&stored.data, source, dataset) && comparable(&stored.train) == comparable(config)
+    })
+}
+
+/// Whether a run's stored data description is `source` with `dataset`'s counts.
+fn same_data(stored: &DataSource, source: &DataSource, dataset: &Dataset) -> bool {
+    stored.path == source.path
+        && stored.users == dataset.n_users()
+        && stored.items_count == dataset.n_items()
+        && stored.interactions == dataset.n_interactions()
 }
 
 /// `config` without what cannot change the run: the device choice, and the SeqUDA-Rec

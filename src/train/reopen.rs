@@ -61,27 +61,34 @@ impl DataSource {
     }
 }
 
-/// Opens `dir`, reloading its data and checkpoint on the chosen device.
-pub fn open_run(dir: &Path, device: DeviceChoice) -> Result<OpenedRun, TrainError> {
-    let run_dir = RunDir::new(dir);
-    let config = run_dir.read_config()?;
-    let data_path = PathBuf::from(&config.data.path);
-    let dataset = load_dataset(&data_path, &config.data.load_options()?)?;
-    if dataset.n_users() != config.data.users
-        || dataset.n_items() != config.data.items_count
-        || dataset.n_interactions() != config.data.interactions
+/// Loads a run's data again as it read it, failing when the file changed since (other user,
+/// item or interaction counts).
+pub fn reload_dataset(source: &DataSource) -> Result<Dataset, TrainError> {
+    let data_path = PathBuf::from(&source.path);
+    let dataset = load_dataset(&data_path, &source.load_options()?)?;
+    if dataset.n_users() != source.users
+        || dataset.n_items() != source.items_count
+        || dataset.n_interactions() != source.interactions
     {
         return Err(TrainError::Mismatch(format!(
             "{} changed since the run was made ({} users, {} items, {} interactions then; {} / {} / {} now)",
             data_path.display(),
-            config.data.users,
-            config.data.items_count,
-            config.data.interactions,
+            source.users,
+            source.items_count,
+            source.interactions,
             dataset.n_users(),
             dataset.n_items(),
             dataset.n_interactions()
         )));
     }
+    Ok(dataset)
+}
+
+/// Opens `dir`, reloading its data and checkpoint on the chosen device.
+pub fn open_run(dir: &Path, device: DeviceChoice) -> Result<OpenedRun, TrainError> {
+    let run_dir = RunDir::new(dir);
+    let config = run_dir.read_config()?;
+    let dataset = reload_dataset(&config.data)?;
     let meta = match &config.data.items {
         Some(path) => Some(load_item_meta(Path::new(path), &dataset.items)?.0),
         None => None,

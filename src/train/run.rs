@@ -12,6 +12,7 @@ use super::evaluation::evaluate_model;
 use super::evaluation::{CaseInputs, SplitPart};
 use super::events::{Event, RunStatus};
 use super::models::{load_inference, recipe};
+use super::resume::{prepare_resume, resume_record};
 use super::run_dir::RunDir;
 use super::run_dir::write_atomically;
 use super::sparsity::training_split;
@@ -35,6 +36,22 @@ pub struct TrainJob {
 /// Trains, validates, tests once and writes the run folder. Blocking; the session runs it
 /// on its own thread.
 pub fn run_training(job: &TrainJob, control: &mut Control) -> Result<RunSummary, TrainError> {
+    train_in_folder(job, control, false)
+}
+
+/// Goes on with the run in `job.run_dir`, which was cut before it finished, from its best
+/// checkpoint (see [`super::resume`]); `job` must hold the run's own data and settings (its
+/// `config.toml`, the device aside), which are not written again. Then tests once and writes
+/// the summary, like [`run_training`].
+pub fn resume_training(job: &TrainJob, control: &mut Control) -> Result<RunSummary, TrainError> {
+    train_in_folder(job, control, true)
+}
+
+fn train_in_folder(
+    job: &TrainJob,
+    control: &mut Control,
+    resuming: bool,
+) -> Result<RunSummary, TrainError> {
     let selected = select_device(job.config.device)?;
     control.send(Event::Device {
         description: selected.description.clone(),
@@ -48,19 +65,46 @@ pub fn run_training(job: &TrainJob, control: &mut Control) -> Result<RunSummary,
     let run_dir = RunDir::new(&job.run_dir);
     run_dir.create()?;
     let _claim = run_dir.claim()?;
-    let mut source = job.source.clone();
-    source.users = dataset.n_users();
-    source.items_count = dataset.n_items();
-    source.interactions = dataset.n_interactions();
-    run_dir.write_config(&RunConfig {
-        data: source,
-        train: job.config.clone(),
-    })?;
-    let mut metrics = run_dir.metrics_writer()?;
-    let started = control.elapsed_seconds();
+    let resume = if resuming {
+        Some(prepare_resume(&run_dir)?)
+    } else {
+        let mut source = job.source.clone();
+        source.users = dataset.n_users();
+        source.items_count = dataset.n_items();
+        source.interactions = dataset.n_interactions();
+        run_dir.write_config(&RunConfig {
+            data: source,
+            train: job.config.clone(),
+        })?;
+        None
+    };
+    let mut metrics = match &resume {
+        Some(point) => {
+            let mut metrics = run_dir.metrics_appender()?;
+            metrics.append(&resume_record(point))?;
+            control.continue_clock_from(point.elapsed_seconds);
+            control.status(
+                RunStatus::Training,
+                format!("resuming from the checkpoint of epoch {}", point.best_epoch),
+            );
+            metrics
+        }
+        None => run_dir.metrics_writer()?,
+    };
+    // A resumed run starts from its own best checkpoint.
+    let mut start_config = job.config.clone();
+    if resume.is_some() {
+        start_config.init_from = Some(run_dir.root().display().to_string());
+    }
+    let started = if resume.is_some() {
+        0.0
+    } else {
+        control.elapsed_seconds()
+    };
     let test_inputs = CaseInputs::new(&split, SplitPart::Test);
 
-    let (trained, test) = match recipe(&job.config, &split, dataset.n_items(), &selected.device)? {
+    let (trained, test) = match recipe(&start_config, &split, dataset.n_items(), &selected.device)?
+    {
         None => {
             control.status(RunStatus::Evaluating, "counting training popularity");
             let valid_inputs = CaseInputs::new(&split, SplitPart::Valid);
@@ -81,7 +125,13 @@ pub fn run_training(job: &TrainJob, control: &mut Control) -> Result<RunSummary,
                 config: &job.config,
                 run_dir: &run_dir,
             };
-            let outcome = run_epochs(recipe.as_mut(), &inputs, control, &mut metrics)?;
+            let outcome = run_epochs(
+                recipe.as_mut(),
+                &inputs,
+                control,
+                &mut metrics,
+                resume.as_ref(),
+            )?;
             drop(recipe);
             let test = if control.stop_requested() {
                 None
@@ -118,6 +168,7 @@ pub fn run_training(job: &TrainJob, control: &mut Control) -> Result<RunSummary,
         valid: trained.best_valid,
         test,
         stop_reason: trained.stop_reason,
+        resumed_after: resume.map(|point| point.resumed_after).unwrap_or_default(),
     };
     run_dir.write_summary(&summary)?;
     Ok(summary)

@@ -113,11 +113,21 @@ impl RunDir {
 
     /// Opens `metrics.jsonl` for appending, starting it afresh.
     pub fn metrics_writer(&self) -> Result<MetricsWriter, TrainError> {
+        self.open_metrics(false)
+    }
+
+    /// Opens `metrics.jsonl` to add records after the ones it holds (a resumed run).
+    pub fn metrics_appender(&self) -> Result<MetricsWriter, TrainError> {
+        self.open_metrics(true)
+    }
+
+    fn open_metrics(&self, append: bool) -> Result<MetricsWriter, TrainError> {
         let path = self.metrics_path();
         let file = OpenOptions::new()
             .create(true)
             .write(true)
-            .truncate(true)
+            .append(append)
+            .truncate(!append)
             .open(&path)
             .map_err(|e| TrainError::file(&path, e))?;
         Ok(MetricsWriter {

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use super::control::Control;
 use super::events::{Command, Event, RunStatus};
-use super::run::{TrainJob, run_training};
+use super::run::{TrainJob, resume_training, run_training};
 
 /// Handle to a running (or finished) training thread.
 pub struct TrainingSession {
@@ -21,11 +21,20 @@ pub struct TrainingSession {
 impl TrainingSession {
     /// Starts `job` on a new thread.
     pub fn start(job: TrainJob) -> std::io::Result<Self> {
+        Self::spawn(job, false)
+    }
+
+    /// Resumes the cut run in `job.run_dir` on a new thread (see [`resume_training`]).
+    pub fn resume(job: TrainJob) -> std::io::Result<Self> {
+        Self::spawn(job, true)
+    }
+
+    fn spawn(job: TrainJob, resuming: bool) -> std::io::Result<Self> {
         let (command_tx, command_rx) = channel();
         let (event_tx, event_rx) = channel();
         let thread = std::thread::Builder::new()
             .name("sequda-training".into())
-            .spawn(move || run_on_thread(&job, command_rx, event_tx))?;
+            .spawn(move || run_on_thread(&job, resuming, command_rx, event_tx))?;
         Ok(Self {
             commands: command_tx,
             events: event_rx,
@@ -67,10 +76,21 @@ impl TrainingSession {
     }
 }
 
-fn run_on_thread(job: &TrainJob, commands: Receiver<Command>, events: Sender<Event>) {
+fn run_on_thread(
+    job: &TrainJob,
+    resuming: bool,
+    commands: Receiver<Command>,
+    events: Sender<Event>,
+) {
     let mut control = Control::new(commands, events);
     control.status(RunStatus::Preparing, "preparing");
-    let result = catch_unwind(AssertUnwindSafe(|| run_training(job, &mut control)));
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        if resuming {
+            resume_training(job, &mut control)
+        } else {
+            run_training(job, &mut control)
+        }
+    }));
     match result {
         Ok(Ok(summary)) => {
             let stopped = control.stop_requested();

@@ -41,4 +41,8 @@ pub struct RunSummary {
     pub test: Option<RankingMetrics>,
     /// Why training ended: "max epochs", "early stopping", "stopped by user".
     pub stop_reason: String,
+    /// The epochs a cut run was resumed from (`sequda resume`), oldest first; empty (and
+    /// absent from the file) for a run trained in one go.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resumed_after: Vec<usize>,
 }

@@ -1,0 +1,126 @@
+//! `sequda resume`: a training process killed mid-run goes on from its best checkpoint in
+//! its own folder and finishes like a run trained in one go.
+
+mod common;
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{read_json, repo, sequda, sequda_ok};
+
+/// `(epoch, validation NDCG@10)` of every epoch record in a `metrics.jsonl` text, and the
+/// `from_epoch` of every resume record.
+fn epochs_and_resumes(text: &str) -> (Vec<(u64, f64)>, Vec<u64>) {
+    let mut epochs = Vec::new();
+    let mut resumes = Vec::new();
+    for line in text.lines() {
+        let Ok(record) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue; // the killed process may have left its last line half-written
+        };
+        match record["kind"].as_str() {
+            Some("epoch") => epochs.push((
+                record["epoch"].as_u64().expect("epoch"),
+                record["valid"]["ndcg@10"].as_f64().expect("ndcg@10"),
+            )),
+            Some("resume") => resumes.push(record["from_epoch"].as_u64().expect("from_epoch")),
+            _ => {}
+        }
+    }
+    (epochs, resumes)
+}
+
+#[test]
+fn a_killed_run_resumes_from_its_best_checkpoint_and_finishes() {
+    const EPOCHS: u64 = 8;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run_dir = dir.path().join("run");
+    let run = run_dir.to_str().expect("utf-8 path");
+    let epochs = EPOCHS.to_string();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sequda"))
+        .args([
+            "train",
+            "--data",
+            "sample_data/ad_events.csv",
+            "--model",
+            "sasrec",
+            "--device",
+            "cpu",
+            "--seed",
+            "1",
+            "--epochs",
+            &epochs,
+            "--patience",
+            &epochs,
+            "--out",
+            run,
+        ])
+        .current_dir(repo())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("sequda starts");
+
+    // Kill it once two epochs are validated (their checkpoint is written before their record).
+    let metrics = run_dir.join("metrics.jsonl");
+    let deadline = Instant::now() + Duration::from_secs(600);
+    loop {
+        let text = std::fs::read_to_string(&metrics).unwrap_or_default();
+        if epochs_and_resumes(&text).0.len() >= 2 {
+            break;
+        }
+        if let Some(status) = child.try_wait().expect("poll") {
+            panic!("training ended ({status}) before it could be cut");
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no second epoch within 10 minutes"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().expect("kill");
+    child.wait().expect("reap");
+    assert!(
+        !run_dir.join("summary.json").exists(),
+        "the cut run never finished"
+    );
+    let (before, _) = epochs_and_resumes(&std::fs::read_to_string(&metrics).expect("metrics"));
+    assert!(
+        (before.len() as u64) < EPOCHS,
+        "cut too late to test anything: {before:?}"
+    );
+    let best = before
+        .iter()
+        .fold((0, f64::MIN), |b, &(e, v)| if v > b.1 { (e, v) } else { b })
+        .0;
+
+    sequda_ok(&["resume", "--run", run, "--device", "cpu"]);
+    let summary = read_json(&run_dir.join("summary.json"));
+    assert_eq!(summary["epochs_run"], EPOCHS, "{summary}");
+    assert_eq!(
+        summary["resumed_after"],
+        serde_json::json!([best]),
+        "{summary}"
+    );
+    assert!(summary["test"]["ndcg@10"].is_number(), "{summary}");
+    assert!(run_dir.join("test_ranks.json").is_file());
+
+    // The log reads like one run: epochs 1..=EPOCHS once each, those up to the best kept as
+    // they were, and one resume record naming the checkpoint it went on from.
+    let (after, resumes) = epochs_and_resumes(&std::fs::read_to_string(&metrics).expect("metrics"));
+    let numbers: Vec<u64> = after.iter().map(|&(e, _)| e).collect();
+    assert_eq!(numbers, (1..=EPOCHS).collect::<Vec<_>>());
+    assert_eq!(&after[..best as usize], &before[..best as usize]);
+    assert_eq!(resumes, vec![best]);
+    let best_valid = after.iter().map(|&(_, v)| v).fold(f64::MIN, f64::max);
+    let reported = summary["valid"]["ndcg@10"].as_f64().expect("valid ndcg@10");
+    assert!(
+        (reported - best_valid).abs() < 1e-12,
+        "{reported} vs {best_valid}"
+    );
+
+    // A finished run is not resumed again.
+    let again = sequda(&["resume", "--run", run]);
+    assert!(!again.status.success());
+    let message = String::from_utf8_lossy(&again.stderr);
+    assert!(message.contains("nothing to resume"), "{message}");
+}
