@@ -100,4 +100,72 @@ mod tests {
         changed.seed = 2;
         assert_ne!(comparable(&changed), comparable(&plain));
     }
+
+    #[test]
+    fn only_a_cut_run_with_these_settings_and_a_checkpoint_is_resumable() {
+        use crate::data::{Dataset, IdMap};
+        use crate::train::config::RunConfig;
+        use crate::train::summary::DatasetSummary;
+
+        let users: IdMap = ["a", "b"].into_iter().collect();
+        let items: IdMap = ["x", "y", "z"].into_iter().collect();
+        let dataset = Dataset::from_sequences("d".into(), users, items, vec![vec![0, 1, 2]; 2]);
+        let source = DataSource {
+            path: "d".into(),
+            users: 2,
+            items_count: 3,
+            interactions: 6,
+            ..DataSource::default()
+        };
+        let config = TrainConfig::default();
+        let dir = tempfile::tempdir().expect("tempdir");
+        let run = RunDir::new(dir.path());
+        let stored = RunConfig {
+            data: source.clone(),
+            train: config.clone(),
+        };
+        run.write_config(&stored).expect("config");
+        std::fs::write(run.metrics_path(), "").expect("metrics");
+        assert!(
+            !resumable_run(dir.path(), &source, &dataset, &config),
+            "no checkpoint yet"
+        );
+
+        std::fs::write(run.checkpoint_path(), b"weights").expect("checkpoint");
+        assert!(resumable_run(dir.path(), &source, &dataset, &config));
+        let other_seed = TrainConfig {
+            seed: 9,
+            ..config.clone()
+        };
+        assert!(!resumable_run(dir.path(), &source, &dataset, &other_seed));
+        let other_data = DataSource {
+            path: "elsewhere".into(),
+            ..source.clone()
+        };
+        assert!(!resumable_run(dir.path(), &other_data, &dataset, &config));
+
+        run.write_summary(&RunSummary {
+            model: "sasrec".into(),
+            device: "cpu".into(),
+            dataset: DatasetSummary {
+                path: "d".into(),
+                users: 2,
+                items: 3,
+                interactions: 6,
+            },
+            epochs_run: 1,
+            best_epoch: 1,
+            train_seconds: 1.0,
+            seconds_per_epoch: 1.0,
+            valid: Default::default(),
+            test: Some(Default::default()),
+            stop_reason: "max epochs".into(),
+            resumed_after: Vec::new(),
+        })
+        .expect("summary");
+        assert!(
+            !resumable_run(dir.path(), &source, &dataset, &config),
+            "finished"
+        );
+    }
 }
