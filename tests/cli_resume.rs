@@ -93,6 +93,12 @@ fn a_killed_run_resumes_from_its_best_checkpoint_and_finishes() {
         .fold((0, f64::MIN), |b, &(e, v)| if v > b.1 { (e, v) } else { b })
         .0;
 
+    // `train` into the cut folder is refused rather than overwriting it, and says what to do.
+    let retrain = sequda(&["train", "--data", "sample_data/ad_events.csv", "--out", run]);
+    assert!(!retrain.status.success(), "the cut run was overwritten");
+    let message = String::from_utf8_lossy(&retrain.stderr);
+    assert!(message.contains("sequda resume"), "{message}");
+
     sequda_ok(&["resume", "--run", run, "--device", "cpu"]);
     let summary = read_json(&run_dir.join("summary.json"));
     assert_eq!(summary["epochs_run"], EPOCHS, "{summary}");

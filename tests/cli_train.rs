@@ -49,6 +49,25 @@ fn sasrec_beats_popularity_and_the_run_folder_is_complete() {
         "4", "--out", sasrec,
     ]);
 
+    // A folder holding a run is not trained into again unless asked to.
+    let again = sequda(&[
+        "train", "--data", data, "--model", "pop", "--device", "cpu", "--out", pop,
+    ]);
+    assert!(!again.status.success(), "a finished run was overwritten");
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already holds a finished run"));
+    sequda_ok(&[
+        "train",
+        "--data",
+        data,
+        "--model",
+        "pop",
+        "--device",
+        "cpu",
+        "--out",
+        pop,
+        "--overwrite",
+    ]);
+
     for run in [&pop_dir, &sasrec_dir] {
         for file in ["config.toml", "metrics.jsonl", "summary.json"] {
             assert!(run.join(file).is_file(), "{} missing", file);

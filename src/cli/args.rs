@@ -129,6 +129,10 @@ pub struct TrainArgs {
     /// The run folder to write.
     #[arg(long)]
     pub out: PathBuf,
+    /// Replace the run `--out` already holds (by default such a folder is refused, so a
+    /// finished or cut run is never overwritten by accident).
+    #[arg(long)]
+    pub overwrite: bool,
 }
 
 /// Encoder and optimiser settings shared by `train` and `bench`.

@@ -11,11 +11,12 @@ use super::args::{InputArgs, ShapeArgs, TrainArgs};
 use super::load_reporting;
 use sequda::data::{Dataset, ImportReport, dataset_stats, guess_item_meta, load_item_meta};
 use sequda::train::{
-    DataSource, Event, RunConfig, RunSummary, TrainConfig, TrainJob, TrainingSession,
+    DataSource, Event, RunConfig, RunDir, RunSummary, TrainConfig, TrainJob, TrainingSession,
 };
 
 /// Runs `train`.
 pub fn run(args: TrainArgs) -> anyhow::Result<()> {
+    refuse_an_existing_run(&args.out, args.overwrite)?;
     let dataset = load_reporting(&args.data, &args.input)?;
     let items = match &args.items {
         Some(items) => {
@@ -46,6 +47,27 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
     session.join();
     print_summary(&summary, &args.out);
     Ok(())
+}
+
+/// Fails when `out` already holds a run and `overwrite` is off, saying what it holds and
+/// what to do instead.
+fn refuse_an_existing_run(out: &Path, overwrite: bool) -> anyhow::Result<()> {
+    let run = RunDir::new(out);
+    if overwrite || !run.config_path().is_file() {
+        return Ok(());
+    }
+    let held = match run.read_summary() {
+        Ok(summary) if summary.test.is_some() => "a finished run".to_string(),
+        Ok(summary) => format!("a run that ended untested ({})", summary.stop_reason),
+        Err(_) if run.checkpoint_path().is_file() => {
+            "a run cut before it finished (`sequda resume --run` goes on with it)".to_string()
+        }
+        Err(_) => "a run that never reached its first checkpoint".to_string(),
+    };
+    bail!(
+        "{} already holds {held}; choose another --out, or add --overwrite to replace it",
+        out.display()
+    )
 }
 
 /// The item-metadata file found beside the data when `--items` is not given, if it reads and
