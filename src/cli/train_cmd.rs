@@ -58,7 +58,10 @@ fn refuse_an_existing_run(out: &Path, overwrite: bool) -> anyhow::Result<()> {
     }
     let held = match run.read_summary() {
         Ok(summary) if summary.test.is_some() => "a finished run".to_string(),
-        Ok(summary) => format!("a run that ended untested ({})", summary.stop_reason),
+        Ok(summary) => format!(
+            "a run that ended untested ({}; `sequda resume --run` goes on with it)",
+            summary.stop_reason
+        ),
         Err(_) if run.checkpoint_path().is_file() => {
             "a run cut before it finished (`sequda resume --run` goes on with it)".to_string()
         }
