@@ -185,6 +185,22 @@ impl GanTrainer {
         self.generator.valid()
     }
 
+    /// Goes on from a checkpoint (a resumed run): `load` gives G and D their saved weights,
+    /// and the schedule counts `epochs_done` epochs as run, so a finished MLE pretraining and
+    /// D warm-up are not repeated. The optimisers and the reward baseline start fresh.
+    pub fn restore<E>(
+        &mut self,
+        load: impl FnOnce(Generator, Discriminator) -> Result<(Generator, Discriminator), E>,
+        epochs_done: usize,
+    ) -> Result<(), E> {
+        let (generator, discriminator) = load(self.generator.clone(), self.discriminator.clone())?;
+        self.generator = generator;
+        self.discriminator = discriminator;
+        self.epochs_done = epochs_done;
+        self.discriminator_warmed_up = epochs_done > self.config.pretrain_epochs;
+        Ok(())
+    }
+
     /// The discriminator (inference copy), e.g. to checkpoint it.
     pub fn discriminator(&self) -> Discriminator {
         self.discriminator.valid()

@@ -27,6 +27,13 @@ pub trait Recipe {
     /// The current weights in inference mode (dropout off, graph tables computed).
     fn snapshot(&self) -> InferenceModel;
 
+    /// Called once when a cut run resumes from its checkpoint of `best_epoch` in `run_dir`
+    /// (the recommender's weights are already loaded): restores what else that epoch saved.
+    fn resume(&mut self, run_dir: &RunDir, best_epoch: usize) -> Result<(), TrainError> {
+        let _ = (run_dir, best_epoch);
+        Ok(())
+    }
+
     /// Writes the checkpoint of `snapshot` into the run folder (atomically).
     fn save(&self, snapshot: &InferenceModel, run_dir: &RunDir) -> Result<(), TrainError>;
 }

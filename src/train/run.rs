@@ -125,6 +125,9 @@ fn train_in_folder(
                 config: &job.config,
                 run_dir: &run_dir,
             };
+            if let Some(point) = &resume {
+                recipe.resume(&run_dir, point.best_epoch)?;
+            }
             let outcome = run_epochs(
                 recipe.as_mut(),
                 &inputs,

@@ -9,7 +9,7 @@ use burn::tensor::activation::log_softmax;
 use burn::tensor::{Bool, Device, Int, Tensor, TensorData};
 
 use super::batches::{LengthGroup, TrainBatch, length_groups};
-use super::checkpoint::{save_checkpoint, warm_start};
+use super::checkpoint::{load_checkpoint, save_checkpoint, warm_start};
 use super::config::TrainConfig;
 use super::control::Control;
 use super::error::TrainError;
@@ -473,6 +473,27 @@ impl Recipe for SeqUdaRecipe<'_> {
             self.adjacency.as_ref(),
             self.settings.rerank_top,
         )))
+    }
+
+    /// The GAN goes on from the generator and discriminator saved with the best epoch (when the
+    /// run saved them), its schedule at that epoch.
+    fn resume(&mut self, run_dir: &RunDir, best_epoch: usize) -> Result<(), TrainError> {
+        let (generator, discriminator) = (
+            run_dir.root().join(GENERATOR_FILE),
+            run_dir.root().join(DISCRIMINATOR_FILE),
+        );
+        match &mut self.gan {
+            Some(gan) if generator.is_file() && discriminator.is_file() => gan.restore(
+                |g, d| {
+                    Ok::<_, TrainError>((
+                        load_checkpoint(g, &generator)?,
+                        load_checkpoint(d, &discriminator)?,
+                    ))
+                },
+                best_epoch,
+            ),
+            _ => Ok(()),
+        }
     }
 
     fn save(&self, snapshot: &InferenceModel, run_dir: &RunDir) -> Result<(), TrainError> {

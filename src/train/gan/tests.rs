@@ -270,3 +270,43 @@ fn wgpu_and_flex_agree_when_an_adapter_exists() {
     assert_eq!(gpu_samples.len(), 8);
     assert!(gpu_samples.iter().flat_map(|s| &s.items).all(|&i| i < 10));
 }
+
+#[test]
+fn a_restored_gan_keeps_its_weights_and_its_place_in_the_schedule() {
+    use crate::train::TrainError;
+    use crate::train::checkpoint::{load_checkpoint, save_checkpoint};
+
+    let sequences = structured(40, 14, 12);
+    let mut first = trainer(&sequences, 12, 1);
+    for _ in 0..3 {
+        first.run_epoch(); // two MLE epochs, then the first adversarial one
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (g_path, d_path) = (dir.path().join("g.bpk"), dir.path().join("d.bpk"));
+    save_checkpoint(&first.generator(), &g_path).expect("save G");
+    save_checkpoint(&first.discriminator(), &d_path).expect("save D");
+
+    let split = leave_one_out(&sequences);
+    let samples = |gan: &GanTrainer| gan.generate(&split.train, 30, &mut SplitMix64::new(5));
+    let mut restored = trainer(&sequences, 12, 1);
+    assert_ne!(
+        samples(&restored),
+        samples(&first),
+        "a fresh GAN samples differently"
+    );
+    restored
+        .restore(
+            |g, d| {
+                Ok::<_, TrainError>((load_checkpoint(g, &g_path)?, load_checkpoint(d, &d_path)?))
+            },
+            3,
+        )
+        .expect("restore");
+    assert_eq!(samples(&restored), samples(&first));
+    assert_eq!(restored.epochs_done(), 3);
+    assert_eq!(restored.next_phase(), GanPhase::Adversarial);
+    // The next epoch is adversarial straight away (epoch 4 of the schedule).
+    let report = restored.run_epoch();
+    assert_eq!((report.epoch, report.phase), (4, GanPhase::Adversarial));
+    assert!(report.adversarial.is_some(), "{report:?}");
+}
