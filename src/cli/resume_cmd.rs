@@ -5,7 +5,7 @@ use std::sync::Arc;
 use anyhow::Context;
 
 use super::args::ResumeArgs;
-use super::train_cmd::{follow, print_summary};
+use super::train_cmd::follow_to_the_end;
 use sequda::train::reopen::reload_dataset;
 use sequda::train::{RunDir, TrainJob, TrainingSession};
 
@@ -33,8 +33,5 @@ pub fn run(args: ResumeArgs) -> anyhow::Result<()> {
         run_dir: args.run.clone(),
     };
     let session = TrainingSession::resume(job).context("starting the training thread")?;
-    let summary = follow(&session)?;
-    session.join();
-    print_summary(&summary, &args.run);
-    Ok(())
+    follow_to_the_end(session, &args.run)
 }

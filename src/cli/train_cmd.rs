@@ -43,9 +43,14 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
         run_dir: args.out.clone(),
     };
     let session = TrainingSession::start(job).context("starting the training thread")?;
+    follow_to_the_end(session, &args.out)
+}
+
+/// Shows the session's progress until it ends, then its summary (`out` is its run folder).
+pub(super) fn follow_to_the_end(session: TrainingSession, out: &Path) -> anyhow::Result<()> {
     let summary = follow(&session)?;
     session.join();
-    print_summary(&summary, &args.out);
+    print_summary(&summary, out);
     Ok(())
 }
 
@@ -185,7 +190,7 @@ pub fn apply_shape(config: &mut TrainConfig, shape: &ShapeArgs) {
 }
 
 /// Shows events until the run ends; returns its summary or its error.
-pub(super) fn follow(session: &TrainingSession) -> anyhow::Result<RunSummary> {
+fn follow(session: &TrainingSession) -> anyhow::Result<RunSummary> {
     let bar = ProgressBar::new(1);
     bar.set_style(
         ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} {msg}")
@@ -245,7 +250,7 @@ pub(super) fn follow(session: &TrainingSession) -> anyhow::Result<RunSummary> {
     }
 }
 
-pub(super) fn print_summary(summary: &RunSummary, out: &Path) {
+fn print_summary(summary: &RunSummary, out: &Path) {
     eprintln!(
         "{}: {} epochs (best {}), {:.1}s, {:.2}s/epoch, stopped: {}",
         summary.model,

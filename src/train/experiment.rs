@@ -15,7 +15,7 @@ use super::control::Control;
 use super::error::TrainError;
 use super::events::{Event, RunStatus};
 use super::experiment_reuse::{finished_run, resumable_run};
-use super::run::{TrainJob, resume_training, run_training};
+use super::run::{TrainJob, run_training};
 use super::run_dir::write_atomically;
 use crate::data::Dataset;
 use crate::eval::{PairedTest, RankingMetrics, mean_std, paired_t_test};
@@ -281,13 +281,7 @@ fn run_one(
     };
     let mut control = Control::new(command_rx, event_tx);
     let result = std::thread::scope(|scope| {
-        let worker = scope.spawn(move || {
-            if resuming {
-                resume_training(&job, &mut control)
-            } else {
-                run_training(&job, &mut control)
-            }
-        });
+        let worker = scope.spawn(move || run_training(&job, &mut control, resuming));
         // The sender lives in `control` on the worker; the loop ends when it is dropped.
         for event in event_rx.iter() {
             progress(&event);

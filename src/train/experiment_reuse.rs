@@ -7,6 +7,7 @@ use std::path::Path;
 
 use super::config::{DataSource, TrainConfig};
 use super::device::DeviceChoice;
+use super::resume::check_resumable;
 use super::run::TEST_RANKS_FILE;
 use super::run_dir::RunDir;
 use super::summary::RunSummary;
@@ -35,7 +36,7 @@ pub fn finished_run(
 }
 
 /// Whether `dir` holds a run with `config`'s settings on this data that was cut before it
-/// finished but has a checkpoint, so [`super::run::resume_training`] can go on with it
+/// finished but has a checkpoint, so [`super::run::run_training`] can go on with it
 /// instead of training it afresh.
 pub fn resumable_run(
     dir: &Path,
@@ -44,10 +45,7 @@ pub fn resumable_run(
     config: &TrainConfig,
 ) -> bool {
     let run = RunDir::new(dir);
-    let tested = run
-        .read_summary()
-        .is_ok_and(|summary| summary.test.is_some());
-    if tested || !run.checkpoint_path().is_file() || !run.metrics_path().is_file() {
+    if check_resumable(&run).is_err() || !run.metrics_path().is_file() {
         return false;
     }
     run.read_config().is_ok_and(|stored| {

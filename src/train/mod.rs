@@ -35,7 +35,7 @@ pub use config::{DataSource, ModelKind, RunConfig, TrainConfig};
 pub use device::{DeviceChoice, SelectedDevice, select_device};
 pub use error::TrainError;
 pub use events::{Command, EpochReport, Event, RunStatus, StepReport};
-pub use run::{TrainJob, resume_training, run_training};
+pub use run::{TrainJob, run_training};
 pub use run_dir::RunDir;
 pub use session::TrainingSession;
 pub use summary::{DatasetSummary, RunSummary};

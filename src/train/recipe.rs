@@ -27,12 +27,9 @@ pub trait Recipe {
     /// The current weights in inference mode (dropout off, graph tables computed).
     fn snapshot(&self) -> InferenceModel;
 
-    /// Called once when a cut run resumes from its checkpoint of `best_epoch` in `run_dir`
-    /// (the recommender's weights are already loaded): restores what else that epoch saved.
-    fn resume(&mut self, run_dir: &RunDir, best_epoch: usize) -> Result<(), TrainError> {
-        let _ = (run_dir, best_epoch);
-        Ok(())
-    }
+    /// Called once, before the first step, when a cut run resumes from its checkpoint of
+    /// `best_epoch` in `run_dir`: restores what [`Self::save`] wrote for that epoch.
+    fn resume(&mut self, run_dir: &RunDir, best_epoch: usize) -> Result<(), TrainError>;
 
     /// Writes the checkpoint of `snapshot` into the run folder (atomically).
     fn save(&self, snapshot: &InferenceModel, run_dir: &RunDir) -> Result<(), TrainError>;

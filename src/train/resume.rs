@@ -50,6 +50,24 @@ struct EpochLine {
 /// anywhere but its last line (which a killed process may have left half-written). The caller
 /// must hold the folder's lock ([`RunDir::claim`]).
 pub fn prepare_resume(run: &RunDir) -> Result<ResumePoint, TrainError> {
+    check_resumable(run)?;
+    let path = run.metrics_path();
+    let text = std::fs::read_to_string(&path).map_err(|e| TrainError::file(&path, e))?;
+    let (point, keep) =
+        read_resume_point(&text).map_err(|message| TrainError::file(&path, message))?;
+    if point.best_epoch == 0 {
+        return Err(TrainError::NotEnoughData(format!(
+            "{} has no validated epoch; train it afresh",
+            path.display()
+        )));
+    }
+    write_atomically(&path, &text.as_bytes()[..keep])?;
+    Ok(point)
+}
+
+/// Fails, naming the folder, when the run in `run` cannot be resumed: it finished (was
+/// tested), or it has no checkpoint yet. Reads files only; changes nothing.
+pub fn check_resumable(run: &RunDir) -> Result<(), TrainError> {
     if let Ok(summary) = run.read_summary()
         && summary.test.is_some()
     {
@@ -65,18 +83,7 @@ pub fn prepare_resume(run: &RunDir) -> Result<ResumePoint, TrainError> {
             run.root().display()
         )));
     }
-    let path = run.metrics_path();
-    let text = std::fs::read_to_string(&path).map_err(|e| TrainError::file(&path, e))?;
-    let (point, keep) =
-        read_resume_point(&text).map_err(|message| TrainError::file(&path, message))?;
-    if point.best_epoch == 0 {
-        return Err(TrainError::NotEnoughData(format!(
-            "{} has no validated epoch; train it afresh",
-            path.display()
-        )));
-    }
-    write_atomically(&path, &text.as_bytes()[..keep])?;
-    Ok(point)
+    Ok(())
 }
 
 /// The resume point of a `metrics.jsonl` text and the byte length of the prefix to keep (up

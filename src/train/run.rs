@@ -34,23 +34,14 @@ pub struct TrainJob {
 }
 
 /// Trains, validates, tests once and writes the run folder. Blocking; the session runs it
-/// on its own thread.
-pub fn run_training(job: &TrainJob, control: &mut Control) -> Result<RunSummary, TrainError> {
-    train_in_folder(job, control, false)
-}
-
-/// Goes on with the run in `job.run_dir`, which was cut before it finished, from its best
-/// checkpoint (see [`super::resume`]); `job` must hold the run's own data and settings (its
-/// `config.toml`, the device aside), which are not written again. Then tests once and writes
-/// the summary, like [`run_training`].
-pub fn resume_training(job: &TrainJob, control: &mut Control) -> Result<RunSummary, TrainError> {
-    train_in_folder(job, control, true)
-}
-
-fn train_in_folder(
+/// on its own thread. With `resume`, goes on instead with the run in `job.run_dir`, which was
+/// cut before it finished, from its best checkpoint (see [`super::resume`]); `job` must then
+/// hold the run's own data and settings (its `config.toml`, the device aside), which are not
+/// written again.
+pub fn run_training(
     job: &TrainJob,
     control: &mut Control,
-    resuming: bool,
+    resume: bool,
 ) -> Result<RunSummary, TrainError> {
     let selected = select_device(job.config.device)?;
     control.send(Event::Device {
@@ -65,7 +56,7 @@ fn train_in_folder(
     let run_dir = RunDir::new(&job.run_dir);
     run_dir.create()?;
     let _claim = run_dir.claim()?;
-    let resume = if resuming {
+    let resume = if resume {
         Some(prepare_resume(&run_dir)?)
     } else {
         let mut source = job.source.clone();
@@ -78,7 +69,9 @@ fn train_in_folder(
         })?;
         None
     };
-    let mut metrics = match &resume {
+    // A resumed run's recipe loads its own checkpoint (`Recipe::resume`), not a warm start.
+    let mut start_config = job.config.clone();
+    let (mut metrics, started) = match &resume {
         Some(point) => {
             let mut metrics = run_dir.metrics_appender()?;
             metrics.append(&resume_record(point))?;
@@ -87,19 +80,10 @@ fn train_in_folder(
                 RunStatus::Training,
                 format!("resuming from the checkpoint of epoch {}", point.best_epoch),
             );
-            metrics
+            start_config.init_from = None;
+            (metrics, 0.0)
         }
-        None => run_dir.metrics_writer()?,
-    };
-    // A resumed run starts from its own best checkpoint.
-    let mut start_config = job.config.clone();
-    if resume.is_some() {
-        start_config.init_from = Some(run_dir.root().display().to_string());
-    }
-    let started = if resume.is_some() {
-        0.0
-    } else {
-        control.elapsed_seconds()
+        None => (run_dir.metrics_writer()?, control.elapsed_seconds()),
     };
     let test_inputs = CaseInputs::new(&split, SplitPart::Test);
 

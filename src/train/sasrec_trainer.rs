@@ -6,7 +6,7 @@ use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::tensor::Device;
 
 use super::batches::{LengthGroup, length_groups};
-use super::checkpoint::{save_checkpoint, warm_start};
+use super::checkpoint::{load_checkpoint, save_checkpoint, warm_start};
 use super::config::TrainConfig;
 use super::error::TrainError;
 use super::events::LossValues;
@@ -72,6 +72,11 @@ impl Recipe for SasRecRecipe<'_> {
 
     fn snapshot(&self) -> InferenceModel {
         InferenceModel::SasRec(Box::new(self.model.valid()))
+    }
+
+    fn resume(&mut self, run_dir: &RunDir, _best_epoch: usize) -> Result<(), TrainError> {
+        self.model = load_checkpoint(self.model.clone(), &run_dir.checkpoint_path())?;
+        Ok(())
     }
 
     fn save(&self, snapshot: &InferenceModel, run_dir: &RunDir) -> Result<(), TrainError> {

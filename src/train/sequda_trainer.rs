@@ -475,9 +475,10 @@ impl Recipe for SeqUdaRecipe<'_> {
         )))
     }
 
-    /// The GAN goes on from the generator and discriminator saved with the best epoch (when the
-    /// run saved them), its schedule at that epoch.
+    /// The model's weights, and the GAN's generator and discriminator (when the run saved
+    /// them) with its schedule at that epoch.
     fn resume(&mut self, run_dir: &RunDir, best_epoch: usize) -> Result<(), TrainError> {
+        self.model = load_checkpoint(self.model.clone(), &run_dir.checkpoint_path())?;
         let (generator, discriminator) = (
             run_dir.root().join(GENERATOR_FILE),
             run_dir.root().join(DISCRIMINATOR_FILE),

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use super::control::Control;
 use super::events::{Command, Event, RunStatus};
-use super::run::{TrainJob, resume_training, run_training};
+use super::run::{TrainJob, run_training};
 
 /// Handle to a running (or finished) training thread.
 pub struct TrainingSession {
@@ -24,7 +24,7 @@ impl TrainingSession {
         Self::spawn(job, false)
     }
 
-    /// Resumes the cut run in `job.run_dir` on a new thread (see [`resume_training`]).
+    /// Resumes the cut run in `job.run_dir` on a new thread (see [`run_training`]).
     pub fn resume(job: TrainJob) -> std::io::Result<Self> {
         Self::spawn(job, true)
     }
@@ -85,11 +85,7 @@ fn run_on_thread(
     let mut control = Control::new(commands, events);
     control.status(RunStatus::Preparing, "preparing");
     let result = catch_unwind(AssertUnwindSafe(|| {
-        if resuming {
-            resume_training(job, &mut control)
-        } else {
-            run_training(job, &mut control)
-        }
+        run_training(job, &mut control, resuming)
     }));
     match result {
         Ok(Ok(summary)) => {
