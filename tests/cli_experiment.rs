@@ -38,7 +38,17 @@ fn ablation_plan_writes_tables_with_paired_tests() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("ablation");
     let out_str = out.to_str().expect("utf-8 path");
-    sequda_ok(&ablation_args(out_str, "2", &[]));
+    let output = sequda(&ablation_args(out_str, "2", &[]));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    // Seed by seed: every row has its seed-1 run before any row starts seed 2.
+    let done: Vec<&str> = stderr.lines().filter(|l| l.contains(": done")).collect();
+    assert_eq!(done.len(), 12, "{stderr}");
+    assert!(
+        done[..6].iter().all(|l| l.contains(" seed 1: "))
+            && done[6..].iter().all(|l| l.contains(" seed 2: ")),
+        "{done:#?}"
+    );
     let results = read_json(&out.join("results.json"));
     assert_eq!(results["plan"], "ablation");
     assert_eq!(results["seeds"], serde_json::json!([1, 2]));

@@ -341,3 +341,87 @@ fn a_sequda_run_fills_the_synthetic_pane() {
     assert!(kinds.iter().any(|k| k == "generated"), "{kinds:?}");
     assert!(kinds.iter().any(|k| k == "real"));
 }
+
+#[test]
+fn a_stopped_run_resumes_from_the_compare_pane() {
+    let runs = tempfile::tempdir().expect("tempdir");
+    let picker = ScriptedPicker {
+        data: Some(sample_events()),
+        ..ScriptedPicker::default()
+    };
+    let mut h = harness(picker, runs.path(), egui::vec2(1400.0, 900.0));
+    open_sample(&mut h);
+    h.state_mut().state_mut().selections.train = tiny_config(4);
+    click(&mut h, "Train");
+    click(&mut h, "Start training");
+    step_until(&mut h, "the first validated epoch", WAIT, |app| {
+        app.workspace()
+            .live
+            .as_ref()
+            .is_some_and(|l| !l.history.epochs.is_empty())
+    });
+    click(&mut h, "Train");
+    click(&mut h, "Stop");
+    step_until(&mut h, "the stop", WAIT, |app| {
+        app.workspace()
+            .live
+            .as_ref()
+            .is_some_and(|l| !l.is_running() && l.summary.is_some())
+    });
+    let (best, stopped_at, run_dir) = {
+        let live = h.state().workspace().live.as_ref().expect("run");
+        let summary = live.summary.as_ref().expect("summary");
+        assert!(summary.test.is_none(), "a stopped run is not tested");
+        (summary.best_epoch, summary.epochs_run, live.run_dir.clone())
+    };
+    assert!(
+        best >= 1 && stopped_at < 4,
+        "best {best}, stopped at {stopped_at}"
+    );
+
+    // The runs table offers to resume the stopped run, and only it.
+    click(&mut h, "Compare runs");
+    step_until(&mut h, "the stopped run in the runs table", WAIT, |app| {
+        app.workspace()
+            .library
+            .runs
+            .iter()
+            .any(|r| r.dir == run_dir && r.resumable)
+    });
+    settle(&mut h, 2);
+    click(&mut h, "Resume");
+    step_until(&mut h, "the resumed run to finish", WAIT, |app| {
+        app.workspace()
+            .live
+            .as_ref()
+            .is_some_and(|l| !l.is_running() && l.summary.is_some())
+    });
+    let live = h.state().workspace().live.as_ref().expect("run");
+    assert_eq!(live.run_dir, run_dir, "the run goes on in its own folder");
+    assert!(live.failure.is_none(), "{:?}", live.failure);
+    let summary = live.summary.as_ref().expect("summary");
+    assert!(
+        summary.test.is_some(),
+        "the resumed run is tested at its end"
+    );
+    assert_eq!(summary.resumed_after, vec![best]);
+    let epochs: Vec<usize> = live.history.epochs.iter().map(|e| e.epoch).collect();
+    assert_eq!(
+        epochs,
+        (1..=summary.epochs_run).collect::<Vec<_>>(),
+        "the curves show the kept epochs, then the resumed ones"
+    );
+    assert!(summary.epochs_run > best);
+    step_until(
+        &mut h,
+        "the runs table to drop the Resume button",
+        WAIT,
+        |app| {
+            app.workspace()
+                .library
+                .runs
+                .iter()
+                .any(|r| r.dir == run_dir && !r.resumable && r.test().is_some())
+        },
+    );
+}

@@ -21,10 +21,13 @@ pub struct SavedRun {
     pub summary: Option<RunSummary>,
     /// Its `metrics.jsonl` curves.
     pub history: RunHistory,
+    /// Whether training can go on from its best checkpoint: stopped or cut before its test
+    /// (see [`crate::train::resume`]).
+    pub resumable: bool,
 }
 
 impl SavedRun {
-    /// Test metrics when the run has them (absent for runs stopped by the user).
+    /// Test metrics when the run has them (absent for runs stopped by the user or cut).
     pub fn test(&self) -> Option<&RankingMetrics> {
         self.summary.as_ref().and_then(|s| s.test.as_ref())
     }
@@ -47,12 +50,14 @@ fn read_named_run(dir: &Path, name: String) -> Result<SavedRun, String> {
     let history = std::fs::read_to_string(run_dir.metrics_path())
         .map(|text| RunHistory::from_metrics_jsonl(name.clone(), &text))
         .unwrap_or_else(|_| RunHistory::new(name.clone()));
+    let resumable = crate::train::resume::check_resumable(&run_dir).is_ok();
     Ok(SavedRun {
         name,
         dir: dir.to_path_buf(),
         config,
         summary,
         history,
+        resumable,
     })
 }
 
@@ -274,6 +279,22 @@ mod tests {
         assert!(problems.is_empty(), "{problems:?}");
         let names: Vec<&str> = runs.iter().map(|r| r.name.as_str()).collect();
         assert_eq!(names, ["a", "b", "c", "d"]);
+        assert!(
+            runs.iter().all(|r| !r.resumable),
+            "tested runs, and a run without a checkpoint, cannot be resumed"
+        );
+        std::fs::write(RunDir::new(root.path().join("d")).checkpoint_path(), b"w").expect("write");
+        let (rescanned, _) = scan_runs(root.path());
+        let resumable: Vec<&str> = rescanned
+            .iter()
+            .filter(|r| r.resumable)
+            .map(|r| r.name.as_str())
+            .collect();
+        assert_eq!(
+            resumable,
+            ["d"],
+            "an untested run with a checkpoint resumes"
+        );
         let experiment = root.path().join("exp").join("sequda");
         std::fs::create_dir_all(&experiment).expect("mkdir");
         write_run(&experiment, "seed1", 1, 64, Some(0.4));

@@ -177,11 +177,12 @@ pub fn select_variants(all: Vec<Variant>, only: &[String]) -> Result<Vec<Variant
     Ok(all.iter().filter(|v| wanted(v)).cloned().collect())
 }
 
-/// Runs every variant with every seed under `out/<variant>/seed<S>`, then writes
-/// `out/results.json` and `out/results.md`. A run folder that already holds a finished run
-/// with the same settings and data is reused, and one cut before it finished is resumed from
-/// its best checkpoint, so an interrupted experiment picks up where it stopped. `progress`
-/// receives each run's events.
+/// Runs every variant with every seed under `out/<variant>/seed<S>`, seed by seed (every
+/// row gets seed 1 before any row gets seed 2, so a plan cut short still covers every row),
+/// then writes `out/results.json` and `out/results.md`. A run folder that already holds a
+/// finished run with the same settings and data is reused, and one cut before it finished is
+/// resumed from its best checkpoint, so an interrupted experiment picks up where it stopped.
+/// `progress` receives each run's events.
 pub fn run_experiment(
     plan: Plan,
     variants: &[Variant],
@@ -191,12 +192,11 @@ pub fn run_experiment(
     out: &Path,
     progress: &mut dyn FnMut(&str, u64, &Event),
 ) -> Result<ExperimentResults, TrainError> {
-    let mut per_user: Vec<Vec<Vec<(u32, f64)>>> = Vec::new();
-    let mut rows = Vec::new();
-    for variant in variants {
-        let mut runs = Vec::new();
-        let mut users = Vec::new();
-        for &seed in seeds {
+    // Per variant: each seed's test metrics and per-user test NDCG@10.
+    let mut tests: Vec<Vec<RankingMetrics>> = vec![Vec::new(); variants.len()];
+    let mut per_user: Vec<Vec<Vec<(u32, f64)>>> = vec![Vec::new(); variants.len()];
+    for &seed in seeds {
+        for (index, variant) in variants.iter().enumerate() {
             let mut config = variant.config.clone();
             config.seed = seed;
             let dir = out
@@ -226,29 +226,38 @@ pub fn run_experiment(
                             },
                         );
                     }
-                    run_one(dataset, source, config, &dir, resuming, &mut |e| {
+                    let summary = run_one(dataset, source, config, &dir, resuming, &mut |e| {
                         progress(&variant.name, seed, e);
-                    })?
+                    })?;
+                    progress(
+                        &variant.name,
+                        seed,
+                        &Event::Finished(Box::new(summary.clone())),
+                    );
+                    summary
                 }
             };
-            runs.push(summary.test.clone().ok_or_else(|| {
+            tests[index].push(summary.test.clone().ok_or_else(|| {
                 TrainError::Mismatch(format!(
                     "{}: the run was stopped before testing",
                     variant.name
                 ))
             })?);
-            users.push(read_test_ndcg(&dir)?);
+            per_user[index].push(read_test_ndcg(&dir)?);
         }
-        per_user.push(users);
-        rows.push(ResultRow {
+    }
+    let mut rows: Vec<ResultRow> = variants
+        .iter()
+        .zip(tests)
+        .map(|(variant, runs)| ResultRow {
             variant: variant.name.clone(),
             summary: summarise(&runs),
             runs,
             ndcg_change_percent: None,
             paired_test: None,
             baseline: variant.baseline.clone(),
-        });
-    }
+        })
+        .collect();
     compare_with_baselines(&mut rows, &per_user);
     let results = ExperimentResults {
         plan: plan.name().to_string(),

@@ -7,9 +7,15 @@
 //! moments start fresh: a resumed run is close to, not bit-identical with, an uninterrupted one.
 //! `metrics.jsonl` records each resume and `summary.json` lists them.
 
+use std::path::Path;
+use std::sync::Arc;
+
 use serde::Deserialize;
 
+use super::device::DeviceChoice;
 use super::error::TrainError;
+use super::reopen::reload_dataset;
+use super::run::TrainJob;
 use super::run_dir::{RunDir, write_atomically};
 use crate::eval::RankingMetrics;
 
@@ -86,9 +92,27 @@ pub fn check_resumable(run: &RunDir) -> Result<(), TrainError> {
     Ok(())
 }
 
+/// The job that goes on with the cut run in `dir`: its settings from `config.toml` (on
+/// `device` instead of the saved device when given) and its data reloaded as it was read,
+/// failing when the file changed since. Start it with
+/// [`super::session::TrainingSession::resume`].
+pub fn resume_job(dir: &Path, device: Option<DeviceChoice>) -> Result<TrainJob, TrainError> {
+    let mut config = RunDir::new(dir).read_config()?;
+    let dataset = reload_dataset(&config.data)?;
+    if let Some(device) = device {
+        config.train.device = device;
+    }
+    Ok(TrainJob {
+        dataset: Arc::new(dataset),
+        source: config.data,
+        config: config.train,
+        run_dir: dir.to_path_buf(),
+    })
+}
+
 /// The resume point of a `metrics.jsonl` text and the byte length of the prefix to keep (up
 /// to and including the best epoch's line). An error names the damaged line.
-fn read_resume_point(text: &str) -> Result<(ResumePoint, usize), String> {
+pub fn read_resume_point(text: &str) -> Result<(ResumePoint, usize), String> {
     let mut point = ResumePoint::default();
     let mut epochs: Vec<(EpochLine, usize, usize)> = Vec::new(); // (line, global step, end byte)
     let mut global_step = 0;

@@ -3,13 +3,17 @@
 //! on the bundled data).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
 use super::control::Control;
+use super::error::TrainError;
 use super::events::{Command, Event, RunStatus};
+use super::resume::resume_job;
 use super::run::{TrainJob, run_training};
+use super::summary::RunSummary;
 
 /// Handle to a running (or finished) training thread.
 pub struct TrainingSession {
@@ -21,20 +25,32 @@ pub struct TrainingSession {
 impl TrainingSession {
     /// Starts `job` on a new thread.
     pub fn start(job: TrainJob) -> std::io::Result<Self> {
-        Self::spawn(job, false)
+        Self::spawn(move |control| run_training(&job, control, false))
     }
 
     /// Resumes the cut run in `job.run_dir` on a new thread (see [`run_training`]).
     pub fn resume(job: TrainJob) -> std::io::Result<Self> {
-        Self::spawn(job, true)
+        Self::spawn(move |control| run_training(&job, control, true))
     }
 
-    fn spawn(job: TrainJob, resuming: bool) -> std::io::Result<Self> {
+    /// Resumes the cut run in `run_dir` with its saved settings, reloading its data on the
+    /// new thread (the caller never waits for a large file); a changed or missing data file
+    /// ends the session with [`Event::Failed`].
+    pub fn resume_folder(run_dir: PathBuf) -> std::io::Result<Self> {
+        Self::spawn(move |control| {
+            let job = resume_job(&run_dir, None)?;
+            run_training(&job, control, true)
+        })
+    }
+
+    fn spawn(
+        work: impl FnOnce(&mut Control) -> Result<RunSummary, TrainError> + Send + 'static,
+    ) -> std::io::Result<Self> {
         let (command_tx, command_rx) = channel();
         let (event_tx, event_rx) = channel();
         let thread = std::thread::Builder::new()
             .name("sequda-training".into())
-            .spawn(move || run_on_thread(&job, resuming, command_rx, event_tx))?;
+            .spawn(move || run_on_thread(work, command_rx, event_tx))?;
         Ok(Self {
             commands: command_tx,
             events: event_rx,
@@ -77,16 +93,13 @@ impl TrainingSession {
 }
 
 fn run_on_thread(
-    job: &TrainJob,
-    resuming: bool,
+    work: impl FnOnce(&mut Control) -> Result<RunSummary, TrainError>,
     commands: Receiver<Command>,
     events: Sender<Event>,
 ) {
     let mut control = Control::new(commands, events);
     control.status(RunStatus::Preparing, "preparing");
-    let result = catch_unwind(AssertUnwindSafe(|| {
-        run_training(job, &mut control, resuming)
-    }));
+    let result = catch_unwind(AssertUnwindSafe(|| work(&mut control)));
     match result {
         Ok(Ok(summary)) => {
             let stopped = control.stop_requested();

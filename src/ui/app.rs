@@ -357,6 +357,13 @@ impl StudioApp {
                     self.notes.error(message);
                 }
             }
+            UiCommand::ResumeRun(dir) => match self.workspace.resume_run(&dir, ctx) {
+                Ok(()) => {
+                    self.timings.training_started(ctx);
+                    show_pane(&mut self.state.tree, PaneKind::LossCurves);
+                }
+                Err(message) => self.notes.error(message),
+            },
             UiCommand::StartTraining => {
                 match self
                     .workspace

@@ -24,6 +24,8 @@ pub enum UiCommand {
     RescanRuns,
     /// Reopen a saved run: its data and its best checkpoint answer the analysis panes.
     ReopenRun(PathBuf),
+    /// Go on training a saved run that was stopped or cut before its test.
+    ResumeRun(PathBuf),
     /// Start training with the current settings.
     StartTraining,
     /// Pause a running training, or resume a paused one.
@@ -56,13 +58,8 @@ impl UiCommand {
             Self::OpenSample => "Open sample data".into(),
             Self::ChooseRunsFolder => "Choose runs folder…".into(),
             Self::RescanRuns => "Rescan runs".into(),
-            Self::ReopenRun(path) => format!(
-                "Reopen run {}",
-                path.file_name().map_or_else(
-                    || path.display().to_string(),
-                    |n| n.to_string_lossy().into()
-                )
-            ),
+            Self::ReopenRun(path) => format!("Reopen run {}", folder_name(path)),
+            Self::ResumeRun(path) => format!("Resume run {}", folder_name(path)),
             Self::StartTraining => "Start training".into(),
             Self::PauseResume => "Pause / resume training".into(),
             Self::StopTraining => "Stop training".into(),
@@ -92,11 +89,16 @@ impl UiCommand {
             Self::ReopenRun(_) => {
                 "Load this run's data and best checkpoint so the analysis panes use it"
             }
+            Self::ResumeRun(_) => {
+                "Go on training this run from its best checkpoint, with its own settings and data, in its own folder"
+            }
             Self::StartTraining => {
                 "Train a model on the open data with the settings in the Train pane"
             }
             Self::PauseResume => "Hold training between steps, or continue it",
-            Self::StopTraining => "End training now; the best checkpoint so far is kept and tested",
+            Self::StopTraining => {
+                "End training now; the best checkpoint so far is kept, and Resume in Compare runs goes on with it later"
+            }
             Self::ResetLayout => "Put every pane back in its original place",
             Self::ToggleTheme => "Switch between the dark and the light colour theme",
             Self::ShowPane(pane) => pane.purpose(),
@@ -160,6 +162,14 @@ impl UiCommand {
             .split_whitespace()
             .all(|word| label.contains(word))
     }
+}
+
+/// A folder's last component, or the whole path when it has none.
+fn folder_name(path: &std::path::Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
 
 #[cfg(test)]

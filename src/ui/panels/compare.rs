@@ -1,6 +1,7 @@
 //! The Compare runs pane: saved runs side by side (configuration differences, validation and
 //! test metrics), runs that differ only by seed grouped with 95% confidence intervals, bar
-//! charts, overlays on the loss curves, and reopening a run.
+//! charts, overlays on the loss curves, reopening a run, and resuming one that was stopped or
+//! cut before its test.
 
 use egui::{Id, RichText, Ui};
 use egui_plot::{Bar, BarChart, Legend, Plot};
@@ -140,6 +141,14 @@ fn runs_table(
                         .clicked()
                     {
                         commands.push(UiCommand::ReopenRun(run.dir.clone()));
+                    }
+                    if run.resumable
+                        && ui
+                            .small_button("Resume")
+                            .on_hover_text(UiCommand::ResumeRun(run.dir.clone()).tooltip())
+                            .clicked()
+                    {
+                        commands.push(UiCommand::ResumeRun(run.dir.clone()));
                     }
                     ui.end_row();
                 }

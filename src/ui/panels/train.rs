@@ -314,7 +314,7 @@ fn controls_ui(ui: &mut Ui, cx: &mut PaneContext<'_>) {
         if ui
             .add_enabled(running && !stopping, egui::Button::new("Stop"))
             .on_hover_text(
-                "End training now; the best checkpoint so far is kept and tested (Shift+F5)",
+                "End training now; the best checkpoint so far is kept, and Resume in Compare runs goes on with it (Shift+F5)",
             )
             .clicked()
         {

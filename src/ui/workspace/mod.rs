@@ -119,7 +119,8 @@ impl Workspace {
                         let summary = live.summary.as_ref();
                         let text = summary.map_or_else(String::new, |s| {
                             let test = s.test.as_ref().map_or_else(
-                                || "no test score (stopped early)".to_owned(),
+                                || "no test score (stopped early; Resume in Compare runs goes on with it)"
+                                    .to_owned(),
                                 |t| format!("test HR@10 {:.3}, NDCG@10 {:.3}", t.hr_10, t.ndcg_10),
                             );
                             format!("best epoch {} of {}, {test}", s.best_epoch, s.epochs_run)
@@ -193,6 +194,26 @@ impl Workspace {
         if self.is_training() {
             return Err("stop training before reopening another run".into());
         }
+        self.open_run_data(dir, ctx)?;
+        self.live = None;
+        self.worker.open_run(dir.to_path_buf());
+        Ok(())
+    }
+
+    /// Goes on training a stopped or cut run in its own folder, its data opened for the
+    /// analysis panes (when different) while the training thread reloads it for itself.
+    pub fn resume_run(&mut self, dir: &Path, ctx: &egui::Context) -> Result<(), String> {
+        if self.is_training() {
+            return Err("training is already running; stop it first".into());
+        }
+        self.open_run_data(dir, ctx)?;
+        self.live = Some(LiveRun::continue_run(dir)?);
+        self.model_version += 1;
+        Ok(())
+    }
+
+    /// Opens the data the run in `dir` was trained on, unless it is already open.
+    fn open_run_data(&mut self, dir: &Path, ctx: &egui::Context) -> Result<(), String> {
         let run = crate::analysis::runs::read_run(dir)?;
         let data_path = PathBuf::from(&run.config.data.path);
         let same = self
@@ -211,8 +232,6 @@ impl Workspace {
                 ctx,
             );
         }
-        self.live = None;
-        self.worker.open_run(dir.to_path_buf());
         Ok(())
     }
 }

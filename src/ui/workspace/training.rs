@@ -8,8 +8,9 @@ use crate::analysis::history::RunHistory;
 use crate::eval::synthetic::SyntheticQuality;
 use crate::train::events::SyntheticReport;
 use crate::train::query::QueryFn;
+use crate::train::resume::{check_resumable, read_resume_point};
 use crate::train::{
-    Command, DataSource, Event, RunStatus, RunSummary, StepReport, TrainConfig, TrainJob,
+    Command, DataSource, Event, RunDir, RunStatus, RunSummary, StepReport, TrainConfig, TrainJob,
     TrainingSession,
 };
 
@@ -121,11 +122,48 @@ impl LiveRun {
             run_dir: run_dir.clone(),
         })?;
         let name = super::loader::file_name(&run_dir);
-        Ok(Self {
+        Ok(Self::with_session(
             session,
             run_dir,
             config,
-            history: RunHistory::new(name),
+            RunHistory::new(name),
+        ))
+    }
+
+    /// Goes on with the stopped or cut run in `run_dir` (its settings and data, its folder),
+    /// its curves up to the best epoch shown at once; the training thread reloads the data.
+    /// Fails, naming the folder or file, when the run cannot be resumed.
+    pub fn continue_run(run_dir: &Path) -> Result<Self, String> {
+        let folder = RunDir::new(run_dir);
+        check_resumable(&folder).map_err(|e| e.to_string())?;
+        let config = folder.read_config().map_err(|e| e.to_string())?;
+        let path = folder.metrics_path();
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let (_, keep) = read_resume_point(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        let name = super::loader::file_name(run_dir);
+        let history = RunHistory::from_metrics_jsonl(name, &text[..keep]);
+        let session = TrainingSession::resume_folder(run_dir.to_path_buf())
+            .map_err(|e| format!("cannot start training: {e}"))?;
+        Ok(Self::with_session(
+            session,
+            run_dir.to_path_buf(),
+            config.train,
+            history,
+        ))
+    }
+
+    fn with_session(
+        session: TrainingSession,
+        run_dir: PathBuf,
+        config: TrainConfig,
+        history: RunHistory,
+    ) -> Self {
+        Self {
+            session,
+            run_dir,
+            config,
+            history,
             status: RunStatus::Preparing,
             message: "preparing".into(),
             device: None,
@@ -137,7 +175,7 @@ impl LiveRun {
             last_step: None,
             synthetic: None,
             synthetic_history: Vec::new(),
-        })
+        }
     }
 
     /// The run folder's name.
