@@ -22,7 +22,7 @@ pub struct SavedRun {
     /// Its `metrics.jsonl` curves.
     pub history: RunHistory,
     /// Whether training can go on from its best checkpoint: stopped or cut before its test
-    /// (see [`crate::train::resume`]).
+    /// (see [`crate::train::resume`]) and not being trained right now.
     pub resumable: bool,
 }
 
@@ -50,7 +50,7 @@ fn read_named_run(dir: &Path, name: String) -> Result<SavedRun, String> {
     let history = std::fs::read_to_string(run_dir.metrics_path())
         .map(|text| RunHistory::from_metrics_jsonl(name.clone(), &text))
         .unwrap_or_else(|_| RunHistory::new(name.clone()));
-    let resumable = crate::train::resume::check_resumable(&run_dir).is_ok();
+    let resumable = crate::train::resume::check_resumable(&run_dir).is_ok() && !run_dir.in_use();
     Ok(SavedRun {
         name,
         dir: dir.to_path_buf(),

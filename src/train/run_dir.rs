@@ -84,6 +84,18 @@ impl RunDir {
         }
     }
 
+    /// Whether a training run (in this process or another) holds the folder's lock now.
+    /// Reads only: a folder without a lock file is not in use.
+    pub fn in_use(&self) -> bool {
+        let Ok(file) = OpenOptions::new()
+            .write(true)
+            .open(self.root.join(LOCK_FILE))
+        else {
+            return false;
+        };
+        matches!(file.try_lock(), Err(TryLockError::WouldBlock))
+    }
+
     /// Writes `config.toml` atomically.
     pub fn write_config(&self, config: &RunConfig) -> Result<(), TrainError> {
         let text = toml::to_string(config).map_err(|e| TrainError::file(self.config_path(), e))?;
