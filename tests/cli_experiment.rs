@@ -154,6 +154,11 @@ fn selected_variants_run_with_their_baseline_and_finished_runs_are_reused() {
         2,
         "{stderr}"
     );
+    assert!(
+        stderr.contains("3 rows × 1 seed in ")
+            && stderr.contains("2 finished (reused), 0 cut (resumed), 1 to train"),
+        "the plan's outlook comes first:\n{stderr}"
+    );
     let reused_at = std::fs::metadata(&checkpoint)
         .and_then(|m| m.modified())
         .expect("checkpoint time");

@@ -7,7 +7,9 @@ use anyhow::anyhow;
 use super::args::ExperimentArgs;
 use super::load_reporting;
 use super::train_cmd::{base_config, data_source, guessed_items};
-use sequda::train::experiment::{Plan, markdown, run_experiment, select_variants, variants};
+use sequda::train::experiment::{
+    Plan, markdown, plan_outlook, run_experiment, select_variants, variants,
+};
 use sequda::train::{Event, RunStatus};
 
 /// Runs `experiment`.
@@ -32,6 +34,17 @@ pub fn run(args: ExperimentArgs) -> anyhow::Result<()> {
     let items = guessed_items(&args.data, &dataset);
     let source = data_source(&args.data, &args.input, items.as_deref());
     let seeds: Vec<u64> = (1..=args.seeds).collect();
+    let outlook = plan_outlook(&variants, &dataset, &source, &seeds, &args.out);
+    eprintln!(
+        "{} rows × {} seed{} in {}: {} finished (reused), {} cut (resumed), {} to train",
+        variants.len(),
+        seeds.len(),
+        if seeds.len() == 1 { "" } else { "s" },
+        args.out.display(),
+        outlook.finished,
+        outlook.resumable,
+        outlook.to_train
+    );
     let mut progress = |variant: &str, seed: u64, event: &Event| match event {
         Event::Epoch(epoch) => eprintln!(
             "{variant} seed {seed}: epoch {:>3} valid NDCG@10 {:.4}{}",

@@ -177,6 +177,49 @@ pub fn select_variants(all: Vec<Variant>, only: &[String]) -> Result<Vec<Variant
     Ok(all.iter().filter(|v| wanted(v)).cloned().collect())
 }
 
+/// What an experiment folder already holds for a plan: how many of its runs are finished
+/// (reused), cut with a checkpoint (resumed) and still to train.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PlanOutlook {
+    /// Finished runs with the same settings and data, reused as they are.
+    pub finished: usize,
+    /// Runs cut before they finished, resumed from their best checkpoint.
+    pub resumable: usize,
+    /// Runs to train from the start.
+    pub to_train: usize,
+}
+
+/// Reads `out` for the runs [`run_experiment`] would reuse, resume and train; changes nothing.
+pub fn plan_outlook(
+    variants: &[Variant],
+    dataset: &Dataset,
+    source: &DataSource,
+    seeds: &[u64],
+    out: &Path,
+) -> PlanOutlook {
+    let mut outlook = PlanOutlook::default();
+    for &seed in seeds {
+        for variant in variants {
+            let mut config = variant.config.clone();
+            config.seed = seed;
+            let dir = run_folder(out, &variant.name, seed);
+            if finished_run(&dir, source, dataset, &config).is_some() {
+                outlook.finished += 1;
+            } else if resumable_run(&dir, source, dataset, &config) {
+                outlook.resumable += 1;
+            } else {
+                outlook.to_train += 1;
+            }
+        }
+    }
+    outlook
+}
+
+/// `out/<variant>/seed<S>`.
+fn run_folder(out: &Path, variant: &str, seed: u64) -> PathBuf {
+    out.join(folder_name(variant)).join(format!("seed{seed}"))
+}
+
 /// Runs every variant with every seed under `out/<variant>/seed<S>`, seed by seed (every
 /// row gets seed 1 before any row gets seed 2, so a plan cut short still covers every row),
 /// then writes `out/results.json` and `out/results.md`. A run folder that already holds a
@@ -199,9 +242,7 @@ pub fn run_experiment(
         for (index, variant) in variants.iter().enumerate() {
             let mut config = variant.config.clone();
             config.seed = seed;
-            let dir = out
-                .join(folder_name(&variant.name))
-                .join(format!("seed{seed}"));
+            let dir = run_folder(out, &variant.name, seed);
             let summary = match finished_run(&dir, source, dataset, &config) {
                 Some(summary) => {
                     progress(
