@@ -28,7 +28,7 @@ pub enum Command {
     Eval(EvalArgs),
     /// Paired test of two finished runs' per-user test NDCG@10 (JSON on stdout).
     Compare(CompareArgs),
-    /// Go on with a run that was cut before it finished, from its best checkpoint.
+    /// Go on with a run that was stopped or cut before its test, from its best checkpoint.
     Resume(ResumeArgs),
     /// Top-K recommendations for one user.
     Recommend(RecommendArgs),
@@ -198,7 +198,7 @@ pub struct EvalArgs {
 /// `sequda resume`
 #[derive(Debug, Args)]
 pub struct ResumeArgs {
-    /// The run folder of the cut run (it keeps its data, settings and log).
+    /// The run folder of the stopped or cut run (it keeps its data, settings and log).
     #[arg(long)]
     pub run: PathBuf,
     /// auto, gpu, cpu, wgpu; the run's own choice when absent.
