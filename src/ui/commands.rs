@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use egui::{Key, KeyboardShortcut, Modifiers};
 
 use super::layout::PaneKind;
+use super::workspace::loader::file_name;
 
 /// A user action.
 #[derive(Clone, Debug, PartialEq)]
@@ -58,8 +59,8 @@ impl UiCommand {
             Self::OpenSample => "Open sample data".into(),
             Self::ChooseRunsFolder => "Choose runs folder…".into(),
             Self::RescanRuns => "Rescan runs".into(),
-            Self::ReopenRun(path) => format!("Reopen run {}", folder_name(path)),
-            Self::ResumeRun(path) => format!("Resume run {}", folder_name(path)),
+            Self::ReopenRun(path) => format!("Reopen run {}", file_name(path)),
+            Self::ResumeRun(path) => format!("Resume run {}", file_name(path)),
             Self::StartTraining => "Start training".into(),
             Self::PauseResume => "Pause / resume training".into(),
             Self::StopTraining => "Stop training".into(),
@@ -162,14 +163,6 @@ impl UiCommand {
             .split_whitespace()
             .all(|word| label.contains(word))
     }
-}
-
-/// A folder's last component, or the whole path when it has none.
-fn folder_name(path: &std::path::Path) -> String {
-    path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    )
 }
 
 #[cfg(test)]

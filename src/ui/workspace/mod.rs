@@ -214,19 +214,21 @@ impl Workspace {
 
     /// Opens the data the run in `dir` was trained on, unless it is already open.
     fn open_run_data(&mut self, dir: &Path, ctx: &egui::Context) -> Result<(), String> {
-        let run = crate::analysis::runs::read_run(dir)?;
-        let data_path = PathBuf::from(&run.config.data.path);
+        let config = crate::train::RunDir::new(dir)
+            .read_config()
+            .map_err(|e| e.to_string())?;
+        let data_path = PathBuf::from(&config.data.path);
         let same = self
             .data
             .as_ref()
             .is_some_and(|d| d.request.bytes.is_none() && d.request.path == data_path);
         if !same {
-            let options = run.config.data.load_options().map_err(|e| e.to_string())?;
+            let options = config.data.load_options().map_err(|e| e.to_string())?;
             self.open(
                 LoadRequest {
                     path: data_path,
                     bytes: None,
-                    items: run.config.data.items.as_ref().map(PathBuf::from),
+                    items: config.data.items.as_ref().map(PathBuf::from),
                     options,
                 },
                 ctx,
