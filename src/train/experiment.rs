@@ -14,7 +14,7 @@ use super::config::{DataSource, ModelKind, TrainConfig};
 use super::control::Control;
 use super::error::TrainError;
 use super::events::{Event, RunStatus};
-use super::experiment_reuse::{finished_run, resumable_run};
+use super::experiment_reuse::{PlannedRun, planned_run};
 use super::run::{TrainJob, run_training};
 use super::run_dir::write_atomically;
 use crate::data::Dataset;
@@ -198,26 +198,35 @@ pub fn plan_outlook(
     out: &Path,
 ) -> PlanOutlook {
     let mut outlook = PlanOutlook::default();
-    for &seed in seeds {
-        for variant in variants {
-            let mut config = variant.config.clone();
-            config.seed = seed;
-            let dir = run_folder(out, &variant.name, seed);
-            if finished_run(&dir, source, dataset, &config).is_some() {
-                outlook.finished += 1;
-            } else if resumable_run(&dir, source, dataset, &config) {
-                outlook.resumable += 1;
-            } else {
-                outlook.to_train += 1;
-            }
+    for (_, config, dir) in planned_runs(variants, seeds, out) {
+        match planned_run(&dir, source, dataset, &config) {
+            PlannedRun::Finished(_) => outlook.finished += 1,
+            PlannedRun::Resumable => outlook.resumable += 1,
+            PlannedRun::Fresh => outlook.to_train += 1,
         }
     }
     outlook
 }
 
-/// `out/<variant>/seed<S>`.
-fn run_folder(out: &Path, variant: &str, seed: u64) -> PathBuf {
-    out.join(folder_name(variant)).join(format!("seed{seed}"))
+/// The plan's runs, seed by seed (every variant gets seed 1 before any gets seed 2): each
+/// variant's index, its settings with the seed set, and its folder `out/<variant>/seed<S>`.
+fn planned_runs<'a>(
+    variants: &'a [Variant],
+    seeds: &'a [u64],
+    out: &'a Path,
+) -> impl Iterator<Item = (usize, TrainConfig, PathBuf)> + 'a {
+    seeds.iter().flat_map(move |&seed| {
+        variants.iter().enumerate().map(move |(index, variant)| {
+            let config = TrainConfig {
+                seed,
+                ..variant.config.clone()
+            };
+            let dir = out
+                .join(folder_name(&variant.name))
+                .join(format!("seed{seed}"));
+            (index, config, dir)
+        })
+    })
 }
 
 /// Runs every variant with every seed under `out/<variant>/seed<S>`, seed by seed (every
@@ -238,54 +247,34 @@ pub fn run_experiment(
     // Per variant: each seed's test metrics and per-user test NDCG@10.
     let mut tests: Vec<Vec<RankingMetrics>> = vec![Vec::new(); variants.len()];
     let mut per_user: Vec<Vec<Vec<(u32, f64)>>> = vec![Vec::new(); variants.len()];
-    for &seed in seeds {
-        for (index, variant) in variants.iter().enumerate() {
-            let mut config = variant.config.clone();
-            config.seed = seed;
-            let dir = run_folder(out, &variant.name, seed);
-            let summary = match finished_run(&dir, source, dataset, &config) {
-                Some(summary) => {
-                    progress(
-                        &variant.name,
-                        seed,
-                        &Event::Status {
-                            status: RunStatus::Finished,
-                            message: format!("reusing the finished run in {}", dir.display()),
-                        },
-                    );
-                    summary
+    for (index, config, dir) in planned_runs(variants, seeds, out) {
+        let (name, seed) = (variants[index].name.as_str(), config.seed);
+        let mut report = |event: &Event| progress(name, seed, event);
+        let summary = match planned_run(&dir, source, dataset, &config) {
+            PlannedRun::Finished(summary) => {
+                report(&Event::Status {
+                    status: RunStatus::Finished,
+                    message: format!("reusing the finished run in {}", dir.display()),
+                });
+                *summary
+            }
+            planned => {
+                let resuming = planned == PlannedRun::Resumable;
+                if resuming {
+                    report(&Event::Status {
+                        status: RunStatus::Training,
+                        message: format!("resuming the cut run in {}", dir.display()),
+                    });
                 }
-                None => {
-                    let resuming = resumable_run(&dir, source, dataset, &config);
-                    if resuming {
-                        progress(
-                            &variant.name,
-                            seed,
-                            &Event::Status {
-                                status: RunStatus::Training,
-                                message: format!("resuming the cut run in {}", dir.display()),
-                            },
-                        );
-                    }
-                    let summary = run_one(dataset, source, config, &dir, resuming, &mut |e| {
-                        progress(&variant.name, seed, e);
-                    })?;
-                    progress(
-                        &variant.name,
-                        seed,
-                        &Event::Finished(Box::new(summary.clone())),
-                    );
-                    summary
-                }
-            };
-            tests[index].push(summary.test.clone().ok_or_else(|| {
-                TrainError::Mismatch(format!(
-                    "{}: the run was stopped before testing",
-                    variant.name
-                ))
-            })?);
-            per_user[index].push(read_test_ndcg(&dir)?);
-        }
+                let summary = run_one(dataset, source, config, &dir, resuming, &mut report)?;
+                report(&Event::Finished(Box::new(summary.clone())));
+                summary
+            }
+        };
+        tests[index].push(summary.test.clone().ok_or_else(|| {
+            TrainError::Mismatch(format!("{name}: the run was stopped before testing"))
+        })?);
+        per_user[index].push(read_test_ndcg(&dir)?);
     }
     let mut rows: Vec<ResultRow> = variants
         .iter()

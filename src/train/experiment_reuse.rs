@@ -14,43 +14,47 @@ use super::summary::RunSummary;
 use crate::data::Dataset;
 use crate::model::sequda::SeqUdaConfig;
 
-/// The summary of the finished run in `dir` when it was trained with `config` (the device
-/// aside: a run is as valid from the GPU as from the CPU) on the same data as `source` and
-/// `dataset`, and was tested; None otherwise (no folder, an unfinished or stopped run, other
-/// settings, other data, unreadable files), in which case the caller trains it afresh.
-pub fn finished_run(
-    dir: &Path,
-    source: &DataSource,
-    dataset: &Dataset,
-    config: &TrainConfig,
-) -> Option<RunSummary> {
-    let run = RunDir::new(dir);
-    let summary = run.read_summary().ok()?;
-    summary.test.as_ref()?;
-    if !dir.join(TEST_RANKS_FILE).is_file() {
-        return None;
-    }
-    let stored = run.read_config().ok()?;
-    (same_data(&stored.data, source, dataset) && comparable(&stored.train) == comparable(config))
-        .then_some(summary)
+/// What a plan's run folder holds for one variant and seed, and so what an experiment does
+/// with it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PlannedRun {
+    /// A finished, tested run with these settings on this data: reused as it is.
+    Finished(Box<RunSummary>),
+    /// A run with these settings on this data, cut before it finished but with a checkpoint:
+    /// resumed from its best epoch.
+    Resumable,
+    /// Nothing usable (no folder, other settings or data, unreadable files, cut before its
+    /// first checkpoint): trained from the start.
+    Fresh,
 }
 
-/// Whether `dir` holds a run with `config`'s settings on this data that was cut before it
-/// finished but has a checkpoint, so [`super::run::run_training`] can go on with it
-/// instead of training it afresh.
-pub fn resumable_run(
+/// Classifies the run folder `dir` for a run with `config` (the device aside: a run is as
+/// valid from the GPU as from the CPU) on the data `source` read as `dataset`. Reads files
+/// only; changes nothing.
+pub fn planned_run(
     dir: &Path,
     source: &DataSource,
     dataset: &Dataset,
     config: &TrainConfig,
-) -> bool {
+) -> PlannedRun {
     let run = RunDir::new(dir);
-    if check_resumable(&run).is_err() || !run.metrics_path().is_file() {
-        return false;
-    }
-    run.read_config().is_ok_and(|stored| {
+    let matches = run.read_config().is_ok_and(|stored| {
         same_data(&stored.data, source, dataset) && comparable(&stored.train) == comparable(config)
-    })
+    });
+    if !matches {
+        return PlannedRun::Fresh;
+    }
+    if let Ok(summary) = run.read_summary()
+        && summary.test.is_some()
+        && dir.join(TEST_RANKS_FILE).is_file()
+    {
+        return PlannedRun::Finished(Box::new(summary));
+    }
+    if check_resumable(&run).is_ok() && run.metrics_path().is_file() {
+        PlannedRun::Resumable
+    } else {
+        PlannedRun::Fresh
+    }
 }
 
 /// Whether a run's stored data description is `source` with `dataset`'s counts.
@@ -100,7 +104,7 @@ mod tests {
     }
 
     #[test]
-    fn only_a_cut_run_with_these_settings_and_a_checkpoint_is_resumable() {
+    fn a_folder_is_reused_resumed_or_trained_by_its_settings_and_files() {
         use crate::data::{Dataset, IdMap};
         use crate::train::config::RunConfig;
         use crate::train::summary::DatasetSummary;
@@ -124,23 +128,27 @@ mod tests {
         };
         run.write_config(&stored).expect("config");
         std::fs::write(run.metrics_path(), "").expect("metrics");
-        assert!(
-            !resumable_run(dir.path(), &source, &dataset, &config),
+        let state = |config: &TrainConfig, source: &DataSource| {
+            planned_run(dir.path(), source, &dataset, config)
+        };
+        assert_eq!(
+            state(&config, &source),
+            PlannedRun::Fresh,
             "no checkpoint yet"
         );
 
         std::fs::write(run.checkpoint_path(), b"weights").expect("checkpoint");
-        assert!(resumable_run(dir.path(), &source, &dataset, &config));
+        assert_eq!(state(&config, &source), PlannedRun::Resumable);
         let other_seed = TrainConfig {
             seed: 9,
             ..config.clone()
         };
-        assert!(!resumable_run(dir.path(), &source, &dataset, &other_seed));
+        assert_eq!(state(&other_seed, &source), PlannedRun::Fresh);
         let other_data = DataSource {
             path: "elsewhere".into(),
             ..source.clone()
         };
-        assert!(!resumable_run(dir.path(), &other_data, &dataset, &config));
+        assert_eq!(state(&config, &other_data), PlannedRun::Fresh);
 
         run.write_summary(&RunSummary {
             model: "sasrec".into(),
@@ -161,9 +169,13 @@ mod tests {
             resumed_after: Vec::new(),
         })
         .expect("summary");
-        assert!(
-            !resumable_run(dir.path(), &source, &dataset, &config),
-            "finished"
+        assert_eq!(
+            state(&config, &source),
+            PlannedRun::Fresh,
+            "tested, but without per-user ranks to compare"
         );
+        std::fs::write(dir.path().join(TEST_RANKS_FILE), "[]").expect("ranks");
+        assert!(matches!(state(&config, &source), PlannedRun::Finished(_)));
+        assert_eq!(state(&other_seed, &source), PlannedRun::Fresh);
     }
 }
