@@ -10,11 +10,25 @@ use egui_kittest::kittest::Queryable;
 use sequda::ui::StudioApp;
 use sequda::ui::files::ScriptedPicker;
 use sequda::ui::layout::PaneKind;
+use sequda::ui::workspace::training::LiveRun;
 use ui_common::{
     click, harness, sample_events, settle, step_until, tiny_config, trained_and_reopened,
 };
 
 const WAIT: Duration = Duration::from_secs(240);
+
+/// Steps frames until the current (or last) training run exists and `done` holds for it,
+/// failing after `timeout` with `what`.
+fn step_until_live(
+    h: &mut egui_kittest::Harness<'static, StudioApp>,
+    what: &str,
+    timeout: Duration,
+    done: impl Fn(&LiveRun) -> bool,
+) {
+    step_until(h, what, timeout, |app| {
+        app.workspace().live.as_ref().is_some_and(&done)
+    });
+}
 
 /// Opens the sample data through the Data pane's "Open data…" button.
 fn open_sample(h: &mut egui_kittest::Harness<'static, StudioApp>) {
@@ -56,11 +70,8 @@ fn open_train_and_explore_every_pane() {
     h.step();
     assert_eq!(h.state().state().selections.train.epochs, 2);
     click(&mut h, "Start training");
-    step_until(&mut h, "the first loss event", WAIT, |app| {
-        app.workspace()
-            .live
-            .as_ref()
-            .is_some_and(|l| !l.history.steps.is_empty())
+    step_until_live(&mut h, "the first loss event", WAIT, |l| {
+        !l.history.steps.is_empty()
     });
     h.step();
     h.get_by_label("Training losses");
@@ -224,19 +235,13 @@ fn pause_resume_and_stop_answer_quickly() {
     h.state_mut().state_mut().selections.train = tiny_config(200);
     click(&mut h, "Train");
     click(&mut h, "Start training");
-    step_until(&mut h, "training steps", WAIT, |app| {
-        app.workspace()
-            .live
-            .as_ref()
-            .is_some_and(|l| l.history.steps.len() >= 3)
+    step_until_live(&mut h, "training steps", WAIT, |l| {
+        l.history.steps.len() >= 3
     });
     click(&mut h, "Train");
     click(&mut h, "Pause");
-    step_until(&mut h, "the pause", WAIT, |app| {
-        app.workspace()
-            .live
-            .as_ref()
-            .is_some_and(|l| l.status == sequda::train::RunStatus::Paused)
+    step_until_live(&mut h, "the pause", WAIT, |l| {
+        l.status == sequda::train::RunStatus::Paused
     });
     let steps = h
         .state()
@@ -257,19 +262,13 @@ fn pause_resume_and_stop_answer_quickly() {
         "no steps while paused"
     );
     click(&mut h, "Resume");
-    step_until(&mut h, "training to resume", WAIT, |app| {
-        app.workspace()
-            .live
-            .as_ref()
-            .is_some_and(|l| l.history.steps.len() > steps)
+    step_until_live(&mut h, "training to resume", WAIT, |l| {
+        l.history.steps.len() > steps
     });
     click(&mut h, "Stop");
     let pressed = Instant::now();
-    step_until(&mut h, "the stop", Duration::from_secs(30), |app| {
-        app.workspace()
-            .live
-            .as_ref()
-            .is_some_and(|l| !l.is_running())
+    step_until_live(&mut h, "the stop", Duration::from_secs(30), |l| {
+        !l.is_running()
     });
     let stopped_after = pressed.elapsed();
     eprintln!("stop answered in {stopped_after:?}");
@@ -284,19 +283,9 @@ fn pause_resume_and_stop_answer_quickly() {
     assert!(live.stop_requested);
     // The window stays usable: training can start again.
     click(&mut h, "Start training");
-    step_until(&mut h, "a second run", WAIT, |app| {
-        app.workspace()
-            .live
-            .as_ref()
-            .is_some_and(|l| !l.stop_requested)
-    });
+    step_until_live(&mut h, "a second run", WAIT, |l| !l.stop_requested);
     click(&mut h, "Stop");
-    step_until(&mut h, "the second stop", WAIT, |app| {
-        app.workspace()
-            .live
-            .as_ref()
-            .is_some_and(|l| !l.is_running())
-    });
+    step_until_live(&mut h, "the second stop", WAIT, |l| !l.is_running());
 }
 
 #[test]
@@ -354,19 +343,13 @@ fn a_stopped_run_resumes_from_the_compare_pane() {
     h.state_mut().state_mut().selections.train = tiny_config(4);
     click(&mut h, "Train");
     click(&mut h, "Start training");
-    step_until(&mut h, "the first validated epoch", WAIT, |app| {
-        app.workspace()
-            .live
-            .as_ref()
-            .is_some_and(|l| !l.history.epochs.is_empty())
+    step_until_live(&mut h, "the first validated epoch", WAIT, |l| {
+        !l.history.epochs.is_empty()
     });
     click(&mut h, "Train");
     click(&mut h, "Stop");
-    step_until(&mut h, "the stop", WAIT, |app| {
-        app.workspace()
-            .live
-            .as_ref()
-            .is_some_and(|l| !l.is_running() && l.summary.is_some())
+    step_until_live(&mut h, "the stop", WAIT, |l| {
+        !l.is_running() && l.summary.is_some()
     });
     let (best, stopped_at, run_dir) = {
         let live = h.state().workspace().live.as_ref().expect("run");
@@ -390,11 +373,8 @@ fn a_stopped_run_resumes_from_the_compare_pane() {
     });
     settle(&mut h, 2);
     click(&mut h, "Resume");
-    step_until(&mut h, "the resumed run to finish", WAIT, |app| {
-        app.workspace()
-            .live
-            .as_ref()
-            .is_some_and(|l| !l.is_running() && l.summary.is_some())
+    step_until_live(&mut h, "the resumed run to finish", WAIT, |l| {
+        !l.is_running() && l.summary.is_some()
     });
     let live = h.state().workspace().live.as_ref().expect("run");
     assert_eq!(live.run_dir, run_dir, "the run goes on in its own folder");
