@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use burn::module::Module;
+use burn::optim::ModuleOptimizer;
 use burn::store::ModuleRecord;
 use burn::tensor::Bytes;
 
@@ -31,6 +32,30 @@ pub fn load_checkpoint<M: Module>(module: M, path: &Path) -> Result<M, TrainErro
             format!("checkpoint does not fit this model configuration: {e:?}"),
         )
     })
+}
+
+/// Writes `optimizer`'s state (per-parameter moments and step counts, keyed by the parameter
+/// ids the model checkpoint keeps) to `path` (temporary file + rename).
+pub fn save_optimizer(optimizer: &ModuleOptimizer, path: &Path) -> Result<(), TrainError> {
+    let bytes = optimizer
+        .into_bytes()
+        .map_err(|e| TrainError::file(path, format!("cannot encode optimiser state: {e:?}")))?;
+    write_atomically(path, &bytes)
+}
+
+/// `optimizer` with the state saved at `path`, or unchanged (its moments start fresh) when the
+/// run has no such file (saved before the state was kept).
+pub fn restore_optimizer(
+    optimizer: ModuleOptimizer,
+    path: &Path,
+) -> Result<ModuleOptimizer, TrainError> {
+    if !path.is_file() {
+        return Ok(optimizer);
+    }
+    let bytes = std::fs::read(path).map_err(|e| TrainError::file(path, e))?;
+    optimizer
+        .from_bytes(Bytes::from_bytes_vec(bytes))
+        .map_err(|e| TrainError::file(path, format!("not a valid optimiser state: {e:?}")))
 }
 
 /// `module` as `config` asks it to start: unchanged, or with the weights of the best

@@ -2,9 +2,11 @@
 //! the window closed): the run goes on in its own folder from its best checkpoint, as if it
 //! had just finished its best epoch. Epochs logged after the best one are discarded, since
 //! their weights were never saved; the shuffling order is replayed, so epoch `best + 1`
-//! visits users in the order it would have, and SeqUDA-Rec's GAN goes on from the generator
-//! and discriminator saved with that epoch ([`super::recipe::Recipe::resume`]). The optimisers'
-//! moments start fresh: a resumed run is close to, not bit-identical with, an uninterrupted one.
+//! visits users in the order it would have, the model's optimiser goes on from the state saved
+//! with the checkpoint (`optimizer.bpk`; a run saved before it was kept starts its moments
+//! afresh), and SeqUDA-Rec's GAN goes on from the generator and discriminator saved with that
+//! epoch ([`super::recipe::Recipe::resume`]). The GAN's optimisers and the dropout stream start
+//! afresh: a resumed run is close to, not bit-identical with, an uninterrupted one.
 //! `metrics.jsonl` records each resume and `summary.json` lists them.
 
 use std::path::Path;

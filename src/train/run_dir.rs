@@ -1,4 +1,5 @@
-//! A run folder: `config.toml`, `metrics.jsonl`, `model.bpk` (best checkpoint), `summary.json`.
+//! A run folder: `config.toml`, `metrics.jsonl`, `model.bpk` (best checkpoint),
+//! `optimizer.bpk` (the optimiser's state at that checkpoint), `summary.json`.
 //! The window and the CLI read and write the same files.
 
 use std::fs::{self, File, OpenOptions, TryLockError};
@@ -17,6 +18,8 @@ pub const CONFIG_FILE: &str = "config.toml";
 pub const METRICS_FILE: &str = "metrics.jsonl";
 /// The best-validation checkpoint (burnpack).
 pub const CHECKPOINT_FILE: &str = "model.bpk";
+/// The optimiser's state (Adam moments and step counts) saved with the best checkpoint.
+pub const OPTIMIZER_FILE: &str = "optimizer.bpk";
 /// The final result.
 pub const SUMMARY_FILE: &str = "summary.json";
 /// Held locked by the run writing the folder.
@@ -52,6 +55,11 @@ impl RunDir {
     /// `model.bpk`.
     pub fn checkpoint_path(&self) -> PathBuf {
         self.root.join(CHECKPOINT_FILE)
+    }
+
+    /// `optimizer.bpk`.
+    pub fn optimizer_path(&self) -> PathBuf {
+        self.root.join(OPTIMIZER_FILE)
     }
 
     /// `summary.json`.

@@ -6,7 +6,9 @@ use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::tensor::Device;
 
 use super::batches::{LengthGroup, length_groups};
-use super::checkpoint::{load_checkpoint, save_checkpoint, warm_start};
+use super::checkpoint::{
+    load_checkpoint, restore_optimizer, save_checkpoint, save_optimizer, warm_start,
+};
 use super::config::TrainConfig;
 use super::error::TrainError;
 use super::events::LossValues;
@@ -74,13 +76,17 @@ impl Recipe for SasRecRecipe<'_> {
         InferenceModel::SasRec(Box::new(self.model.valid()))
     }
 
+    /// The weights, and the optimiser's state when the run saved it.
     fn resume(&mut self, run_dir: &RunDir, _best_epoch: usize) -> Result<(), TrainError> {
         self.model = load_checkpoint(self.model.clone(), &run_dir.checkpoint_path())?;
+        let optimizer = std::mem::replace(&mut self.optimizer, new_optimizer());
+        self.optimizer = restore_optimizer(optimizer, &run_dir.optimizer_path())?;
         Ok(())
     }
 
     fn save(&self, snapshot: &InferenceModel, run_dir: &RunDir) -> Result<(), TrainError> {
-        save_checkpoint(snapshot.encoder(), &run_dir.checkpoint_path())
+        save_checkpoint(snapshot.encoder(), &run_dir.checkpoint_path())?;
+        save_optimizer(&self.optimizer, &run_dir.optimizer_path())
     }
 }
 
@@ -114,7 +120,7 @@ pub fn optimisation_step(
 }
 
 /// A fresh encoder on the autodiff version of `device`, seeded, with its Adam optimiser
-/// (β₂ = 0.98, ε = 1e-8, as the reference SASRec-CE implementations).
+/// ([`new_optimizer`]).
 pub fn new_optimisation(
     config: &TrainConfig,
     n_items: usize,
@@ -124,9 +130,86 @@ pub fn new_optimisation(
     let device = device.clone().autodiff();
     device.seed(config.seed);
     let model = SasRec::new(&config.encoder, n_items, &device);
-    let optimizer = AdamConfig::new()
+    Ok((model, new_optimizer(), device))
+}
+
+/// A fresh Adam optimiser with β₂ = 0.98 and ε = 1e-8, as the reference SASRec-CE
+/// implementations (SeqUDA-Rec uses the same).
+pub fn new_optimizer() -> ModuleOptimizer {
+    AdamConfig::new()
         .with_beta_2(0.98)
         .with_epsilon(1e-8)
-        .init();
-    Ok((model, optimizer, device))
+        .init()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The item table of `recipe`'s current weights, flattened.
+    fn weights(recipe: &SasRecRecipe) -> Vec<f32> {
+        recipe
+            .snapshot()
+            .item_table()
+            .into_data()
+            .try_to_vec::<f32>()
+            .expect("f32 weights")
+    }
+
+    #[test]
+    fn a_resumed_recipe_takes_the_step_the_uninterrupted_one_takes() {
+        let sequences: Vec<Vec<u32>> = (0..24u32)
+            .map(|u| (0..7).map(|t| (u * 5 + t * (1 + u % 4)) % 30).collect())
+            .collect();
+        let split = crate::data::leave_one_out(&sequences);
+        let mut config = TrainConfig::default();
+        config.encoder.max_len = 8;
+        config.encoder.dim = 8;
+        config.encoder.dropout = 0.0;
+        config.learning_rate = 1e-2;
+        let users: Vec<usize> = (0..24).collect();
+        let device = Device::flex();
+        let folder = tempfile::tempdir().expect("tempdir");
+        let run = RunDir::new(folder.path());
+
+        let mut uninterrupted = SasRecRecipe::new(&config, &split, 30, &device).expect("recipe");
+        for _ in 0..3 {
+            uninterrupted.step(&users).expect("step");
+        }
+        uninterrupted
+            .save(&uninterrupted.snapshot(), &run)
+            .expect("save");
+        assert!(
+            run.optimizer_path().is_file(),
+            "the optimiser state is saved"
+        );
+        uninterrupted.step(&users).expect("step");
+        let expected = weights(&uninterrupted);
+
+        let next_step_after_resume = |run: &RunDir| {
+            let mut resumed = SasRecRecipe::new(&config, &split, 30, &device).expect("recipe");
+            resumed.resume(run, 3).expect("resume");
+            resumed.step(&users).expect("step");
+            weights(&resumed)
+        };
+        let largest_gap = |weights: &[f32]| {
+            expected
+                .iter()
+                .zip(weights)
+                .map(|(a, b)| (a - b).abs())
+                .fold(0.0f32, f32::max)
+        };
+        let resumed = next_step_after_resume(&run);
+        assert!(
+            largest_gap(&resumed) < 1e-6,
+            "gap {}",
+            largest_gap(&resumed)
+        );
+
+        // Without the saved state (a run from before it was kept) Adam starts afresh: the
+        // step differs, which is what the saved state is for.
+        std::fs::remove_file(run.optimizer_path()).expect("remove");
+        let fresh = next_step_after_resume(&run);
+        assert!(largest_gap(&fresh) > 1e-4, "gap {}", largest_gap(&fresh));
+    }
 }

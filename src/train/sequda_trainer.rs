@@ -4,12 +4,14 @@
 //! two new edge-dropout views of the training graph.
 
 use burn::module::Module;
-use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::tensor::activation::log_softmax;
 use burn::tensor::{Bool, Device, Int, Tensor, TensorData};
 
 use super::batches::{LengthGroup, TrainBatch, length_groups};
-use super::checkpoint::{load_checkpoint, save_checkpoint, warm_start};
+use super::checkpoint::{
+    load_checkpoint, restore_optimizer, save_checkpoint, save_optimizer, warm_start,
+};
 use super::config::TrainConfig;
 use super::control::Control;
 use super::error::TrainError;
@@ -18,6 +20,7 @@ use super::gan::{GanTrainer, SyntheticSequence};
 use super::grouped_loss::{group_cross_entropy, grouped_cross_entropy, listed_positions};
 use super::recipe::Recipe;
 use super::run_dir::{MetricsWriter, RunDir};
+use super::sasrec_trainer::new_optimizer;
 use crate::data::Split;
 use crate::data::graph::InteractionGraph;
 use crate::eval::rng::SplitMix64;
@@ -94,10 +97,7 @@ impl<'a> SeqUdaRecipe<'a> {
         };
         Ok(Self {
             model,
-            optimizer: AdamConfig::new()
-                .with_beta_2(0.98)
-                .with_epsilon(1e-8)
-                .init(),
+            optimizer: new_optimizer(),
             device: autodiff,
             split,
             config,
@@ -475,10 +475,12 @@ impl Recipe for SeqUdaRecipe<'_> {
         )))
     }
 
-    /// The model's weights, and the GAN's generator and discriminator (when the run saved
-    /// them) with its schedule at that epoch.
+    /// The model's weights and its optimiser's state, and the GAN's generator and
+    /// discriminator with its schedule at that epoch (each when the run saved it).
     fn resume(&mut self, run_dir: &RunDir, best_epoch: usize) -> Result<(), TrainError> {
         self.model = load_checkpoint(self.model.clone(), &run_dir.checkpoint_path())?;
+        let optimizer = std::mem::replace(&mut self.optimizer, new_optimizer());
+        self.optimizer = restore_optimizer(optimizer, &run_dir.optimizer_path())?;
         let (generator, discriminator) = (
             run_dir.root().join(GENERATOR_FILE),
             run_dir.root().join(DISCRIMINATOR_FILE),
@@ -500,6 +502,7 @@ impl Recipe for SeqUdaRecipe<'_> {
     fn save(&self, snapshot: &InferenceModel, run_dir: &RunDir) -> Result<(), TrainError> {
         if let InferenceModel::SeqUda(snapshot) = snapshot {
             save_checkpoint(&snapshot.model, &run_dir.checkpoint_path())?;
+            save_optimizer(&self.optimizer, &run_dir.optimizer_path())?;
         }
         if let Some(gan) = &self.gan {
             save_checkpoint(&gan.generator(), &run_dir.root().join(GENERATOR_FILE))?;
