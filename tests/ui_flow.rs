@@ -329,6 +329,41 @@ fn a_sequda_run_fills_the_synthetic_pane() {
         .collect();
     assert!(kinds.iter().any(|k| k == "generated"), "{kinds:?}");
     assert!(kinds.iter().any(|k| k == "real"));
+
+    // The Attention pane explains one candidate ad through the target-attention head.
+    click(&mut h, "Attention");
+    step_until(&mut h, "the attention map", WAIT, |app| {
+        app.panes().attention.map().is_some()
+    });
+    settle(&mut h, 2);
+    click(&mut h, "Target attention for a candidate ad");
+    step_until(&mut h, "the target-attention bars", WAIT, |app| {
+        app.panes().attention.target().bars().is_some()
+    });
+    settle(&mut h, 3);
+    let bars = h
+        .state()
+        .panes()
+        .attention
+        .target()
+        .bars()
+        .expect("bars")
+        .clone();
+    assert!(!bars.items.is_empty());
+    assert_eq!(bars.weights.len(), bars.items.len());
+    let total: f32 = bars.weights.iter().sum();
+    assert!((total - 1.0).abs() < 1e-3, "weights sum to {total}");
+    assert!(h.query_by_label_contains("Strongest supports").is_some());
+    click(&mut h, "Export target attention CSV");
+    step_until(&mut h, "the target-attention CSV", WAIT, |app| {
+        app.exported_files().len() >= 2
+    });
+    let path = h.state().exported_files()[1].clone();
+    let rows = csv::Reader::from_path(&path)
+        .expect("open the export")
+        .records()
+        .count();
+    assert_eq!(rows, bars.items.len(), "one row per history item");
 }
 
 #[test]

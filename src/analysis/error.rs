@@ -6,6 +6,11 @@ pub enum AnalysisError {
     /// The question needs a trained encoder, and the run has none (popularity model, or no run).
     #[error("this needs a trained sequence model; train SASRec (or reopen a SASRec run) first")]
     NoModel,
+    /// The question needs SeqUDA-Rec's target-attention head, and this run's model has none.
+    #[error(
+        "this run's model has no target-attention head (SASRec-CE, or SeqUDA-Rec trained without it); train SeqUDA-Rec to see target attention"
+    )]
+    NoTargetAttention,
     /// The user id is not in the dataset.
     #[error("unknown user '{0}'")]
     UnknownUser(String),

@@ -1,6 +1,7 @@
 //! Questions asked of a trained (or training) model and of the data, answered as plain structs
 //! the window can draw: recommendations with the history items that drove them, audiences
-//! ranked for an ad with held-out cumulative gains, attention maps, graph and embedding
+//! ranked for an ad with held-out cumulative gains, attention maps (self-attention and the
+//! target attention of one candidate), graph and embedding
 //! neighbourhoods, loss histories, run comparisons, and spreadsheet-safe CSV / PNG export.
 //!
 //! Model queries take a [`ModelView`](crate::train::query::ModelView), so the same code runs
@@ -24,6 +25,7 @@ pub mod runs;
 pub mod smoothing;
 pub mod states;
 pub mod synthetic_view;
+pub mod target_attention;
 
 pub use error::AnalysisError;
 pub use labels::ItemLabels;

@@ -1,8 +1,10 @@
 //! The Attention pane: pick a user, see each layer's and head's self-attention over their
-//! recent items (or the head average), item titles on both axes, the causal mask greyed.
+//! recent items (or the head average), item titles on both axes, the causal mask greyed; and,
+//! below, the target attention of a chosen candidate ad over the same items.
 
 use egui::{Id, RichText, Ui};
 
+use super::target_attention::TargetAttentionSection;
 use super::{PaneContext, default_user};
 use crate::analysis::attention::{AttentionMap, HeadChoice, attention_map};
 use crate::analysis::csv::{Cell, CsvTable};
@@ -12,17 +14,29 @@ use crate::ui::widgets::heatmap::{HeatmapInput, heatmap_ui};
 use crate::ui::widgets::labelled::note;
 use crate::ui::widgets::pickers::user_picker;
 
+/// The header of the target-attention section (collapsed at first).
+const TARGET_HEADER: &str = "Target attention for a candidate ad";
+
 /// Attention pane view state.
 #[derive(Default)]
 pub struct AttentionPane {
     search: String,
     query: LiveQuery<(u32, u64), AttentionMap>,
+    target: TargetAttentionSection,
+    /// Whether the target-attention section is open (it is drawn smaller than the heatmap
+    /// otherwise, so the pane tracks it to share the height).
+    target_open: bool,
 }
 
 impl AttentionPane {
     /// The map shown (for tests).
     pub fn map(&self) -> Option<&AttentionMap> {
         self.query.value()
+    }
+
+    /// The target-attention section (for tests).
+    pub fn target(&self) -> &TargetAttentionSection {
+        &self.target
     }
 
     /// Draws the pane.
@@ -126,51 +140,77 @@ impl AttentionPane {
             .iter()
             .map(|&i| data.labels.title(i).to_owned())
             .collect();
-        let chart_id = Id::unique("chart_attention");
-        ui.horizontal(|ui| {
-            chart_buttons(ui, cx.exports, chart_id, "attention", || {
-                let mut table = CsvTable::new([
-                    "query position",
-                    "query item",
-                    "key position",
-                    "key item",
-                    "weight",
-                ]);
-                let n = titles.len();
-                for q in 0..n {
-                    for k in 0..=q {
-                        table.push(vec![
-                            (map.first_position + q + 1).into(),
-                            Cell::from(titles[q].as_str()),
-                            (map.first_position + k + 1).into(),
-                            Cell::from(titles[k].as_str()),
-                            matrix[q * n + k].into(),
-                        ]);
-                    }
-                }
-                table
-            });
-        });
-        let response = egui::ScrollArea::both()
-            .id_salt("attention_scroll")
-            .auto_shrink([false, false])
-            .max_height((ui.available_height() - 60.0).max(120.0))
-            .show(ui, |ui| {
-                heatmap_ui(
-                    ui,
-                    &HeatmapInput {
-                        values: &matrix,
-                        titles: &titles,
-                        causal: true,
-                    },
-                )
-            })
-            .inner;
-        remember_chart_rect(ui, chart_id, response.rect);
-        egui::CollapsingHeader::new("Target attention for a candidate ad").show(ui, |ui| {
-            ui.label("Target attention (how much each past item supports one candidate ad) needs the full SeqUDA-Rec model, which arrives in a later version.");
-        });
+        if self.target_open {
+            // The section below takes the pane's height; the heatmap comes back when it closes.
+            ui.label(
+                RichText::new("The heatmap is folded away while target attention is open.").weak(),
+            );
+        } else {
+            heatmap_section(ui, cx, map, &matrix, &titles);
+        }
+        let header = egui::CollapsingHeader::new(TARGET_HEADER)
+            .open(Some(self.target_open))
+            .show(ui, |ui| self.target.ui(ui, cx, &data, user))
+            .header_response
+            .on_hover_text(
+                "How much each of these items supports one candidate ad in SeqUDA-Rec's target-attention head",
+            );
+        if header.clicked() {
+            self.target_open = !self.target_open;
+        }
     }
+}
+
+/// The self-attention heatmap with its Save PNG / Export CSV buttons, leaving room below for
+/// the target-attention header.
+fn heatmap_section(
+    ui: &mut Ui,
+    cx: &mut PaneContext<'_>,
+    map: &AttentionMap,
+    matrix: &[f32],
+    titles: &[String],
+) {
+    let chart_id = Id::unique("chart_attention");
+    ui.horizontal(|ui| {
+        chart_buttons(ui, cx.exports, chart_id, "attention", || {
+            let mut table = CsvTable::new([
+                "query position",
+                "query item",
+                "key position",
+                "key item",
+                "weight",
+            ]);
+            let n = titles.len();
+            for q in 0..n {
+                for k in 0..=q {
+                    table.push(vec![
+                        (map.first_position + q + 1).into(),
+                        Cell::from(titles[q].as_str()),
+                        (map.first_position + k + 1).into(),
+                        Cell::from(titles[k].as_str()),
+                        matrix[q * n + k].into(),
+                    ]);
+                }
+            }
+            table
+        });
+    });
+    let response = egui::ScrollArea::both()
+        .id_salt("attention_scroll")
+        .auto_shrink([false, false])
+        .max_height((ui.available_height() - 60.0).max(120.0))
+        .show(ui, |ui| {
+            heatmap_ui(
+                ui,
+                &HeatmapInput {
+                    values: matrix,
+                    titles,
+                    causal: true,
+                },
+            )
+        })
+        .inner;
+    remember_chart_rect(ui, chart_id, response.rect);
 }
 
 fn head_label(head: HeadChoice) -> String {

@@ -8,6 +8,7 @@ pub mod graph;
 pub mod loss;
 pub mod recommend;
 pub mod synthetic;
+pub mod target_attention;
 pub mod train;
 
 use egui::Ui;
