@@ -288,3 +288,32 @@ fn unknown_user_and_missing_run_fail_with_one_line() {
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
     assert!(stderr.contains("config.toml"), "{stderr}");
 }
+
+#[test]
+fn settings_that_cannot_train_fail_before_a_run_folder_is_made() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (flag, value, named) in [
+        ("--lr", "-0.001", "learning_rate"),
+        ("--batch", "0", "batch_size"),
+    ] {
+        let out = dir.path().join(named);
+        let out = out.to_str().expect("utf-8 path");
+        let output = sequda(&[
+            "train",
+            "--data",
+            "sample_data/ad_events.csv",
+            "--device",
+            "cpu",
+            &format!("{flag}={value}"),
+            "--out",
+            out,
+        ]);
+        assert!(!output.status.success(), "{flag} {value} trained");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(named), "{stderr}");
+        assert!(
+            !std::path::Path::new(out).exists(),
+            "{flag} {value} left a run folder"
+        );
+    }
+}

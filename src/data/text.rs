@@ -112,7 +112,7 @@ fn signature(bytes: &[u8]) -> Option<DataErrorKind> {
     } else if bytes.starts_with(b"PAR1") {
         compressed(
             "a Parquet file",
-            "export it as CSV, or use a build with Parquet support",
+            "export it as CSV first (this build reads CSV and TSV logs, not Parquet)",
         )
     } else if bytes.starts_with(b"BZh") && bytes.get(3).is_some_and(u8::is_ascii_digit) {
         compressed(

@@ -34,7 +34,7 @@ impl Default for EncoderConfig {
 
 /// A configuration value that cannot work, with a plain-language reason.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[error("invalid encoder setting: {0}")]
+#[error("invalid setting: {0}")]
 pub struct InvalidConfig(pub String);
 
 impl EncoderConfig {

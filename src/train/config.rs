@@ -6,8 +6,8 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use super::device::DeviceChoice;
-use crate::model::EncoderConfig;
 use crate::model::sequda::SeqUdaConfig;
+use crate::model::{EncoderConfig, InvalidConfig};
 
 /// The model variants `sequda train --model` accepts.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -161,6 +161,34 @@ impl Default for TrainConfig {
 }
 
 impl TrainConfig {
+    /// Fails, naming the setting, when a value cannot train: a learning rate that is not a
+    /// positive number, an empty batch, no epochs, no length groups, a drop share outside
+    /// [0, 1), or an invalid encoder or (for SeqUDA-Rec variants) SeqUDA-Rec setting.
+    pub fn validate(&self) -> Result<(), InvalidConfig> {
+        if !(self.learning_rate.is_finite() && self.learning_rate > 0.0) {
+            return Err(InvalidConfig(format!(
+                "learning_rate must be a positive number, got {}",
+                self.learning_rate
+            )));
+        }
+        if self.batch_size == 0 || self.epochs == 0 || self.length_groups == 0 {
+            return Err(InvalidConfig(
+                "batch_size, epochs and length_groups must be at least 1".into(),
+            ));
+        }
+        if !(0.0..1.0).contains(&self.drop_train_share) {
+            return Err(InvalidConfig(format!(
+                "drop_train_share must be in [0, 1), got {}",
+                self.drop_train_share
+            )));
+        }
+        self.encoder.validate()?;
+        if self.model.is_sequda() {
+            self.sequda.validate()?;
+        }
+        Ok(())
+    }
+
     /// Defaults sized to the data, our documented choice where MODEL.md §2 gives per-dataset
     /// settings: long histories (median ≥ 50, like ML-1M) get `max_len` 200 and dropout 0.1
     /// (MODEL.md says 0.2; 0.1 is the published SASRec-CE configuration's and won on ML-1M
@@ -227,6 +255,30 @@ pub struct RunConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn settings_that_cannot_train_are_refused_by_name() {
+        assert_eq!(TrainConfig::default().validate(), Ok(()));
+        let refused = |change: &dyn Fn(&mut TrainConfig), name: &str| {
+            let mut config = TrainConfig::default();
+            change(&mut config);
+            let error = config.validate().expect_err(name).to_string();
+            assert!(error.contains(name), "{error}");
+        };
+        refused(&|c| c.learning_rate = -1.0, "learning_rate");
+        refused(&|c| c.learning_rate = 0.0, "learning_rate");
+        refused(&|c| c.learning_rate = f64::NAN, "learning_rate");
+        refused(&|c| c.batch_size = 0, "batch_size");
+        refused(&|c| c.epochs = 0, "epochs");
+        refused(&|c| c.drop_train_share = 1.0, "drop_train_share");
+        refused(&|c| c.encoder.heads = 3, "divisible by heads");
+        // SeqUDA-Rec settings matter only to SeqUDA-Rec variants.
+        let mut config = TrainConfig::default();
+        config.sequda.graph_layers = 0;
+        assert_eq!(config.validate(), Ok(()));
+        config.model = ModelKind::Sequda;
+        assert!(config.validate().is_err());
+    }
 
     #[test]
     fn model_names_parse_back() {

@@ -43,6 +43,7 @@ pub fn run_training(
     control: &mut Control,
     resume: bool,
 ) -> Result<RunSummary, TrainError> {
+    job.config.validate()?;
     let selected = select_device(job.config.device)?;
     control.send(Event::Device {
         description: selected.description.clone(),
