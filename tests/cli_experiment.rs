@@ -102,6 +102,65 @@ fn ablation_plan_writes_tables_with_paired_tests() {
     assert!(markdown.contains("| variant | HR@10 | NDCG@10 |"));
     assert!(markdown.contains("| sequda-no-gan |"));
     assert!(markdown.contains(" ± "));
+
+    // `generate` samples from the full model's saved GAN: one CSV row per sequence, each with
+    // its discriminator score and its nearest real training sequence.
+    let full = out.join("sequda").join("seed1");
+    let csv_path = dir.path().join("synthetic.csv");
+    let generated = sequda(&[
+        "generate",
+        "--run",
+        full.to_str().expect("utf-8 path"),
+        "--count",
+        "60",
+        "--device",
+        "cpu",
+        "--out",
+        csv_path.to_str().expect("utf-8 path"),
+    ]);
+    let stderr = String::from_utf8_lossy(&generated.stderr);
+    assert!(generated.status.success(), "{stderr}");
+    assert!(stderr.contains("wrote 60 sequences"), "{stderr}");
+    let mut reader = csv::Reader::from_path(&csv_path).expect("synthetic CSV");
+    let header: Vec<String> = reader
+        .headers()
+        .expect("header")
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let column = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("{name} missing from {header:?}"))
+    };
+    let (score, items, nearest, similarity, shared) = (
+        column("d_score"),
+        column("items"),
+        column("nearest_real_user"),
+        column("nearest_similarity"),
+        column("longest_shared_run"),
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    assert_eq!(rows.len(), 60);
+    for row in &rows {
+        let d: f64 = row[score].parse().expect("d_score");
+        assert!((0.0..=1.0).contains(&d), "{row:?}");
+        let length = row[items].split(' ').count();
+        let jaccard: f64 = row[similarity].parse().expect("similarity");
+        let run: usize = row[shared].parse().expect("shared run");
+        assert!((0.0..=1.0).contains(&jaccard) && run <= length, "{row:?}");
+        // Every sequence continues a real training prefix, so it shares items with someone.
+        assert!(
+            !row[nearest].is_empty() && jaccard > 0.0 && run >= 1,
+            "{row:?}"
+        );
+    }
+    // A run without a GAN is refused by name.
+    let plain = out.join("sasrec").join("seed1");
+    let refused = sequda(&["generate", "--run", plain.to_str().expect("utf-8 path")]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("has no GAN"));
 }
 
 #[test]

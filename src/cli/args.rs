@@ -321,9 +321,9 @@ pub struct GenerateArgs {
     /// How many sequences.
     #[arg(long, default_value_t = 100)]
     pub count: usize,
-    /// CSV file to write.
+    /// Write the CSV here instead of stdout.
     #[arg(long)]
-    pub out: PathBuf,
+    pub out: Option<PathBuf>,
     /// Sampling seed.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,

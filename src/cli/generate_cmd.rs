@@ -1,4 +1,5 @@
-//! `sequda generate`: synthetic sequences as CSV (one row per sequence).
+//! `sequda generate`: synthetic sequences as CSV (one row per sequence), each with its nearest
+//! real training sequence and the longest run of items it shares with it.
 
 use std::io::Write;
 
@@ -6,6 +7,7 @@ use anyhow::{Context, anyhow};
 
 use super::args::GenerateArgs;
 use sequda::analysis::csv::{Cell, CsvTable};
+use sequda::eval::synthetic::{longest_common_run, nearest_real};
 use sequda::train::reopen::open_run;
 use sequda::train::synthetic::generate_from_run;
 
@@ -21,7 +23,11 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<()> {
         "prefix_length",
         "items",
         "titles",
+        "nearest_real_user",
+        "nearest_similarity",
+        "longest_shared_run",
     ]);
+    let training = &run.split.train;
     for (index, sequence) in generated.sequences.iter().enumerate() {
         let ids: Vec<&str> = sequence
             .items
@@ -34,6 +40,17 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<()> {
             .map(|&item| run.item_label(item))
             .collect();
         let source = run.dataset.users.token(sequence.source as u32);
+        // The most similar training sequence (Jaccard of item sets) and how much of it this
+        // one repeats verbatim.
+        let (nearest_user, similarity, shared_run) =
+            match nearest_real(&sequence.items, training, 1).first() {
+                Some(&(user, similarity)) => (
+                    run.dataset.users.token(user as u32),
+                    (similarity * 1e4).round() / 1e4,
+                    longest_common_run(&sequence.items, &training[user]),
+                ),
+                None => ("", 0.0, 0),
+            };
         table.push(vec![
             (index + 1).into(),
             Cell::from(source),
@@ -41,18 +58,29 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<()> {
             sequence.prefix_len.into(),
             Cell::from(ids.join(" ")),
             Cell::from(titles.join(" > ")),
+            Cell::from(nearest_user),
+            similarity.into(),
+            shared_run.into(),
         ]);
     }
-    table
-        .write_to(&args.out)
-        .with_context(|| format!("writing {}", args.out.display()))?;
+    let destination = match &args.out {
+        Some(path) => {
+            table
+                .write_to(path)
+                .with_context(|| format!("writing {}", path.display()))?;
+            path.display().to_string()
+        }
+        None => {
+            print!("{}", table.to_csv_string());
+            "stdout".to_owned()
+        }
+    };
     let quality = &generated.quality;
     let mut stderr = std::io::stderr();
     writeln!(
         stderr,
-        "wrote {} sequences to {} (popularity JS {:.3}, distinct-2 {:.3} vs real {:.3}, memorised {:.3})",
+        "wrote {} sequences to {destination} (popularity JS {:.3}, distinct-2 {:.3} vs real {:.3}, memorised {:.3})",
         generated.sequences.len(),
-        args.out.display(),
         quality.popularity_js,
         quality.synthetic.distinct_2,
         quality.real.distinct_2,
