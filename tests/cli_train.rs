@@ -317,3 +317,46 @@ fn settings_that_cannot_train_fail_before_a_run_folder_is_made() {
         );
     }
 }
+
+#[test]
+fn bench_times_an_epoch_on_the_sample_data_from_any_folder() {
+    // Run from a folder without sample_data/: bench falls back to the bundled copy.
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_sequda"))
+        .args([
+            "bench",
+            "--device",
+            "cpu",
+            "--max-len",
+            "20",
+            "--dim",
+            "16",
+            "--blocks",
+            "1",
+            "--batch",
+            "256",
+        ])
+        .current_dir(elsewhere.path())
+        .output()
+        .expect("sequda runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON report");
+    let (users, _, _) = independent_counts();
+    assert_eq!(report["eval_users"], users);
+    // Every user with at least one training pair, 256 per step.
+    assert_eq!(report["steps"], users.div_ceil(256));
+    let seconds = report["seconds_per_epoch"].as_f64().expect("seconds");
+    let throughput = report["sequences_per_second"].as_f64().expect("throughput");
+    assert!(seconds > 0.0 && (throughput * seconds - users as f64).abs() < 1.0);
+    assert!(
+        report["workload"]
+            .as_str()
+            .is_some_and(|w| w.starts_with("ad_events.csv sasrec-ce max_len=20 dim=16")),
+        "{report}"
+    );
+    if cfg!(target_os = "linux") {
+        let peak = report["peak_resident_mib"].as_f64().expect("peak memory");
+        assert!(peak > 1.0, "{report}");
+    }
+}

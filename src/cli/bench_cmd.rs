@@ -1,7 +1,5 @@
 //! `sequda bench`: throughput figures as JSON on stdout.
 
-use std::path::PathBuf;
-
 use anyhow::anyhow;
 
 use super::args::BenchArgs;
@@ -9,19 +7,17 @@ use super::load_reporting;
 use super::train_cmd::apply_shape;
 use sequda::train::TrainConfig;
 use sequda::train::bench::run_bench;
+use sequda::ui::sample_data_paths;
 
 /// Runs `bench`.
 pub fn run(args: BenchArgs) -> anyhow::Result<()> {
-    let path = args
-        .data
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("sample_data/ad_events.csv"));
+    let path = args.data.clone().unwrap_or_else(|| sample_data_paths().0);
     let dataset = load_reporting(&path, &args.input)?;
     let mut config = TrainConfig::default();
     apply_shape(&mut config, &args.shape);
     config.device = args.device.parse().map_err(|e: String| anyhow!(e))?;
     config.seed = args.seed;
-    config.encoder.validate()?;
+    config.validate()?;
     let name = path.file_name().map_or_else(
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),

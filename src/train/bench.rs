@@ -1,4 +1,5 @@
-//! `sequda bench`: one SASRec-CE training epoch and one full-ranking evaluation pass, timed.
+//! `sequda bench`: one SASRec-CE training epoch and one full-ranking evaluation pass, timed,
+//! with the process's peak memory.
 
 use std::time::Instant;
 
@@ -36,6 +37,18 @@ pub struct BenchReport {
     pub eval_users: usize,
     /// Seconds of the untimed warm-up step (kernel compilation on wgpu).
     pub warmup_seconds: f64,
+    /// The process's peak resident memory in MiB by the end (data, model, optimiser and, on
+    /// the CPU backend, every tensor; on a GPU, the host side only); None where the system
+    /// does not report it (Linux's `/proc/self/status` `VmHWM` does).
+    pub peak_resident_mib: Option<f64>,
+}
+
+/// The process's peak resident set size in MiB, from `/proc/self/status` (`VmHWM: N kB`).
+fn peak_resident_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
 }
 
 /// Runs the benchmark on `dataset` with `config` (its model must be SASRec).
@@ -119,5 +132,6 @@ pub fn run_bench(
         sequences_per_second: users.len() as f64 / seconds_per_epoch.max(1e-9),
         eval_users: cases.len(),
         warmup_seconds,
+        peak_resident_mib: peak_resident_mib(),
     })
 }
