@@ -112,3 +112,64 @@ fn menus_shortcuts_palette_drops_and_errors() {
     step_until(&mut h, "training to finish", WAIT, trained_and_reopened);
     assert!(h.query_by_label_contains("Training finished").is_some());
 }
+
+#[test]
+fn the_sequda_settings_window_edits_the_next_run() {
+    let runs = tempfile::tempdir().expect("tempdir");
+    let picker = ScriptedPicker {
+        data: Some(sample_events()),
+        ..ScriptedPicker::default()
+    };
+    let mut h = harness(picker, runs.path(), egui::vec2(1280.0, 800.0));
+    assert!(UiCommand::palette().contains(&UiCommand::SequdaSettings));
+    click(&mut h, "Training");
+    click(&mut h, "SeqUDA-Rec settings…");
+    settle(&mut h, 2);
+
+    // Typed into the window, a value lands in the settings and makes the preset Custom.
+    let mut config = tiny_config(1);
+    config.model = sequda::train::ModelKind::Sequda;
+    h.state_mut().state_mut().selections.train = config;
+    h.state_mut().state_mut().selections.preset = sequda::ui::state::Preset::QuickDemo;
+    settle(&mut h, 2);
+    h.get_by_label("Temperature τ").click();
+    settle(&mut h, 2);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("Temperature τ").type_text("0.35");
+    h.key_press(egui::Key::Enter);
+    settle(&mut h, 3);
+    let selections = &h.state().state().selections;
+    assert!(
+        (selections.train.sequda.temperature - 0.35).abs() < 1e-9,
+        "τ = {}",
+        selections.train.sequda.temperature
+    );
+    assert_eq!(selections.preset, sequda::ui::state::Preset::Custom);
+
+    // The next run trains with it.
+    press(&mut h, &UiCommand::OpenData);
+    step_until(&mut h, "the sample data", WAIT, |app| {
+        app.workspace().data.is_some()
+    });
+    press(&mut h, &UiCommand::StartTraining);
+    step_until(&mut h, "SeqUDA-Rec to finish", WAIT, trained_and_reopened);
+    let run_dir = h
+        .state()
+        .workspace()
+        .live
+        .as_ref()
+        .expect("run")
+        .run_dir
+        .clone();
+    let config = sequda::train::RunDir::new(&run_dir)
+        .read_config()
+        .expect("config.toml");
+    assert!((config.train.sequda.temperature - 0.35).abs() < 1e-9);
+
+    // Reset puts the documented defaults back.
+    click(&mut h, "Reset to defaults");
+    assert_eq!(
+        h.state().state().selections.train.sequda,
+        sequda::model::sequda::SeqUdaConfig::default()
+    );
+}

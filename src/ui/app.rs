@@ -12,8 +12,9 @@ use super::layout::{default_tree, show_pane};
 use super::notifications::Notifications;
 use super::palette::Palette;
 use super::panels::{PaneBehavior, PaneContext, Panes};
+use super::sequda_settings::SequdaSettingsWindow;
 use super::shell::{drop_overlay, menu_bar, status_bar};
-use super::state::{AppState, ThemeChoice};
+use super::state::{AppState, Preset, ThemeChoice};
 use super::timings::Timings;
 use super::workspace::Workspace;
 use super::workspace::loader::LoadRequest;
@@ -79,6 +80,7 @@ pub struct StudioApp {
     exports: Exports,
     notes: Notifications,
     palette: Palette,
+    sequda_settings: SequdaSettingsWindow,
     commands: Vec<UiCommand>,
     picks: Vec<(Pick, Receiver<Option<PathBuf>>)>,
     options: LaunchOptions,
@@ -126,6 +128,7 @@ impl StudioApp {
             exports: Exports::new(Arc::clone(&options.picker)),
             notes: Notifications::default(),
             palette: Palette::default(),
+            sequda_settings: SequdaSettingsWindow::default(),
             commands: Vec::new(),
             picks: Vec::new(),
             timings: Timings::start(options.print_timings, options.started_at),
@@ -245,6 +248,14 @@ impl StudioApp {
         self.notes.ui(&ctx);
         if let Some(command) = self.palette.ui(&ctx) {
             self.commands.push(command);
+        }
+        let training = self.workspace.is_training();
+        let selections = &mut self.state.selections;
+        if self
+            .sequda_settings
+            .ui(&ctx, &mut selections.train.sequda, training)
+        {
+            selections.preset = Preset::Custom;
         }
         drop_overlay(&ctx);
         for command in std::mem::take(&mut self.commands) {
@@ -400,6 +411,7 @@ impl StudioApp {
             UiCommand::ShowPane(pane) => {
                 show_pane(&mut self.state.tree, pane);
             }
+            UiCommand::SequdaSettings => self.sequda_settings.open = true,
             UiCommand::OpenPalette => self.palette.show(),
             UiCommand::ZoomIn => self.state.zoom = (self.state.zoom * 1.1).min(3.0),
             UiCommand::ZoomOut => self.state.zoom = (self.state.zoom / 1.1).max(0.5),

@@ -39,6 +39,8 @@ pub enum UiCommand {
     ToggleTheme,
     /// Bring a pane to the front.
     ShowPane(PaneKind),
+    /// Open the window of SeqUDA-Rec's own settings (graph, contrastive, GAN).
+    SequdaSettings,
     /// Open the command palette.
     OpenPalette,
     /// Make everything bigger.
@@ -67,6 +69,7 @@ impl UiCommand {
             Self::ResetLayout => "Reset layout".into(),
             Self::ToggleTheme => "Toggle dark / light theme".into(),
             Self::ShowPane(pane) => format!("Show {}", pane.title()),
+            Self::SequdaSettings => "SeqUDA-Rec settings…".into(),
             Self::OpenPalette => "Command palette…".into(),
             Self::ZoomIn => "Zoom in".into(),
             Self::ZoomOut => "Zoom out".into(),
@@ -103,6 +106,9 @@ impl UiCommand {
             Self::ResetLayout => "Put every pane back in its original place",
             Self::ToggleTheme => "Switch between the dark and the light colour theme",
             Self::ShowPane(pane) => pane.purpose(),
+            Self::SequdaSettings => {
+                "Graph, contrastive, target-attention and GAN settings of the next SeqUDA-Rec run"
+            }
             Self::OpenPalette => "Search every command by name",
             Self::ZoomIn => "Make text and controls bigger",
             Self::ZoomOut => "Make text and controls smaller",
@@ -136,6 +142,7 @@ impl UiCommand {
             Self::StartTraining,
             Self::PauseResume,
             Self::StopTraining,
+            Self::SequdaSettings,
             Self::ResetLayout,
             Self::ToggleTheme,
             Self::ZoomIn,

@@ -15,6 +15,7 @@ pub mod live_query;
 pub mod notifications;
 pub mod palette;
 pub mod panels;
+pub mod sequda_settings;
 pub mod shell;
 pub mod state;
 pub mod timings;

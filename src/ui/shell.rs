@@ -57,6 +57,8 @@ pub fn menu_bar(
             );
             command_button(ui, UiCommand::PauseResume, commands, training);
             command_button(ui, UiCommand::StopTraining, commands, training);
+            ui.separator();
+            command_button(ui, UiCommand::SequdaSettings, commands, true);
         });
         ui.menu_button("View", |ui| {
             for pane in PaneKind::ALL {

@@ -75,7 +75,7 @@ impl TrainPane {
             }
             self.adapters_ui(ui, cx.deterministic);
         });
-        if let Err(problem) = cx.sel.train.encoder.validate() {
+        if let Err(problem) = cx.sel.train.validate() {
             ui.colored_label(ui.visuals().error_fg_color, problem.to_string());
         }
     }
@@ -284,7 +284,7 @@ fn device_ui(ui: &mut Ui, device: &mut DeviceChoice) {
 fn controls_ui(ui: &mut Ui, cx: &mut PaneContext<'_>) {
     let has_data = cx.ws.data.is_some();
     let running = cx.ws.is_training();
-    let valid = cx.sel.train.encoder.validate().is_ok();
+    let valid = cx.sel.train.validate().is_ok();
     let live = cx.ws.live.as_ref();
     let paused = live.is_some_and(|l| l.is_paused());
     let stopping = live.is_some_and(|l| l.stop_requested) && running;
