@@ -25,6 +25,7 @@ pub mod resume;
 pub mod run;
 pub mod run_dir;
 pub mod sasrec_trainer;
+pub mod sequda_terms;
 pub mod sequda_trainer;
 pub mod session;
 pub mod sparsity;

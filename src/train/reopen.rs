@@ -12,7 +12,7 @@ use super::models::load_inference;
 use super::query::ModelView;
 use super::run::{TEST_RANKS_FILE, write_ranks};
 use super::run_dir::RunDir;
-use super::sequda_trainer::graph_adjacency;
+use super::sequda_terms::graph_adjacency;
 use super::sparsity::training_split;
 use crate::data::{Dataset, ItemMeta, LoadOptions, Split, load_dataset, load_item_meta};
 use crate::eval::{
