@@ -317,6 +317,19 @@ fn a_sequda_run_fills_the_synthetic_pane() {
     h.get_by_label("Quality monitors");
     assert!(h.query_by_label_contains("sequences generated").is_some());
     h.check_accessibility();
+    // Hovering a generated sequence names its nearest real one.
+    h.query_all_by_label_contains("D 0.")
+        .chain(h.query_all_by_label_contains("D 1."))
+        .next()
+        .expect("a generated row")
+        .hover();
+    settle(&mut h, 4);
+    assert!(
+        h.query_by_label_contains("Nearest real sequence").is_some()
+            || h.query_by_label_contains("No real training history")
+                .is_some(),
+        "the tooltip names the nearest real sequence"
+    );
     click(&mut h, "Export sequences CSV");
     step_until(&mut h, "the sequences CSV", WAIT, |app| {
         !app.exported_files().is_empty()

@@ -17,6 +17,7 @@ pub mod error;
 pub mod gains;
 pub mod history;
 pub mod labels;
+pub mod nearest_real;
 pub mod neighbourhood;
 pub mod png;
 pub mod query;

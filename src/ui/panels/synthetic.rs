@@ -9,6 +9,7 @@ use egui_plot::{Bar, BarChart, Legend, Line, Plot};
 
 use super::PaneContext;
 use crate::analysis::csv::{Cell, CsvTable};
+use crate::analysis::nearest_real::NearestRealFinder;
 use crate::analysis::synthetic_view::{decile_shares, length_shares, samples_table};
 use crate::eval::popularity_counts;
 use crate::train::events::{SyntheticReport, SyntheticSample};
@@ -23,14 +24,11 @@ const LENGTH_CAP: usize = 30;
 const SAMPLE_ROWS: usize = 60;
 
 /// Synthetic sequences pane view state.
+#[derive(Default)]
 pub struct SyntheticPane {
     min_score: f32,
-}
-
-impl Default for SyntheticPane {
-    fn default() -> Self {
-        Self { min_score: 0.0 }
-    }
+    /// Each hovered generated sequence's nearest real one.
+    nearest: NearestRealFinder,
 }
 
 impl SyntheticPane {
@@ -159,14 +157,26 @@ impl SyntheticPane {
                         egui::TextFormat::simple(font.clone(), color),
                     );
                 }
-                columns[0].label(job).on_hover_text(format!(
-                    "From user {}; {} real then {} generated items",
-                    data.dataset
-                        .users
-                        .token(u32::try_from(sample.source_user).unwrap_or(u32::MAX)),
-                    sample.prefix_len,
-                    sample.items.len().saturating_sub(sample.prefix_len)
-                ));
+                let users = &data.dataset.users;
+                columns[0].label(job).on_hover_ui(|ui| {
+                    ui.label(format!(
+                        "From user {}; {} real then {} generated items",
+                        users.token(u32::try_from(sample.source_user).unwrap_or(u32::MAX)),
+                        sample.prefix_len,
+                        sample.items.len().saturating_sub(sample.prefix_len)
+                    ));
+                    ui.label(
+                        match self.nearest.find(&data.dataset.sequences, &sample.items) {
+                            Some(near) => format!(
+                                "Nearest real sequence: user {}'s training history (Jaccard {:.2}), sharing a run of {} item(s)",
+                                users.token(near.user),
+                                near.similarity,
+                                near.shared_run
+                            ),
+                            None => "No real training history shares an item with it".into(),
+                        },
+                    );
+                });
             }
             if samples.is_empty() {
                 columns[0].weak("No generated sequence reaches this score.");
