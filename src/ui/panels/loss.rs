@@ -121,7 +121,21 @@ fn loss_tooltip(name: &str) -> &'static str {
         "ce" => "Cross-entropy of predicting each next item (lower = better predictions)",
         "cl" => "Graph contrastive loss (SeqUDA-Rec)",
         "seq_cl" => "Contrast of each user's state under two perturbed views (SeqUDA-Rec)",
-        "g_loss" | "d_loss" => "GAN losses (SeqUDA-Rec)",
+        "ta" => "Target-attention head's loss on sampled candidates (SeqUDA-Rec)",
+        "syn" => "Cross-entropy on the kept GAN sequences (SeqUDA-Rec)",
+        "g_loss" => "Generator loss of the GAN round (SeqUDA-Rec)",
+        "pg_loss" => {
+            "Generator's policy-gradient loss: low when its sequences fool the discriminator"
+        }
+        "gan_mle" => "Generator's maximum-likelihood loss on real windows",
+        "d_loss" => "Discriminator loss of the GAN round (SeqUDA-Rec)",
+        "d_acc" => {
+            "Discriminator accuracy, real vs generated: near 0.5 means generated sequences pass for real"
+        }
+        "d_real" => "Mean discriminator score of real windows (1 = surely real)",
+        "d_fake" => "Mean discriminator score of generated sequences (1 = surely real)",
+        "reward" => "Mean reward the generator got from the discriminator",
+        "reward_baseline" => "Running mean reward subtracted to steady the policy gradient",
         _ => "A logged training quantity",
     }
 }
