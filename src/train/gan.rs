@@ -20,7 +20,7 @@ pub mod stats;
 mod tests;
 
 use burn::module::Module;
-use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::tensor::{Device, Int, Tensor, TensorData};
 
 pub use data::{
@@ -29,6 +29,7 @@ pub use data::{
 pub use sampler::{GanSampler, SyntheticSequence, keep_above};
 pub use stats::{GanEpochReport, GanPhase, GanStepStats};
 
+use super::sasrec_trainer::new_optimizer;
 use crate::data::Split;
 use crate::eval::popularity_counts;
 use crate::eval::rng::SplitMix64;
@@ -104,19 +105,13 @@ impl GanTrainer {
             ));
         }
         let device = device.clone().autodiff();
-        let adam = || {
-            AdamConfig::new()
-                .with_beta_2(0.98)
-                .with_epsilon(1e-8)
-                .init()
-        };
         let counts = popularity_counts(&corpus.training_sequences(), n_items);
         Ok(Self {
             generator: Generator::new(config, n_items, seed ^ 0x47, &device)
                 .with_popularity_prior(&counts),
             discriminator: Discriminator::new(config, n_items, seed ^ 0x44, &device),
-            generator_optimizer: adam(),
-            discriminator_optimizer: adam(),
+            generator_optimizer: new_optimizer(),
+            discriminator_optimizer: new_optimizer(),
             config: config.clone(),
             device,
             corpus,
@@ -185,9 +180,30 @@ impl GanTrainer {
         self.generator.valid()
     }
 
+    /// The generator's and the discriminator's optimisers, e.g. to checkpoint their state.
+    pub fn optimizers(&self) -> (&ModuleOptimizer, &ModuleOptimizer) {
+        (&self.generator_optimizer, &self.discriminator_optimizer)
+    }
+
+    /// Gives the optimisers the state `load` reads back (a resumed run; see
+    /// [`Self::optimizers`]), after [`Self::restore`] gave G and D their weights.
+    pub fn restore_optimizers<E>(
+        &mut self,
+        load: impl FnOnce(
+            ModuleOptimizer,
+            ModuleOptimizer,
+        ) -> Result<(ModuleOptimizer, ModuleOptimizer), E>,
+    ) -> Result<(), E> {
+        let generator = std::mem::replace(&mut self.generator_optimizer, new_optimizer());
+        let discriminator = std::mem::replace(&mut self.discriminator_optimizer, new_optimizer());
+        (self.generator_optimizer, self.discriminator_optimizer) = load(generator, discriminator)?;
+        Ok(())
+    }
+
     /// Goes on from a checkpoint (a resumed run): `load` gives G and D their saved weights,
     /// and the schedule counts `epochs_done` epochs as run, so a finished MLE pretraining and
-    /// D warm-up are not repeated. The optimisers and the reward baseline start fresh.
+    /// D warm-up are not repeated. The reward baseline starts fresh; the optimisers too,
+    /// unless [`Self::restore_optimizers`] follows.
     pub fn restore<E>(
         &mut self,
         load: impl FnOnce(Generator, Discriminator) -> Result<(Generator, Discriminator), E>,

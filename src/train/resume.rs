@@ -5,8 +5,9 @@
 //! visits users in the order it would have, the model's optimiser goes on from the state saved
 //! with the checkpoint (`optimizer.bpk`; a run saved before it was kept starts its moments
 //! afresh), and SeqUDA-Rec's GAN goes on from the generator and discriminator saved with that
-//! epoch ([`super::recipe::Recipe::resume`]). The GAN's optimisers and the dropout stream start
-//! afresh: a resumed run is close to, not bit-identical with, an uninterrupted one.
+//! epoch, with their optimisers ([`super::recipe::Recipe::resume`]). The dropout stream, the
+//! GAN's sampling stream and its reward baseline start afresh: a resumed run is close to, not
+//! bit-identical with, an uninterrupted one.
 //! `metrics.jsonl` records each resume and `summary.json` lists them.
 
 use std::path::Path;

@@ -38,6 +38,10 @@ const SAMPLES_SHOWN: usize = 200;
 pub const GENERATOR_FILE: &str = "gan_generator.bpk";
 /// See [`GENERATOR_FILE`].
 pub const DISCRIMINATOR_FILE: &str = "gan_discriminator.bpk";
+/// The GAN optimisers' state saved with them (for resuming).
+pub const GENERATOR_OPTIMIZER_FILE: &str = "gan_generator_optimizer.bpk";
+/// See [`GENERATOR_OPTIMIZER_FILE`].
+pub const DISCRIMINATOR_OPTIMIZER_FILE: &str = "gan_discriminator_optimizer.bpk";
 
 /// The SeqUDA-Rec recipe.
 pub struct SeqUdaRecipe<'a> {
@@ -475,7 +479,8 @@ impl Recipe for SeqUdaRecipe<'_> {
     }
 
     /// The model's weights and its optimiser's state, and the GAN's generator and
-    /// discriminator with its schedule at that epoch (each when the run saved it).
+    /// discriminator with their optimisers and its schedule at that epoch (each when the run
+    /// saved it).
     fn resume(&mut self, run_dir: &RunDir, best_epoch: usize) -> Result<(), TrainError> {
         self.model = load_checkpoint(self.model.clone(), &run_dir.checkpoint_path())?;
         let optimizer = std::mem::replace(&mut self.optimizer, new_optimizer());
@@ -485,15 +490,24 @@ impl Recipe for SeqUdaRecipe<'_> {
             run_dir.root().join(DISCRIMINATOR_FILE),
         );
         match &mut self.gan {
-            Some(gan) if generator.is_file() && discriminator.is_file() => gan.restore(
-                |g, d| {
+            Some(gan) if generator.is_file() && discriminator.is_file() => {
+                gan.restore(
+                    |g, d| {
+                        Ok::<_, TrainError>((
+                            load_checkpoint(g, &generator)?,
+                            load_checkpoint(d, &discriminator)?,
+                        ))
+                    },
+                    best_epoch,
+                )?;
+                let root = run_dir.root();
+                gan.restore_optimizers(|g, d| {
                     Ok::<_, TrainError>((
-                        load_checkpoint(g, &generator)?,
-                        load_checkpoint(d, &discriminator)?,
+                        restore_optimizer(g, &root.join(GENERATOR_OPTIMIZER_FILE))?,
+                        restore_optimizer(d, &root.join(DISCRIMINATOR_OPTIMIZER_FILE))?,
                     ))
-                },
-                best_epoch,
-            ),
+                })
+            }
             _ => Ok(()),
         }
     }
@@ -504,11 +518,12 @@ impl Recipe for SeqUdaRecipe<'_> {
             save_optimizer(&self.optimizer, &run_dir.optimizer_path())?;
         }
         if let Some(gan) = &self.gan {
-            save_checkpoint(&gan.generator(), &run_dir.root().join(GENERATOR_FILE))?;
-            save_checkpoint(
-                &gan.discriminator(),
-                &run_dir.root().join(DISCRIMINATOR_FILE),
-            )?;
+            let root = run_dir.root();
+            save_checkpoint(&gan.generator(), &root.join(GENERATOR_FILE))?;
+            save_checkpoint(&gan.discriminator(), &root.join(DISCRIMINATOR_FILE))?;
+            let (generator, discriminator) = gan.optimizers();
+            save_optimizer(generator, &root.join(GENERATOR_OPTIMIZER_FILE))?;
+            save_optimizer(discriminator, &root.join(DISCRIMINATOR_OPTIMIZER_FILE))?;
         }
         Ok(())
     }

@@ -274,7 +274,9 @@ fn wgpu_and_flex_agree_when_an_adapter_exists() {
 #[test]
 fn a_restored_gan_keeps_its_weights_and_its_place_in_the_schedule() {
     use crate::train::TrainError;
-    use crate::train::checkpoint::{load_checkpoint, save_checkpoint};
+    use crate::train::checkpoint::{
+        load_checkpoint, restore_optimizer, save_checkpoint, save_optimizer,
+    };
 
     let sequences = structured(40, 14, 12);
     let mut first = trainer(&sequences, 12, 1);
@@ -303,6 +305,23 @@ fn a_restored_gan_keeps_its_weights_and_its_place_in_the_schedule() {
         )
         .expect("restore");
     assert_eq!(samples(&restored), samples(&first));
+    // The optimisers' state comes back too (a fresh trainer's is empty).
+    let (g_opt, d_opt) = (dir.path().join("g_opt.bpk"), dir.path().join("d_opt.bpk"));
+    save_optimizer(first.optimizers().0, &g_opt).expect("save G's optimiser");
+    save_optimizer(first.optimizers().1, &d_opt).expect("save D's optimiser");
+    let states = |gan: &GanTrainer| {
+        let (g, d) = gan.optimizers();
+        (g.to_record().len(), d.to_record().len())
+    };
+    assert_eq!(states(&restored), (0, 0));
+    restored
+        .restore_optimizers(|g, d| {
+            Ok::<_, TrainError>((restore_optimizer(g, &g_opt)?, restore_optimizer(d, &d_opt)?))
+        })
+        .expect("restore optimisers");
+    let saved = states(&first);
+    assert!(saved.0 > 0 && saved.1 > 0, "{saved:?}");
+    assert_eq!(states(&restored), saved);
     assert_eq!(restored.epochs_done(), 3);
     assert_eq!(restored.next_phase(), GanPhase::Adversarial);
     // The next epoch is adversarial straight away (epoch 4 of the schedule).
