@@ -193,20 +193,44 @@ impl InteractionGraph {
         Self::from_edges(self.n_users, self.n_items, kept)
     }
 
-    /// A perturbed view: each undirected edge is kept with probability `1 − ratio`
-    /// (deterministic in `seed`), and the kept graph is normalised again (SGL-style edge
-    /// dropout, MODEL.md §3).
-    pub fn drop_edges(&self, ratio: f32, seed: u64) -> Self {
-        let threshold = (ratio.clamp(0.0, 1.0) as f64 * u64::MAX as f64) as u64;
+    /// A perturbed view (SGL-style, MODEL.md §3): each node (user or item) is dropped with
+    /// probability `node_ratio` together with all its edges, each remaining undirected edge is
+    /// kept with probability `1 − edge_ratio`, and the kept graph is normalised again. Both
+    /// draws are deterministic in `seed`; with `node_ratio` 0 no node draw is made, so the
+    /// view is exactly the edge-dropout one.
+    pub fn perturbed(&self, edge_ratio: f32, node_ratio: f32, seed: u64) -> Self {
+        let edge_threshold = drop_threshold(edge_ratio);
+        let node_threshold = drop_threshold(node_ratio);
+        let node_seed = mix64(seed ^ NODE_STREAM);
+        let keeps_node = |node: usize| {
+            node_ratio <= 0.0 || mix64(node_seed ^ mix64(node as u64)) >= node_threshold
+        };
         let kept = self
             .edges
             .iter()
             .enumerate()
-            .filter(|(index, _)| mix64(seed ^ mix64(*index as u64)) >= threshold)
+            .filter(|&(index, &(user, item))| {
+                mix64(seed ^ mix64(index as u64)) >= edge_threshold
+                    && keeps_node(user as usize)
+                    && keeps_node(self.item_node(item))
+            })
             .map(|(_, &edge)| edge)
             .collect();
         Self::from_edges(self.n_users, self.n_items, kept)
     }
+
+    /// Edge dropout alone: [`Self::perturbed`] with no node dropped.
+    pub fn drop_edges(&self, ratio: f32, seed: u64) -> Self {
+        self.perturbed(ratio, 0.0, seed)
+    }
+}
+
+/// Separates the node draws of [`InteractionGraph::perturbed`] from its edge draws.
+const NODE_STREAM: u64 = 0x4E4F_4445;
+
+/// The hash value below which an element with drop probability `ratio` is dropped.
+fn drop_threshold(ratio: f32) -> u64 {
+    (ratio.clamp(0.0, 1.0) as f64 * u64::MAX as f64) as u64
 }
 
 /// SplitMix64's finaliser: a fast, well-mixed hash of a 64-bit value.
@@ -274,6 +298,29 @@ mod tests {
         assert_eq!(a.adjacency.nnz(), 2 * a.edges.len());
         assert_ne!(g.drop_edges(0.3, 10).edges, a.edges);
         assert_eq!(g.drop_edges(0.0, 1).edges, g.edges);
+    }
+
+    #[test]
+    fn node_dropout_removes_every_edge_of_the_dropped_nodes() {
+        let train: Vec<Vec<u32>> = (0..60).map(|u| vec![u % 7, (u * 3) % 11, 5]).collect();
+        let g = InteractionGraph::from_train(&train, 11);
+        assert_eq!(g.perturbed(0.2, 0.0, 4), g.drop_edges(0.2, 4));
+        let view = g.perturbed(0.0, 0.3, 4);
+        assert_eq!(view, g.perturbed(0.0, 0.3, 4), "deterministic");
+        assert!(view.edges.len() < g.edges.len() && !view.edges.is_empty());
+        // Without edge dropout an edge goes only with one of its nodes: an edge between two
+        // nodes that both kept some edge is kept.
+        let users: std::collections::HashSet<u32> = view.edges.iter().map(|e| e.0).collect();
+        let items: std::collections::HashSet<u32> = view.edges.iter().map(|e| e.1).collect();
+        for edge in &g.edges {
+            let kept = view.edges.contains(edge);
+            assert_eq!(
+                kept,
+                users.contains(&edge.0) && items.contains(&edge.1),
+                "{edge:?}"
+            );
+        }
+        assert_eq!(view.adjacency.nnz(), 2 * view.edges.len());
     }
 
     #[test]

@@ -124,8 +124,9 @@ impl<'a> SeqUdaRecipe<'a> {
         };
         let seed = self.config.seed.wrapping_mul(1_000_003) ^ (epoch as u64) << 1;
         let device = self.device.clone().inner();
-        let first = graph.drop_edges(self.settings.edge_dropout, seed);
-        let second = graph.drop_edges(self.settings.edge_dropout, seed | 1);
+        let (edges, nodes) = (self.settings.edge_dropout, self.settings.node_dropout);
+        let first = graph.perturbed(edges, nodes, seed);
+        let second = graph.perturbed(edges, nodes, seed | 1);
         self.views = Some((
             sparse(&first.adjacency, &device)?,
             sparse(&second.adjacency, &device)?,

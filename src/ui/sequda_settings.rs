@@ -83,6 +83,16 @@ fn settings_grid(ui: &mut Ui, settings: &mut SeqUdaConfig) -> bool {
             ui.end_row();
             changed |= labelled_drag(
                 ui,
+                "Node dropout",
+                "Share of users and items each contrastive view drops with all their edges",
+                &mut settings.node_dropout,
+                0.0..=0.9,
+                0.005,
+            )
+            .changed();
+            ui.end_row();
+            changed |= labelled_drag(
+                ui,
                 "New views every (epochs)",
                 "How often the two perturbed graph views are drawn again",
                 &mut settings.views_every,

@@ -24,6 +24,9 @@ pub struct SeqUdaConfig {
     /// Share of edges each contrastive view drops ("neighbour perturbation"). Default 0.1
     /// (MODEL.md §3 range 0.1–0.2).
     pub edge_dropout: f32,
+    /// Share of nodes (users and items) each contrastive view drops with all their edges
+    /// (MODEL.md §3 "node dropout"). Default 0 = edge dropout alone (OUR choice).
+    pub node_dropout: f32,
     /// New perturbed views every this many epochs. Default 1 (OUR choice, as SGL).
     pub views_every: usize,
     /// InfoNCE temperature τ. Default 0.2 (MODEL.md §3).
@@ -93,6 +96,7 @@ impl Default for SeqUdaConfig {
             target_attention: true,
             graph_layers: 2,
             edge_dropout: 0.1,
+            node_dropout: 0.0,
             views_every: 1,
             temperature: 0.2,
             contrastive_weight: 0.1,
@@ -131,6 +135,12 @@ impl SeqUdaConfig {
             return invalid(format!(
                 "edge_dropout must be in [0, 1), got {}",
                 self.edge_dropout
+            ));
+        }
+        if !(0.0..1.0).contains(&self.node_dropout) {
+            return invalid(format!(
+                "node_dropout must be in [0, 1), got {}",
+                self.node_dropout
             ));
         }
         if self.temperature <= 0.0 || !self.temperature.is_finite() {
