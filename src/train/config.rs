@@ -161,13 +161,14 @@ impl Default for TrainConfig {
 }
 
 impl TrainConfig {
-    /// Fails, naming the setting, when a value cannot train: a learning rate that is not a
-    /// positive number, an empty batch, no epochs, no length groups, a drop share outside
+    /// Fails, naming the setting, when a value cannot train: a negative or non-numeric
+    /// learning rate, an empty batch, no epochs, no length groups, a drop share outside
     /// [0, 1), or an invalid encoder or (for SeqUDA-Rec variants) SeqUDA-Rec setting.
     pub fn validate(&self) -> Result<(), InvalidConfig> {
-        if !(self.learning_rate.is_finite() && self.learning_rate > 0.0) {
+        // 0 is allowed: it freezes the weights (evaluating a warm start as it is).
+        if !(self.learning_rate.is_finite() && self.learning_rate >= 0.0) {
             return Err(InvalidConfig(format!(
-                "learning_rate must be a positive number, got {}",
+                "learning_rate must be a number ≥ 0, got {}",
                 self.learning_rate
             )));
         }
@@ -259,6 +260,11 @@ mod tests {
     #[test]
     fn settings_that_cannot_train_are_refused_by_name() {
         assert_eq!(TrainConfig::default().validate(), Ok(()));
+        let frozen = TrainConfig {
+            learning_rate: 0.0,
+            ..TrainConfig::default()
+        };
+        assert_eq!(frozen.validate(), Ok(()), "a zero rate freezes the weights");
         let refused = |change: &dyn Fn(&mut TrainConfig), name: &str| {
             let mut config = TrainConfig::default();
             change(&mut config);
@@ -266,7 +272,6 @@ mod tests {
             assert!(error.contains(name), "{error}");
         };
         refused(&|c| c.learning_rate = -1.0, "learning_rate");
-        refused(&|c| c.learning_rate = 0.0, "learning_rate");
         refused(&|c| c.learning_rate = f64::NAN, "learning_rate");
         refused(&|c| c.batch_size = 0, "batch_size");
         refused(&|c| c.epochs = 0, "epochs");
