@@ -318,45 +318,67 @@ fn settings_that_cannot_train_fail_before_a_run_folder_is_made() {
     }
 }
 
-#[test]
-fn bench_times_an_epoch_on_the_sample_data_from_any_folder() {
-    // Run from a folder without sample_data/: bench falls back to the bundled copy.
+/// `sequda bench` on the bundled sample data with a tiny shape, run from a folder without
+/// sample_data/ (bench falls back to the bundled copy): its JSON report.
+fn bench(extra: &[&str]) -> serde_json::Value {
     let elsewhere = tempfile::tempdir().expect("tempdir");
+    let mut args = vec![
+        "bench",
+        "--device",
+        "cpu",
+        "--max-len",
+        "20",
+        "--dim",
+        "16",
+        "--blocks",
+        "1",
+        "--batch",
+        "256",
+    ];
+    args.extend_from_slice(extra);
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_sequda"))
-        .args([
-            "bench",
-            "--device",
-            "cpu",
-            "--max-len",
-            "20",
-            "--dim",
-            "16",
-            "--blocks",
-            "1",
-            "--batch",
-            "256",
-        ])
+        .args(&args)
         .current_dir(elsewhere.path())
         .output()
         .expect("sequda runs");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON report");
+    serde_json::from_slice(&output.stdout).expect("JSON report")
+}
+
+#[test]
+fn bench_times_epochs_of_either_model_on_the_sample_data_from_any_folder() {
     let (users, _, _) = independent_counts();
-    assert_eq!(report["eval_users"], users);
-    // Every user with at least one training pair, 256 per step.
-    assert_eq!(report["steps"], users.div_ceil(256));
-    let seconds = report["seconds_per_epoch"].as_f64().expect("seconds");
-    let throughput = report["sequences_per_second"].as_f64().expect("throughput");
-    assert!(seconds > 0.0 && (throughput * seconds - users as f64).abs() < 1.0);
-    assert!(
-        report["workload"]
-            .as_str()
-            .is_some_and(|w| w.starts_with("ad_events.csv sasrec-ce max_len=20 dim=16")),
-        "{report}"
-    );
-    if cfg!(target_os = "linux") {
-        let peak = report["peak_resident_mib"].as_f64().expect("peak memory");
-        assert!(peak > 1.0, "{report}");
+    for (model, epochs) in [("sasrec", 1), ("sequda", 2)] {
+        let report = bench(&["--model", model, "--epochs", &epochs.to_string()]);
+        assert_eq!(report["eval_users"], users, "{model}");
+        // Every user with at least one training pair, 256 per step.
+        assert_eq!(report["steps"], users.div_ceil(256), "{model}");
+        let timed: Vec<f64> = report["epoch_seconds"]
+            .as_array()
+            .expect("epoch seconds")
+            .iter()
+            .map(|s| s.as_f64().expect("seconds"))
+            .collect();
+        assert_eq!(timed.len(), epochs, "{model}");
+        let seconds = report["seconds_per_epoch"].as_f64().expect("seconds");
+        let mean = timed.iter().sum::<f64>() / timed.len() as f64;
+        assert!(seconds > 0.0 && (seconds - mean).abs() < 1e-9, "{report}");
+        let throughput = report["sequences_per_second"].as_f64().expect("throughput");
+        assert!(
+            (throughput * seconds - users as f64).abs() < 1.0,
+            "{report}"
+        );
+        let workload = format!("ad_events.csv {model} max_len=20 dim=16");
+        assert!(
+            report["workload"]
+                .as_str()
+                .is_some_and(|w| w.starts_with(&workload)),
+            "{report}"
+        );
+        if cfg!(target_os = "linux") {
+            let peak = report["peak_resident_mib"].as_f64().expect("peak memory");
+            assert!(peak > 1.0, "{report}");
+        }
     }
 }

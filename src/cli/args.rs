@@ -272,6 +272,13 @@ pub struct BenchArgs {
     /// How to read it.
     #[command(flatten)]
     pub input: InputArgs,
+    /// Model variant: sasrec, sequda, sequda-no-gan, sequda-no-cl, sequda-no-graph.
+    #[arg(long, default_value = "sasrec")]
+    pub model: String,
+    /// Timed epochs (SeqUDA-Rec's GAN pretrains in its first epochs and trains adversarially
+    /// after: time enough epochs to reach the phase to measure).
+    #[arg(long, default_value_t = 1)]
+    pub epochs: usize,
     /// Encoder and optimiser shape.
     #[command(flatten)]
     pub shape: ShapeArgs,

@@ -1,4 +1,4 @@
-//! `sequda bench`: throughput figures as JSON on stdout.
+//! `sequda bench`: throughput and memory figures as JSON on stdout.
 
 use anyhow::anyhow;
 
@@ -17,20 +17,22 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
     apply_shape(&mut config, &args.shape);
     config.device = args.device.parse().map_err(|e: String| anyhow!(e))?;
     config.seed = args.seed;
+    config.model = args.model.parse().map_err(|e: String| anyhow!(e))?;
     config.validate()?;
     let name = path.file_name().map_or_else(
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
     let workload = format!(
-        "{name} sasrec-ce max_len={} dim={} blocks={} heads={} batch={}",
+        "{name} {} max_len={} dim={} blocks={} heads={} batch={}",
+        config.model,
         config.encoder.max_len,
         config.encoder.dim,
         config.encoder.blocks,
         config.encoder.heads,
         config.batch_size
     );
-    let report = run_bench(&dataset, &config, workload)?;
+    let report = run_bench(&dataset, &config, args.epochs, workload)?;
     println!("{}", serde_json::to_string_pretty(&report)?);
     Ok(())
 }
