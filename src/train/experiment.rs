@@ -131,7 +131,8 @@ pub struct ResultRow {
     pub summary: Vec<(String, f64, f64)>,
     /// Relative NDCG@10 change against the baseline row, in percent.
     pub ndcg_change_percent: Option<f64>,
-    /// Paired t-test of per-user NDCG@10 against the baseline (pairs over all seeds).
+    /// Paired t-test of per-user NDCG@10 against the baseline, each user's values averaged
+    /// over the seeds first (one pair per user).
     pub paired_test: Option<PairedTest>,
     /// The baseline row's name.
     pub baseline: Option<String>,
@@ -376,24 +377,44 @@ fn compare_with_baselines(rows: &mut [ResultRow], per_user: &[Vec<Vec<(u32, f64)
         if means[base] > 0.0 {
             row.ndcg_change_percent = Some(100.0 * (means[index] - means[base]) / means[base]);
         }
-        let (mut a, mut b) = (Vec::new(), Vec::new());
-        for (mine, theirs) in per_user[index].iter().zip(&per_user[base]) {
-            for (&(user, x), &(other, y)) in mine.iter().zip(theirs) {
-                if user == other {
-                    a.push(x);
-                    b.push(y);
-                }
-            }
-        }
+        let (a, b) = seed_averaged_pairs(&per_user[index], &per_user[base]);
         row.paired_test = paired_t_test(&a, &b);
     }
+}
+
+/// Each user's NDCG@10 averaged over the seeds, for a row (`mine[seed]` = `(user, value)`
+/// pairs) and its baseline, over the users both have in every seed: one pair per user. A
+/// user's results under different seeds are not independent, so pooling them as separate
+/// pairs would understate the variance; averaging first keeps the test honest.
+fn seed_averaged_pairs(
+    mine: &[Vec<(u32, f64)>],
+    theirs: &[Vec<(u32, f64)>],
+) -> (Vec<f64>, Vec<f64>) {
+    let seeds = mine.len().min(theirs.len());
+    // user → (sum of mine, sum of theirs, seeds seen)
+    let mut sums: std::collections::BTreeMap<u32, (f64, f64, usize)> = Default::default();
+    for (run, baseline) in mine.iter().zip(theirs) {
+        let baseline: std::collections::HashMap<u32, f64> = baseline.iter().copied().collect();
+        for &(user, x) in run {
+            if let Some(&y) = baseline.get(&user) {
+                let entry = sums.entry(user).or_default();
+                entry.0 += x;
+                entry.1 += y;
+                entry.2 += 1;
+            }
+        }
+    }
+    sums.into_values()
+        .filter(|&(_, _, count)| count == seeds)
+        .map(|(x, y, count)| (x / count as f64, y / count as f64))
+        .unzip()
 }
 
 /// The results as a Markdown table.
 pub fn markdown(results: &ExperimentResults) -> String {
     let mut text = format!(
         "# Experiment: {} on `{}`\n\nFull ranking, leave-one-out, test split; mean ± std over seeds {:?}. \
-         p: paired t-test of per-user NDCG@10 against the baseline row (pairs over all seeds).\n\n\
+         p: paired t-test of per-user NDCG@10 against the baseline row, each user's NDCG@10 averaged over the seeds first (one pair per user).\n\n\
          | variant | HR@10 | NDCG@10 | MRR | HR@20 | NDCG@20 | ΔNDCG@10 | p |\n|---|---|---|---|---|---|---|---|\n",
         results.plan, results.data, results.seeds
     );
@@ -460,6 +481,17 @@ mod tests {
         assert_eq!(temperature.len(), 5);
         assert!((temperature[1].config.sequda.temperature - 0.05).abs() < 1e-12);
         assert!("nonsense".parse::<Plan>().is_err());
+    }
+
+    #[test]
+    fn seeds_are_averaged_per_user_before_pairing() {
+        let mine = vec![vec![(0, 1.0), (1, 0.0), (2, 0.5)], vec![(1, 0.2), (0, 0.8)]];
+        let theirs = vec![vec![(0, 0.5), (1, 0.1), (2, 0.5)], vec![(0, 0.4), (1, 0.0)]];
+        let (a, b) = seed_averaged_pairs(&mine, &theirs);
+        // User 2 is missing from seed 2, so it is left out; one pair per remaining user.
+        let close = |x: &[f64], y: &[f64]| x.iter().zip(y).all(|(p, q)| (p - q).abs() < 1e-12);
+        assert!(close(&a, &[0.9, 0.1]) && a.len() == 2, "{a:?}");
+        assert!(close(&b, &[0.45, 0.05]) && b.len() == 2, "{b:?}");
     }
 
     #[test]
