@@ -66,7 +66,7 @@ fn read_named_run(dir: &Path, name: String) -> Result<SavedRun, String> {
 const SCAN_DEPTH: usize = 3;
 
 /// Reads every run folder (a folder with a `config.toml`) inside `root`, up to
-/// [`SCAN_DEPTH`] levels down (experiment runs included), sorted by path and named by their
+/// `SCAN_DEPTH` levels down (experiment runs included), sorted by path and named by their
 /// path below `root` (`ablation/sequda/seed1`); plus a line for each folder that could not be
 /// read. A missing root is no runs.
 pub fn scan_runs(root: &Path) -> (Vec<SavedRun>, Vec<String>) {

@@ -71,7 +71,7 @@ pub struct LengthGroup {
 /// The batch for `users` split into at most `max_groups` groups of similar input length, each
 /// padded only to its own longest input (a batch of short histories with one long one would
 /// otherwise pad every row to the long one). Users are sorted by input length and cut where
-/// the padded tokens `Σ rows × width` (plus [`GROUP_OVERHEAD_TOKENS`] per group) are fewest.
+/// the padded tokens `Σ rows × width` (plus `GROUP_OVERHEAD_TOKENS` per group) are fewest.
 /// Every row is encoded exactly as in one padded pass (positions are right-aligned, padding is
 /// masked), so the mean loss over all positions is the same objective.
 pub fn length_groups(

@@ -1,5 +1,5 @@
 //! The app: state, the per-frame logic (collect results from other threads) and the per-frame
-//! ui (menu, panes, status, notifications, palette); [`command_handling`] carries out the
+//! ui (menu, panes, status, notifications, palette); `command_handling` carries out the
 //! commands that tie them together.
 
 mod command_handling;
