@@ -1,22 +1,24 @@
 //! SeqUDA-Rec training (MODEL.md §3–5): every step optimises
 //! `CE + λ_cl·InfoNCE + λ_ta·TA + λ_syn·CE(synthetic)`; each epoch first runs the GAN's own
 //! steps, generates and filters synthetic sequences, and (every `views_every` epochs) draws
-//! two new edge-dropout views of the training graph.
+//! two new perturbed views (edge and node dropout) of the training graph.
+
+mod gan_round;
 
 use burn::module::Module;
 use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::tensor::activation::log_softmax;
 use burn::tensor::{Device, Int, Tensor, TensorData};
 
-use super::batches::{LengthGroup, TrainBatch, length_groups};
+use super::batches::{TrainBatch, length_groups};
 use super::checkpoint::{
     load_checkpoint, restore_optimizer, save_checkpoint, save_optimizer, warm_start,
 };
 use super::config::TrainConfig;
 use super::control::Control;
 use super::error::TrainError;
-use super::events::{Event, LossValues, SyntheticReport, SyntheticSample};
-use super::gan::{GanTrainer, SyntheticSequence};
+use super::events::LossValues;
+use super::gan::GanTrainer;
 use super::grouped_loss::{group_cross_entropy, grouped_cross_entropy, listed_positions};
 use super::recipe::Recipe;
 use super::run_dir::{MetricsWriter, RunDir};
@@ -25,7 +27,6 @@ use super::sequda_terms::{head_training_scores, sequence_contrast, sparse, synth
 use crate::data::Split;
 use crate::data::graph::InteractionGraph;
 use crate::eval::rng::SplitMix64;
-use crate::eval::synthetic::{memorisation, mode_collapse};
 use crate::kernels::spmm::SparseMatrix;
 use crate::model::contrastive::info_nce;
 use crate::model::inference::{InferenceModel, SeqUdaSnapshot};
@@ -132,105 +133,6 @@ impl<'a> SeqUdaRecipe<'a> {
             sparse(&second.adjacency, &device)?,
         ));
         Ok(())
-    }
-
-    fn run_gan(
-        &mut self,
-        epoch: usize,
-        control: &mut Control,
-        metrics: &mut MetricsWriter,
-    ) -> Result<(), TrainError> {
-        let Some(gan) = self.gan.as_mut() else {
-            return Ok(());
-        };
-        let report = gan.run_epoch();
-        self.gan_values = report
-            .values()
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
-            .collect();
-        let mut record = serde_json::json!({"kind": "gan", "epoch": epoch});
-        if let Some(object) = record.as_object_mut() {
-            for (name, value) in &self.gan_values {
-                object.insert(name.clone(), serde_json::json!(value));
-            }
-        }
-        metrics.append(&record)?;
-        if !report.is_finite() {
-            return Err(TrainError::NonFiniteLoss {
-                epoch,
-                step: 0,
-                value: report.mle_loss,
-            });
-        }
-        let sampler = gan.sampler();
-        let generated =
-            sampler.generate_from_training(gan.config().synthetic_per_epoch, &mut self.rng);
-        let count = generated.len();
-        let kept = sampler.filter_by_discriminator(generated);
-        let quality = sampler.quality(&kept);
-        let collapsed = mode_collapse(&quality);
-        let memorised = memorisation(&quality);
-        metrics.append(&serde_json::json!({
-            "kind": "synthetic", "epoch": epoch, "generated": count, "kept": kept.len(),
-            "mode_collapse": collapsed, "memorisation": memorised, "quality": quality,
-        }))?;
-        let mut warnings = Vec::new();
-        if collapsed {
-            warnings.push(format!(
-                "GAN mode collapse at epoch {epoch}: synthetic distinct-2 {:.3} is below half the real {:.3}",
-                quality.synthetic.distinct_2, quality.real.distinct_2
-            ));
-        }
-        if memorised {
-            warnings.push(format!(
-                "GAN memorisation at epoch {epoch}: {:.1}% of kept synthetic sequences copy a training run verbatim, against {:.1}% of held-back real ones",
-                100.0 * quality.synthetic.memorised_share,
-                100.0 * quality.real.memorised_share
-            ));
-        }
-        for message in warnings {
-            metrics.append(
-                &serde_json::json!({"kind": "warning", "epoch": epoch, "message": message}),
-            )?;
-            control.send(Event::Warning { message });
-        }
-        control.send(Event::Synthetic(Box::new(SyntheticReport {
-            epoch,
-            generated: count,
-            kept: kept.len(),
-            samples: kept.iter().take(SAMPLES_SHOWN).map(sample).collect(),
-            real_samples: gan
-                .corpus()
-                .held_back_windows()
-                .into_iter()
-                .take(SAMPLES_SHOWN)
-                .collect(),
-            quality,
-            mode_collapse: collapsed,
-        })));
-        self.synthetic = kept.into_iter().map(|s| s.items).collect();
-        self.synthetic_cursor = 0;
-        Ok(())
-    }
-
-    /// The next synthetic mini-batch, sized in proportion to the real batch, in length groups.
-    fn synthetic_batch(&mut self, real_rows: usize) -> Option<Vec<LengthGroup>> {
-        if self.synthetic.is_empty() {
-            return None;
-        }
-        let share = self.synthetic.len() as f64 / self.split.train.len().max(1) as f64;
-        let rows = ((real_rows as f64 * share).ceil() as usize).clamp(1, self.synthetic.len());
-        let indices: Vec<usize> = (0..rows)
-            .map(|i| (self.synthetic_cursor + i) % self.synthetic.len())
-            .collect();
-        self.synthetic_cursor = (self.synthetic_cursor + rows) % self.synthetic.len();
-        Some(length_groups(
-            &self.synthetic,
-            &indices,
-            self.config.encoder.max_len,
-            self.config.length_groups,
-        ))
     }
 
     fn int_tensor(&self, values: Vec<i64>) -> Tensor<1, Int> {
@@ -527,15 +429,6 @@ impl Recipe for SeqUdaRecipe<'_> {
             save_optimizer(discriminator, &root.join(DISCRIMINATOR_OPTIMIZER_FILE))?;
         }
         Ok(())
-    }
-}
-
-fn sample(sequence: &SyntheticSequence) -> SyntheticSample {
-    SyntheticSample {
-        source_user: sequence.source,
-        items: sequence.items.clone(),
-        prefix_len: sequence.prefix_len,
-        d_score: sequence.d_score,
     }
 }
 
