@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::AnalysisError;
+use super::query::user_history;
 use crate::train::query::ModelView;
 
 /// Which head's weights to show.
@@ -78,15 +79,7 @@ impl AttentionMap {
 /// Encodes `user`'s history (its last `max_len` items) and returns every layer's weights.
 pub fn attention_map(view: &ModelView<'_>, user: u32) -> Result<AttentionMap, AnalysisError> {
     let model = view.model.ok_or(AnalysisError::NoModel)?;
-    let user_name = view.dataset.users.token(user).to_owned();
-    let history = view
-        .dataset
-        .sequences
-        .get(user as usize)
-        .ok_or(AnalysisError::UnknownUser(user_name.clone()))?;
-    if history.is_empty() {
-        return Err(AnalysisError::EmptyHistory(user_name));
-    }
+    let history = user_history(view, user)?;
     let first_position = history.len().saturating_sub(model.encoder().max_len());
     let window = &history[first_position..];
     let output = model.encode(model.tokens(&[window]), true);

@@ -1,6 +1,9 @@
-//! Turning an analysis function into a training-session query with its own reply channel.
+//! Turning an analysis function into a training-session query with its own reply channel, and
+//! the user lookup the per-user queries start from.
 
 use std::sync::mpsc::{Receiver, channel};
+
+use super::AnalysisError;
 
 use crate::train::query::{ModelView, QueryFn};
 
@@ -20,6 +23,21 @@ where
         notify();
     });
     (query, receiver)
+}
+
+/// `user`'s whole interaction history in `view`'s dataset; fails, naming the user, for an
+/// unknown user or one without interactions.
+pub fn user_history<'a>(view: &ModelView<'a>, user: u32) -> Result<&'a [u32], AnalysisError> {
+    let name = || view.dataset.users.token(user).to_owned();
+    let history = view
+        .dataset
+        .sequences
+        .get(user as usize)
+        .ok_or_else(|| AnalysisError::UnknownUser(name()))?;
+    if history.is_empty() {
+        return Err(AnalysisError::EmptyHistory(name()));
+    }
+    Ok(history)
 }
 
 #[cfg(test)]
@@ -54,5 +72,29 @@ mod tests {
         let (query, answers) = reply_query(|view| view.epoch, || {});
         drop(query);
         assert!(answers.recv().is_err());
+    }
+
+    #[test]
+    fn a_user_history_names_unknown_and_empty_users() {
+        let users: IdMap = ["u", "idle"].into_iter().collect();
+        let items: IdMap = ["a", "b"].into_iter().collect();
+        let dataset =
+            Dataset::from_sequences("m".into(), users, items, vec![vec![0, 1], Vec::new()]);
+        let split = leave_one_out(&dataset.sequences);
+        let view = ModelView {
+            model: None,
+            dataset: &dataset,
+            split: &split,
+            epoch: 0,
+        };
+        assert_eq!(user_history(&view, 0), Ok(&[0, 1][..]));
+        assert_eq!(
+            user_history(&view, 1),
+            Err(AnalysisError::EmptyHistory("idle".into()))
+        );
+        assert!(matches!(
+            user_history(&view, 7),
+            Err(AnalysisError::UnknownUser(_))
+        ));
     }
 }

@@ -8,6 +8,7 @@
 use std::cmp::Ordering;
 
 use super::AnalysisError;
+use super::query::user_history;
 use super::states::item_scores;
 use crate::eval::popularity_counts;
 use crate::train::query::ModelView;
@@ -68,16 +69,7 @@ pub fn recommend(
     view: &ModelView<'_>,
     request: RecommendRequest,
 ) -> Result<UserRecommendations, AnalysisError> {
-    let user_name = view.dataset.users.token(request.user).to_owned();
-    let history = view
-        .dataset
-        .sequences
-        .get(request.user as usize)
-        .ok_or(AnalysisError::UnknownUser(user_name.clone()))?
-        .clone();
-    if history.is_empty() {
-        return Err(AnalysisError::EmptyHistory(user_name));
-    }
+    let history = user_history(view, request.user)?.to_vec();
     let n_items = view.dataset.n_items();
     let Some(model) = view.model else {
         let counts = popularity_counts(&view.split.train, n_items);

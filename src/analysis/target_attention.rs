@@ -2,6 +2,7 @@
 //! each past item supports the candidate, the explanation behind an audience or a re-ranking.
 
 use super::AnalysisError;
+use super::query::user_history;
 use crate::train::query::ModelView;
 
 /// The target-attention weights of `item` over `user`'s window, in history order.
@@ -50,15 +51,7 @@ pub fn target_attention_bars(
     if item as usize >= view.dataset.n_items() {
         return Err(AnalysisError::UnknownItem(item.to_string()));
     }
-    let user_name = view.dataset.users.token(user).to_owned();
-    let history = view
-        .dataset
-        .sequences
-        .get(user as usize)
-        .ok_or(AnalysisError::UnknownUser(user_name.clone()))?;
-    if history.is_empty() {
-        return Err(AnalysisError::EmptyHistory(user_name));
-    }
+    let history = user_history(view, user)?;
     let first_position = history.len().saturating_sub(model.encoder().max_len());
     let window = &history[first_position..];
     let scored = model
