@@ -6,14 +6,13 @@
 use egui::{Id, RichText, Ui};
 use egui_plot::{HoverPosition, Legend, Line, Plot, VLine};
 
-use super::{PaneContext, default_item};
+use super::{PaneContext, picked_item};
 use crate::analysis::audience::{Audience, audience, audience_table};
 use crate::analysis::csv::{Cell, CsvTable};
 use crate::ui::exports::{chart_buttons, remember_chart_rect};
 use crate::ui::live_query::LiveQuery;
 use crate::ui::state::AudienceMode;
 use crate::ui::widgets::labelled::{note, thousands, truncate};
-use crate::ui::widgets::pickers::item_picker;
 use crate::ui::widgets::plots::series_color;
 use crate::ui::workspace::loader::LoadedData;
 
@@ -39,22 +38,14 @@ impl AudiencePane {
             note(ui, "Open data and train a model to build audiences.");
             return;
         };
-        if cx.sel.item.is_none() {
-            cx.sel.item = default_item(&data);
-        }
-        item_picker(
+        let picked = picked_item(
             ui,
             "audience_item",
             &mut self.search,
             &mut cx.sel.item,
-            &data.labels,
+            &data,
         );
-        let Some(item) = cx
-            .sel
-            .item
-            .as_deref()
-            .and_then(|id| data.dataset.items.index(id))
-        else {
+        let Some(item) = picked else {
             note(ui, "Pick an ad above.");
             return;
         };

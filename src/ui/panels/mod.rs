@@ -19,6 +19,7 @@ use super::exports::Exports;
 use super::layout::PaneKind;
 use super::notifications::Notifications;
 use super::state::Selections;
+use super::widgets::pickers::item_picker;
 use super::workspace::Workspace;
 use super::workspace::loader::LoadedData;
 
@@ -152,4 +153,23 @@ pub fn default_item(data: &LoadedData) -> Option<String> {
         .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(&a.0)))
         .map(|(i, _)| i)?;
     Some(data.labels.id(u32::try_from(best).ok()?).to_owned())
+}
+
+/// The ad picker shared by Audience and the target-attention section: the selected item
+/// (`selected`, a dataset id) starts at [`default_item`]; returns its dense index, None while
+/// nothing in `data` is picked.
+pub fn picked_item(
+    ui: &mut Ui,
+    id_salt: &str,
+    search: &mut String,
+    selected: &mut Option<String>,
+    data: &LoadedData,
+) -> Option<u32> {
+    if selected.is_none() {
+        *selected = default_item(data);
+    }
+    item_picker(ui, id_salt, search, selected, &data.labels);
+    selected
+        .as_deref()
+        .and_then(|id| data.dataset.items.index(id))
 }

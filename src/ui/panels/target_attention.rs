@@ -5,13 +5,12 @@
 use egui::{Id, RichText, Ui};
 use egui_plot::{Bar, BarChart, Plot, uniform_grid_spacer};
 
-use super::{PaneContext, default_item};
+use super::{PaneContext, picked_item};
 use crate::analysis::csv::{Cell, CsvTable};
 use crate::analysis::target_attention::{TargetAttentionBars, target_attention_bars};
 use crate::ui::exports::{chart_buttons, remember_chart_rect};
 use crate::ui::live_query::LiveQuery;
 use crate::ui::widgets::labelled::note;
-use crate::ui::widgets::pickers::item_picker;
 use crate::ui::widgets::plots::series_color;
 use crate::ui::workspace::loader::LoadedData;
 
@@ -37,22 +36,14 @@ impl TargetAttentionSection {
 
     /// Draws the section for `user` (dense index) of `data`.
     pub fn ui(&mut self, ui: &mut Ui, cx: &mut PaneContext<'_>, data: &LoadedData, user: u32) {
-        if cx.sel.item.is_none() {
-            cx.sel.item = default_item(data);
-        }
-        item_picker(
+        let picked = picked_item(
             ui,
             "target_attention_item",
             &mut self.search,
             &mut cx.sel.item,
-            &data.labels,
+            data,
         );
-        let Some(item) = cx
-            .sel
-            .item
-            .as_deref()
-            .and_then(|id| data.dataset.items.index(id))
-        else {
+        let Some(item) = picked else {
             note(ui, "Pick a candidate ad above.");
             return;
         };
