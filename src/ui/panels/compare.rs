@@ -12,7 +12,7 @@ use crate::analysis::runs::{SavedRun, config_differences, flat_config, seed_grou
 use crate::ui::commands::UiCommand;
 use crate::ui::exports::{chart_buttons, remember_chart_rect};
 use crate::ui::widgets::labelled::{duration, note};
-use crate::ui::widgets::plots::series_color;
+use crate::ui::widgets::plots::{category_axis, series_color};
 
 /// Compare runs pane view state.
 #[derive(Default)]
@@ -228,14 +228,7 @@ fn bars_ui(ui: &mut Ui, exports: &mut crate::ui::exports::Exports, runs: &[Saved
         .allow_scroll(false)
         .include_y(0.0)
         .y_axis_label("test metric")
-        .x_axis_formatter(move |mark, _| {
-            let index = mark.value.round();
-            if (mark.value - index).abs() < 1e-6 && index >= 0.0 {
-                names.get(index as usize).cloned().unwrap_or_default()
-            } else {
-                String::new()
-            }
-        })
+        .x_axis_formatter(category_axis(names))
         .show(ui, |plot| {
             plot.bar_chart(BarChart::new("HR@10", hr).color(series_color(0)));
             plot.bar_chart(BarChart::new("NDCG@10", ndcg).color(series_color(1)));

@@ -11,7 +11,7 @@ use crate::data::{Format, ImportReport, LoadOptions};
 use crate::ui::commands::UiCommand;
 use crate::ui::exports::{chart_buttons, remember_chart_rect};
 use crate::ui::widgets::labelled::{duration, note, thousands};
-use crate::ui::widgets::plots::{log_axis_label, log_points, series_color};
+use crate::ui::widgets::plots::{category_axis, log_axis_label, log_points, series_color};
 use crate::ui::workspace::loader::LoadRequest;
 
 /// Column mapping being edited.
@@ -308,14 +308,7 @@ fn charts_ui(ui: &mut Ui, cx: &mut PaneContext<'_>, stats: &crate::data::Dataset
         .allow_scroll(false)
         .x_axis_label("interactions per user")
         .y_axis_label("users")
-        .x_axis_formatter(move |mark, _| {
-            let index = mark.value.round();
-            if (mark.value - index).abs() < 1e-6 && index >= 0.0 {
-                labels.get(index as usize).cloned().unwrap_or_default()
-            } else {
-                String::new()
-            }
-        })
+        .x_axis_formatter(category_axis(labels))
         .show(ui, |plot| {
             plot.bar_chart(BarChart::new("users", chart).color(series_color(0)));
         })

@@ -11,7 +11,7 @@ use crate::analysis::target_attention::{TargetAttentionBars, target_attention_ba
 use crate::ui::exports::{chart_buttons, remember_chart_rect};
 use crate::ui::live_query::LiveQuery;
 use crate::ui::widgets::labelled::note;
-use crate::ui::widgets::plots::series_color;
+use crate::ui::widgets::plots::{category_axis, series_color};
 use crate::ui::workspace::loader::LoadedData;
 
 /// Supports named in the sentence under the picker and drawn in the accent colour.
@@ -162,14 +162,7 @@ fn bar_chart(
         // A mark (and so a title) on every bar.
         .y_grid_spacer(uniform_grid_spacer(|_| [1.0, 5.0, 10.0]))
         .x_axis_label("weight on the candidate (sums to 1)")
-        .y_axis_formatter(move |mark, _| {
-            let index = mark.value.round();
-            if (mark.value - index).abs() < 1e-6 && index >= 0.0 {
-                labels.get(index as usize).cloned().unwrap_or_default()
-            } else {
-                String::new()
-            }
-        })
+        .y_axis_formatter(category_axis(labels))
         .show(ui, |plot| {
             plot.bar_chart(
                 BarChart::new("earlier items", rest)

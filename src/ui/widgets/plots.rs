@@ -43,6 +43,21 @@ pub fn log_axis_label(mark: GridMark, _range: &std::ops::RangeInclusive<f64>) ->
     compact(10f64.powf(mark.value))
 }
 
+/// An axis formatter for categories plotted at 0, 1, 2, …: the label of a whole-number mark,
+/// nothing between marks or past the labels.
+pub fn category_axis(
+    labels: Vec<String>,
+) -> impl Fn(GridMark, &std::ops::RangeInclusive<f64>) -> String {
+    move |mark, _| {
+        let index = mark.value.round();
+        if (mark.value - index).abs() < 1e-6 && index >= 0.0 {
+            labels.get(index as usize).cloned().unwrap_or_default()
+        } else {
+            String::new()
+        }
+    }
+}
+
 /// A number in few characters: `0.0123`, `4.56`, `789`, `12.3k`, `4.5M`.
 pub fn compact(value: f64) -> String {
     let magnitude = value.abs();
@@ -75,5 +90,21 @@ mod tests {
         assert_eq!(compact(0.01234), "0.0123");
         assert_eq!(compact(12345.0), "12.3k");
         assert_ne!(series_color(0), series_color(1));
+    }
+
+    #[test]
+    fn category_axes_label_whole_marks_only() {
+        let axis = category_axis(vec!["a".into(), "b".into()]);
+        let label = |value: f64| {
+            axis(
+                GridMark {
+                    value,
+                    step_size: 1.0,
+                },
+                &(0.0..=2.0),
+            )
+        };
+        assert_eq!((label(0.0), label(1.0)), ("a".into(), "b".into()));
+        assert!(label(0.5).is_empty() && label(2.0).is_empty() && label(-1.0).is_empty());
     }
 }
