@@ -43,19 +43,19 @@ pub fn save_optimizer(optimizer: &ModuleOptimizer, path: &Path) -> Result<(), Tr
     write_atomically(path, &bytes)
 }
 
-/// `optimizer` with the state saved at `path`, or unchanged (its moments start fresh) when the
-/// run has no such file (saved before the state was kept).
-pub fn restore_optimizer(
-    optimizer: ModuleOptimizer,
-    path: &Path,
-) -> Result<ModuleOptimizer, TrainError> {
+/// Gives `optimizer` the state saved at `path`; leaves it unchanged (its moments start fresh)
+/// when the run has no such file (saved before the state was kept).
+pub fn restore_optimizer(optimizer: &mut ModuleOptimizer, path: &Path) -> Result<(), TrainError> {
     if !path.is_file() {
-        return Ok(optimizer);
+        return Ok(());
     }
     let bytes = std::fs::read(path).map_err(|e| TrainError::file(path, e))?;
-    optimizer
+    // Loading replaces the whole per-parameter state, so the clone's old state is dropped.
+    *optimizer = optimizer
+        .clone()
         .from_bytes(Bytes::from_bytes_vec(bytes))
-        .map_err(|e| TrainError::file(path, format!("not a valid optimiser state: {e:?}")))
+        .map_err(|e| TrainError::file(path, format!("not a valid optimiser state: {e:?}")))?;
+    Ok(())
 }
 
 /// `module` as `config` asks it to start: unchanged, or with the weights of the best

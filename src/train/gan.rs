@@ -185,25 +185,19 @@ impl GanTrainer {
         (&self.generator_optimizer, &self.discriminator_optimizer)
     }
 
-    /// Gives the optimisers the state `load` reads back (a resumed run; see
-    /// [`Self::optimizers`]), after [`Self::restore`] gave G and D their weights.
-    pub fn restore_optimizers<E>(
-        &mut self,
-        load: impl FnOnce(
-            ModuleOptimizer,
-            ModuleOptimizer,
-        ) -> Result<(ModuleOptimizer, ModuleOptimizer), E>,
-    ) -> Result<(), E> {
-        let generator = std::mem::replace(&mut self.generator_optimizer, new_optimizer());
-        let discriminator = std::mem::replace(&mut self.discriminator_optimizer, new_optimizer());
-        (self.generator_optimizer, self.discriminator_optimizer) = load(generator, discriminator)?;
-        Ok(())
+    /// The optimisers, to give them a saved state (a resumed run; see [`Self::optimizers`])
+    /// after [`Self::restore`] gave G and D their weights.
+    pub fn optimizers_mut(&mut self) -> (&mut ModuleOptimizer, &mut ModuleOptimizer) {
+        (
+            &mut self.generator_optimizer,
+            &mut self.discriminator_optimizer,
+        )
     }
 
     /// Goes on from a checkpoint (a resumed run): `load` gives G and D their saved weights,
     /// and the schedule counts `epochs_done` epochs as run, so a finished MLE pretraining and
     /// D warm-up are not repeated. The reward baseline starts fresh; the optimisers too,
-    /// unless [`Self::restore_optimizers`] follows.
+    /// unless their state is restored through [`Self::optimizers_mut`].
     pub fn restore<E>(
         &mut self,
         load: impl FnOnce(Generator, Discriminator) -> Result<(Generator, Discriminator), E>,

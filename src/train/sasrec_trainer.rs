@@ -79,8 +79,7 @@ impl Recipe for SasRecRecipe<'_> {
     /// The weights, and the optimiser's state when the run saved it.
     fn resume(&mut self, run_dir: &RunDir, _best_epoch: usize) -> Result<(), TrainError> {
         self.model = load_checkpoint(self.model.clone(), &run_dir.checkpoint_path())?;
-        let optimizer = std::mem::replace(&mut self.optimizer, new_optimizer());
-        self.optimizer = restore_optimizer(optimizer, &run_dir.optimizer_path())?;
+        restore_optimizer(&mut self.optimizer, &run_dir.optimizer_path())?;
         Ok(())
     }
 

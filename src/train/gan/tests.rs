@@ -314,11 +314,9 @@ fn a_restored_gan_keeps_its_weights_and_its_place_in_the_schedule() {
         (g.to_record().len(), d.to_record().len())
     };
     assert_eq!(states(&restored), (0, 0));
-    restored
-        .restore_optimizers(|g, d| {
-            Ok::<_, TrainError>((restore_optimizer(g, &g_opt)?, restore_optimizer(d, &d_opt)?))
-        })
-        .expect("restore optimisers");
+    let (g, d) = restored.optimizers_mut();
+    restore_optimizer(g, &g_opt).expect("restore G's optimiser");
+    restore_optimizer(d, &d_opt).expect("restore D's optimiser");
     let saved = states(&first);
     assert!(saved.0 > 0 && saved.1 > 0, "{saved:?}");
     assert_eq!(states(&restored), saved);

@@ -386,8 +386,7 @@ impl Recipe for SeqUdaRecipe<'_> {
     /// saved it).
     fn resume(&mut self, run_dir: &RunDir, best_epoch: usize) -> Result<(), TrainError> {
         self.model = load_checkpoint(self.model.clone(), &run_dir.checkpoint_path())?;
-        let optimizer = std::mem::replace(&mut self.optimizer, new_optimizer());
-        self.optimizer = restore_optimizer(optimizer, &run_dir.optimizer_path())?;
+        restore_optimizer(&mut self.optimizer, &run_dir.optimizer_path())?;
         let (generator, discriminator) = (
             run_dir.root().join(GENERATOR_FILE),
             run_dir.root().join(DISCRIMINATOR_FILE),
@@ -404,12 +403,9 @@ impl Recipe for SeqUdaRecipe<'_> {
                     best_epoch,
                 )?;
                 let root = run_dir.root();
-                gan.restore_optimizers(|g, d| {
-                    Ok::<_, TrainError>((
-                        restore_optimizer(g, &root.join(GENERATOR_OPTIMIZER_FILE))?,
-                        restore_optimizer(d, &root.join(DISCRIMINATOR_OPTIMIZER_FILE))?,
-                    ))
-                })
+                let (generator, discriminator) = gan.optimizers_mut();
+                restore_optimizer(generator, &root.join(GENERATOR_OPTIMIZER_FILE))?;
+                restore_optimizer(discriminator, &root.join(DISCRIMINATOR_OPTIMIZER_FILE))
             }
             _ => Ok(()),
         }
