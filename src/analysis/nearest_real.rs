@@ -21,6 +21,18 @@ pub struct NearestMatch {
     pub shared_run: usize,
 }
 
+/// The sequence of `training` (`training[user]`) most like `items` (Jaccard of the item sets)
+/// and the longest run of items the two share; None when none shares an item with it.
+pub fn nearest_match(items: &[u32], training: &[Vec<u32>]) -> Option<NearestMatch> {
+    nearest_real(items, training, 1)
+        .first()
+        .map(|&(user, similarity)| NearestMatch {
+            user: user as u32,
+            similarity,
+            shared_run: longest_common_run(items, &training[user]),
+        })
+}
+
 /// Which sequences the histories were built from: their address, users and interactions.
 type SourceKey = (usize, usize, usize);
 
@@ -47,14 +59,7 @@ impl NearestRealFinder {
         if let Some(known) = self.found.get(items) {
             return known.clone();
         }
-        let training = &self.training;
-        let found = nearest_real(items, training, 1)
-            .first()
-            .map(|&(user, similarity)| NearestMatch {
-                user: user as u32,
-                similarity,
-                shared_run: longest_common_run(items, &training[user]),
-            });
+        let found = nearest_match(items, &self.training);
         if self.found.len() >= REMEMBERED {
             self.found.clear();
         }

@@ -7,7 +7,7 @@ use anyhow::{Context, anyhow};
 
 use super::args::GenerateArgs;
 use sequda::analysis::csv::{Cell, CsvTable};
-use sequda::eval::synthetic::{longest_common_run, nearest_real};
+use sequda::analysis::nearest_real::nearest_match;
 use sequda::train::reopen::open_run;
 use sequda::train::synthetic::generate_from_run;
 
@@ -42,15 +42,15 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<()> {
         let source = run.dataset.users.token(sequence.source as u32);
         // The most similar training sequence (Jaccard of item sets) and how much of it this
         // one repeats verbatim.
-        let (nearest_user, similarity, shared_run) =
-            match nearest_real(&sequence.items, training, 1).first() {
-                Some(&(user, similarity)) => (
-                    run.dataset.users.token(user as u32),
-                    (similarity * 1e4).round() / 1e4,
-                    longest_common_run(&sequence.items, &training[user]),
-                ),
-                None => ("", 0.0, 0),
-            };
+        let (nearest_user, similarity, shared_run) = match nearest_match(&sequence.items, training)
+        {
+            Some(near) => (
+                run.dataset.users.token(near.user),
+                (near.similarity * 1e4).round() / 1e4,
+                near.shared_run,
+            ),
+            None => ("", 0.0, 0),
+        };
         table.push(vec![
             (index + 1).into(),
             Cell::from(source),
