@@ -1,10 +1,9 @@
-//! The nearest real sequence of a generated one (MODEL.md §4's last quality monitor), for the
-//! window's tooltips: the most similar user's training history and the longest run of items the
-//! two share, remembered per sequence so hovering twice costs nothing.
+//! The nearest real sequence of a generated one (MODEL.md §4's last quality monitor): the most
+//! similar user's training history and the longest run of items the two share; for the
+//! window's tooltips, remembered per sequence so hovering twice costs nothing.
 
 use std::collections::HashMap;
 
-use crate::data::leave_one_out;
 use crate::eval::synthetic::{longest_common_run, nearest_real};
 
 /// Generated sequences remembered before the memory is cleared.
@@ -33,33 +32,31 @@ pub fn nearest_match(items: &[u32], training: &[Vec<u32>]) -> Option<NearestMatc
         })
 }
 
-/// Which sequences the histories were built from: their address, users and interactions.
-type SourceKey = (usize, usize, usize);
-
-/// Finds and remembers nearest real sequences against one dataset's training histories
-/// (each user's sequence without its validation and test items, built on first use).
+/// Finds and remembers nearest real sequences against one set of training histories (the
+/// loaded data's training split); a new `source` (the data's generation) clears the memory.
 #[derive(Default)]
 pub struct NearestRealFinder {
-    source: Option<SourceKey>,
-    training: Vec<Vec<u32>>,
+    source: Option<u64>,
     found: HashMap<Vec<u32>, Option<NearestMatch>>,
 }
 
 impl NearestRealFinder {
-    /// The nearest training history to `items` among the users of `sequences` (the dataset's
-    /// full sequences); None when no history shares an item with it.
-    pub fn find(&mut self, sequences: &[Vec<u32>], items: &[u32]) -> Option<NearestMatch> {
-        let interactions = sequences.iter().map(Vec::len).sum();
-        let source = (sequences.as_ptr() as usize, sequences.len(), interactions);
+    /// [`nearest_match`] of `items` in `training` (the training histories identified by
+    /// `source`), remembered.
+    pub fn find(
+        &mut self,
+        source: u64,
+        training: &[Vec<u32>],
+        items: &[u32],
+    ) -> Option<NearestMatch> {
         if self.source != Some(source) {
-            self.training = leave_one_out(sequences).train;
             self.source = Some(source);
             self.found.clear();
         }
         if let Some(known) = self.found.get(items) {
             return known.clone();
         }
-        let found = nearest_match(items, &self.training);
+        let found = nearest_match(items, training);
         if self.found.len() >= REMEMBERED {
             self.found.clear();
         }
@@ -73,21 +70,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn finds_the_most_similar_training_history_without_held_out_items() {
-        // Users 0 and 1: training histories [1, 2, 3] and [7, 8, 9] (last two held out).
-        let sequences = vec![vec![1, 2, 3, 4, 5], vec![7, 8, 9, 2, 3]];
+    fn finds_the_most_similar_training_history_and_remembers_it_per_source() {
+        let training = vec![vec![1, 2, 3], vec![7, 8, 9]];
         let mut finder = NearestRealFinder::default();
-        let near = finder.find(&sequences, &[2, 3, 6]).expect("a match");
+        let near = finder.find(1, &training, &[2, 3, 6]).expect("a match");
         assert_eq!(near.user, 0);
         assert!((near.similarity - 0.5).abs() < 1e-12, "{near:?}");
         assert_eq!(near.shared_run, 2);
-        // Items seen only in held-out positions do not count.
-        assert_eq!(finder.find(&sequences, &[4, 5]), None);
-        let other = finder.find(&sequences, &[9, 8]).expect("a match");
+        assert_eq!(finder.find(1, &training, &[4, 5]), None);
+        let other = finder.find(1, &training, &[9, 8]).expect("a match");
         assert_eq!((other.user, other.shared_run), (1, 1));
-        // Remembered, and rebuilt for other data.
-        assert_eq!(finder.find(&sequences, &[2, 3, 6]), Some(near));
-        let shifted = vec![vec![7, 8, 9, 0, 0], vec![1, 2, 3, 0, 0]];
-        assert_eq!(finder.find(&shifted, &[2, 3, 6]).map(|m| m.user), Some(1));
+        // Remembered for the same source (even if asked with other histories), recomputed
+        // for a new one.
+        let swapped = vec![vec![7, 8, 9], vec![1, 2, 3]];
+        assert_eq!(finder.find(1, &swapped, &[2, 3, 6]), Some(near));
+        assert_eq!(
+            finder.find(2, &swapped, &[2, 3, 6]).map(|m| m.user),
+            Some(1)
+        );
     }
 }

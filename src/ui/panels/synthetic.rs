@@ -166,7 +166,11 @@ impl SyntheticPane {
                         sample.items.len().saturating_sub(sample.prefix_len)
                     ));
                     ui.label(
-                        match self.nearest.find(&data.dataset.sequences, &sample.items) {
+                        match self.nearest.find(
+                            data.generation,
+                            &data.split.train,
+                            &sample.items,
+                        ) {
                             Some(near) => format!(
                                 "Nearest real sequence: user {}'s training history (Jaccard {:.2}), sharing a run of {} item(s)",
                                 users.token(near.user),
