@@ -266,8 +266,8 @@ fn print_summary(summary: &RunSummary, out: &Path) {
     );
     match &summary.test {
         Some(test) => eprintln!(
-            "test:  HR@10 {:.4}  NDCG@10 {:.4}  MRR {:.4}  HR@20 {:.4}  NDCG@20 {:.4}",
-            test.hr_10, test.ndcg_10, test.mrr, test.hr_20, test.ndcg_20
+            "test:  HR@10 {:.4}  NDCG@10 {:.4}  MRR@10 {:.4}  HR@20 {:.4}  NDCG@20 {:.4}  MRR@20 {:.4}  MRR {:.4}",
+            test.hr_10, test.ndcg_10, test.mrr_10, test.hr_20, test.ndcg_20, test.mrr_20, test.mrr
         ),
         None => eprintln!(
             "test: not evaluated (stopped); run `sequda eval --run {}`",

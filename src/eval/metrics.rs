@@ -55,7 +55,7 @@ impl Metric {
 }
 
 /// Averages over evaluated cases (users). JSON keys: `hr@10`, `ndcg@10`, `hr@20`, `ndcg@20`,
-/// `mrr`, `mrr@10`, `users`.
+/// `mrr`, `mrr@10`, `mrr@20`, `users`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RankingMetrics {
     /// Mean HR@10.
@@ -75,6 +75,9 @@ pub struct RankingMetrics {
     /// Mean reciprocal rank cut at 10.
     #[serde(rename = "mrr@10")]
     pub mrr_10: f64,
+    /// Mean reciprocal rank cut at 20 (0 when read from a file written before it was kept).
+    #[serde(rename = "mrr@20", default)]
+    pub mrr_20: f64,
     /// Number of cases averaged.
     pub users: usize,
 }
@@ -84,7 +87,7 @@ pub fn metrics_from_ranks(ranks: &[u32]) -> RankingMetrics {
     if ranks.is_empty() {
         return RankingMetrics::default();
     }
-    let mut sums = [0.0f64; 6];
+    let mut sums = [0.0f64; 7];
     for &rank in ranks {
         sums[0] += hit_at(rank, 10);
         sums[1] += ndcg_at(rank, 10);
@@ -92,9 +95,10 @@ pub fn metrics_from_ranks(ranks: &[u32]) -> RankingMetrics {
         sums[3] += ndcg_at(rank, 20);
         sums[4] += reciprocal_rank(rank);
         sums[5] += Metric::MrrAt(10).value(rank);
+        sums[6] += Metric::MrrAt(20).value(rank);
     }
     let n = ranks.len() as f64;
-    let [hr_10, ndcg_10, hr_20, ndcg_20, mrr, mrr_10] = sums.map(|s| s / n);
+    let [hr_10, ndcg_10, hr_20, ndcg_20, mrr, mrr_10, mrr_20] = sums.map(|s| s / n);
     RankingMetrics {
         hr_10,
         ndcg_10,
@@ -102,6 +106,7 @@ pub fn metrics_from_ranks(ranks: &[u32]) -> RankingMetrics {
         ndcg_20,
         mrr,
         mrr_10,
+        mrr_20,
         users: ranks.len(),
     }
 }
@@ -146,6 +151,7 @@ mod tests {
         ));
         assert!(close(m.mrr, (1.0 + 0.5 + 1.0 / 16.0 + 1.0 / 41.0) / 4.0));
         assert!(close(m.mrr_10, 1.5 / 4.0));
+        assert!(close(m.mrr_20, (1.5 + 1.0 / 16.0) / 4.0));
         assert_eq!(metrics_from_ranks(&[]), RankingMetrics::default());
     }
 
@@ -154,11 +160,17 @@ mod tests {
         let m = metrics_from_ranks(&[0]);
         let v = serde_json::to_value(&m).unwrap();
         for key in [
-            "hr@10", "ndcg@10", "hr@20", "ndcg@20", "mrr", "mrr@10", "users",
+            "hr@10", "ndcg@10", "hr@20", "ndcg@20", "mrr", "mrr@10", "mrr@20", "users",
         ] {
             assert!(v.get(key).is_some(), "missing {key}");
         }
-        let back: RankingMetrics = serde_json::from_value(v).unwrap();
+        let back: RankingMetrics = serde_json::from_value(v.clone()).unwrap();
         assert_eq!(back, m);
+        // Files written before MRR@20 was kept still read, with it as 0.
+        let mut older = v;
+        older.as_object_mut().unwrap().remove("mrr@20");
+        let older: RankingMetrics = serde_json::from_value(older).unwrap();
+        assert_eq!(older.mrr_20, 0.0);
+        assert_eq!(older.mrr_10, m.mrr_10);
     }
 }

@@ -105,6 +105,14 @@ pub fn compare_runs(baseline: &Path, run: &Path) -> Result<RunComparison, TrainE
 
 /// `(user, NDCG@10)` of every test user of the run in `run`, sorted by user.
 pub fn read_test_ndcg(run: &Path) -> Result<Vec<(u32, f64)>, TrainError> {
+    Ok(read_test_ranks(run)?
+        .into_iter()
+        .map(|(user, rank)| (user, ndcg_at(rank, 10)))
+        .collect())
+}
+
+/// `(user, 0-based test rank)` of every test user of the run in `run`, sorted by user.
+pub fn read_test_ranks(run: &Path) -> Result<Vec<(u32, u32)>, TrainError> {
     #[derive(serde::Deserialize)]
     struct Ranks {
         users: Vec<u32>,
@@ -128,12 +136,7 @@ pub fn read_test_ndcg(run: &Path) -> Result<Vec<(u32, f64)>, TrainError> {
             ),
         ));
     }
-    let mut pairs: Vec<(u32, f64)> = ranks
-        .users
-        .into_iter()
-        .zip(ranks.ranks)
-        .map(|(user, rank)| (user, ndcg_at(rank, 10)))
-        .collect();
+    let mut pairs: Vec<(u32, u32)> = ranks.users.into_iter().zip(ranks.ranks).collect();
     pairs.sort_by_key(|&(user, _)| user);
     Ok(pairs)
 }

@@ -1,6 +1,7 @@
 //! Experiment plans (MODEL.md §6): variants × seeds, each a normal training run in its own
 //! folder, summarised as mean ± std per variant and metric with a paired per-user t-test of
-//! NDCG@10 against SASRec-CE (same seed, same users), written as Markdown and JSON.
+//! NDCG@10 against SASRec-CE (each user's values averaged over the seeds first), written as
+//! Markdown and JSON.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -9,7 +10,7 @@ use std::sync::mpsc::channel;
 
 use serde::Serialize;
 
-use super::compare::read_test_ndcg;
+use super::compare::read_test_ranks;
 use super::config::{DataSource, ModelKind, TrainConfig};
 use super::control::Control;
 use super::error::TrainError;
@@ -18,7 +19,9 @@ use super::experiment_reuse::{PlannedRun, planned_run};
 use super::run::{TrainJob, run_training};
 use super::run_dir::write_atomically;
 use crate::data::Dataset;
-use crate::eval::{PairedTest, RankingMetrics, mean_std, paired_t_test};
+use crate::eval::{
+    PairedTest, RankingMetrics, mean_std, metrics_from_ranks, ndcg_at, paired_t_test,
+};
 
 /// The plans `sequda experiment --plan` accepts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -272,10 +275,22 @@ pub fn run_experiment(
                 summary
             }
         };
-        tests[index].push(summary.test.clone().ok_or_else(|| {
-            TrainError::Mismatch(format!("{name}: the run was stopped before testing"))
-        })?);
-        per_user[index].push(read_test_ndcg(&dir)?);
+        if summary.test.is_none() {
+            return Err(TrainError::Mismatch(format!(
+                "{name}: the run was stopped before testing"
+            )));
+        }
+        // From the stored per-user ranks rather than the summary, so that metrics added since
+        // a reused run was written (MRR@20) are there too.
+        let ranks = read_test_ranks(&dir)?;
+        let only_ranks: Vec<u32> = ranks.iter().map(|&(_, rank)| rank).collect();
+        tests[index].push(metrics_from_ranks(&only_ranks));
+        per_user[index].push(
+            ranks
+                .into_iter()
+                .map(|(user, rank)| (user, ndcg_at(rank, 10)))
+                .collect(),
+        );
     }
     let mut rows: Vec<ResultRow> = variants
         .iter()
@@ -347,25 +362,39 @@ fn folder_name(variant: &str) -> String {
         .collect()
 }
 
+/// The table's metric columns: header, JSON key and how to read it.
+const SUMMARY_COLUMNS: [(&str, &str, fn(&RankingMetrics) -> f64); 7] = [
+    ("HR@10", "hr@10", |m| m.hr_10),
+    ("NDCG@10", "ndcg@10", |m| m.ndcg_10),
+    ("MRR@10", "mrr@10", |m| m.mrr_10),
+    ("HR@20", "hr@20", |m| m.hr_20),
+    ("NDCG@20", "ndcg@20", |m| m.ndcg_20),
+    ("MRR@20", "mrr@20", |m| m.mrr_20),
+    ("MRR", "mrr", |m| m.mrr),
+];
+
 fn summarise(runs: &[RankingMetrics]) -> Vec<(String, f64, f64)> {
-    let metric = |name: &str, get: fn(&RankingMetrics) -> f64| {
-        let values: Vec<f64> = runs.iter().map(get).collect();
-        let (mean, std) = mean_std(&values);
-        (name.to_string(), mean, std)
-    };
-    vec![
-        metric("hr@10", |m| m.hr_10),
-        metric("ndcg@10", |m| m.ndcg_10),
-        metric("mrr", |m| m.mrr),
-        metric("hr@20", |m| m.hr_20),
-        metric("ndcg@20", |m| m.ndcg_20),
-    ]
+    SUMMARY_COLUMNS
+        .iter()
+        .map(|&(_, key, get)| {
+            let values: Vec<f64> = runs.iter().map(get).collect();
+            let (mean, std) = mean_std(&values);
+            (key.to_string(), mean, std)
+        })
+        .collect()
+}
+
+/// A row's mean test NDCG@10 (0 when the row has none).
+fn mean_ndcg(row: &ResultRow) -> f64 {
+    row.summary
+        .iter()
+        .find(|(key, _, _)| key == "ndcg@10")
+        .map_or(0.0, |&(_, mean, _)| mean)
 }
 
 fn compare_with_baselines(rows: &mut [ResultRow], per_user: &[Vec<Vec<(u32, f64)>>]) {
     let names: Vec<String> = rows.iter().map(|r| r.variant.clone()).collect();
-    let ndcg = |row: &ResultRow| row.summary.get(1).map_or(0.0, |m| m.1);
-    let means: Vec<f64> = rows.iter().map(ndcg).collect();
+    let means: Vec<f64> = rows.iter().map(mean_ndcg).collect();
     for (index, row) in rows.iter_mut().enumerate() {
         let Some(base) = row
             .baseline
@@ -415,8 +444,12 @@ pub fn markdown(results: &ExperimentResults) -> String {
     let mut text = format!(
         "# Experiment: {} on `{}`\n\nFull ranking, leave-one-out, test split; mean ± std over seeds {:?}. \
          p: paired t-test of per-user NDCG@10 against the baseline row, each user's NDCG@10 averaged over the seeds first (one pair per user).\n\n\
-         | variant | HR@10 | NDCG@10 | MRR | HR@20 | NDCG@20 | ΔNDCG@10 | p |\n|---|---|---|---|---|---|---|---|\n",
-        results.plan, results.data, results.seeds
+         | variant | {} | ΔNDCG@10 | p |\n|---|{}---|---|\n",
+        results.plan,
+        results.data,
+        results.seeds,
+        SUMMARY_COLUMNS.map(|(header, _, _)| header).join(" | "),
+        "---|".repeat(SUMMARY_COLUMNS.len()),
     );
     for row in &results.rows {
         let cells: Vec<String> = row
@@ -536,14 +569,17 @@ mod tests {
         let test = rows[1].paired_test.as_ref().expect("test");
         assert!((test.mean_diff - 0.175).abs() < 1e-12);
         assert!(test.p_value < 0.05);
-        assert!(
-            markdown(&ExperimentResults {
-                plan: "ablation".into(),
-                data: "x".into(),
-                seeds: vec![1],
-                rows,
-            })
-            .contains("| sequda |")
-        );
+        let table = markdown(&ExperimentResults {
+            plan: "ablation".into(),
+            data: "x".into(),
+            seeds: vec![1],
+            rows,
+        });
+        let lines: Vec<&str> = table.lines().filter(|l| l.starts_with('|')).collect();
+        assert!(lines[0].contains("| NDCG@10 | MRR@10 |") && lines[0].contains("| MRR@20 |"));
+        let cells = |line: &str| line.matches('|').count();
+        assert!(lines.iter().all(|l| cells(l) == cells(lines[0])), "{table}");
+        assert!(lines[3].starts_with("| sequda | ") && lines[3].contains("0.2000 ± 0.0000"));
+        assert!(lines[3].contains("+100.0% vs sasrec"), "{}", lines[3]);
     }
 }
