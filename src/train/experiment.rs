@@ -362,8 +362,11 @@ fn folder_name(variant: &str) -> String {
         .collect()
 }
 
-/// The table's metric columns: header, JSON key and how to read it.
-const SUMMARY_COLUMNS: [(&str, &str, fn(&RankingMetrics) -> f64); 7] = [
+/// A table column: header, JSON key and how to read it from a run's metrics.
+type SummaryColumn = (&'static str, &'static str, fn(&RankingMetrics) -> f64);
+
+/// The table's metric columns.
+const SUMMARY_COLUMNS: [SummaryColumn; 7] = [
     ("HR@10", "hr@10", |m| m.hr_10),
     ("NDCG@10", "ndcg@10", |m| m.ndcg_10),
     ("MRR@10", "mrr@10", |m| m.mrr_10),
