@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use sequda::ui::commands::UiCommand;
 use sequda::ui::files::ScriptedPicker;
 use sequda::ui::layout::{PaneKind, visible_panes};
@@ -146,6 +146,18 @@ fn the_sequda_settings_window_edits_the_next_run() {
     );
     assert_eq!(selections.preset, sequda::ui::state::Preset::Custom);
 
+    // Views drawn every step: the epoch interval no longer applies and is greyed out.
+    let every_epochs = |h: &egui_kittest::Harness<'static, sequda::ui::StudioApp>| {
+        h.get_by_label("New views every (epochs)")
+            .accesskit_node()
+            .is_disabled()
+    };
+    assert!(!every_epochs(&h));
+    h.get_by_label("New views every step").click();
+    settle(&mut h, 2);
+    assert!(h.state().state().selections.train.sequda.views_each_step);
+    assert!(every_epochs(&h));
+
     // The next run trains with it.
     press(&mut h, &UiCommand::OpenData);
     step_until(&mut h, "the sample data", WAIT, |app| {
@@ -165,6 +177,7 @@ fn the_sequda_settings_window_edits_the_next_run() {
         .read_config()
         .expect("config.toml");
     assert!((config.train.sequda.temperature - 0.35).abs() < 1e-9);
+    assert!(config.train.sequda.views_each_step);
 
     // Reset puts the documented defaults back.
     click(&mut h, "Reset to defaults");

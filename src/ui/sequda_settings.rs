@@ -91,15 +91,26 @@ fn settings_grid(ui: &mut Ui, settings: &mut SeqUdaConfig) -> bool {
             )
             .changed();
             ui.end_row();
-            changed |= labelled_drag(
-                ui,
-                "New views every (epochs)",
-                "How often the two perturbed graph views are drawn again",
-                &mut settings.views_every,
-                1..=50,
-                0.05,
-            )
-            .changed();
+            let tooltip = "Draw the two perturbed graph views afresh before every training step (slower), instead of every few epochs";
+            let label = ui.label("New views every step").on_hover_text(tooltip);
+            changed |= ui
+                .checkbox(&mut settings.views_each_step, "")
+                .labelled_by(label.id)
+                .on_hover_text(tooltip)
+                .changed();
+            ui.end_row();
+            let tooltip = "How often the two perturbed graph views are drawn again (when not every step)";
+            let label = ui.label("New views every (epochs)").on_hover_text(tooltip);
+            changed |= ui
+                .add_enabled(
+                    !settings.views_each_step,
+                    egui::DragValue::new(&mut settings.views_every)
+                        .range(1..=50)
+                        .speed(0.05),
+                )
+                .labelled_by(label.id)
+                .on_hover_text(tooltip)
+                .changed();
             ui.end_row();
             changed |= labelled_drag(
                 ui,

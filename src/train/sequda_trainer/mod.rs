@@ -1,7 +1,8 @@
 //! SeqUDA-Rec training (MODEL.md §3–5): every step optimises
 //! `CE + λ_cl·InfoNCE + λ_ta·TA + λ_syn·CE(synthetic)`; each epoch first runs the GAN's own
-//! steps, generates and filters synthetic sequences, and (every `views_every` epochs) draws
-//! two new perturbed views (edge and node dropout) of the training graph.
+//! steps, generates and filters synthetic sequences, and (every `views_every` epochs, or
+//! before every step with `views_each_step`) draws two new perturbed views (edge and node
+//! dropout) of the training graph.
 
 mod gan_round;
 
@@ -119,11 +120,17 @@ impl<'a> SeqUdaRecipe<'a> {
         })
     }
 
+    /// Draws the two perturbed views of the epoch `epoch`.
     fn new_views(&mut self, epoch: usize) -> Result<(), TrainError> {
+        let seed = self.config.seed.wrapping_mul(1_000_003) ^ (epoch as u64) << 1;
+        self.new_views_from(seed)
+    }
+
+    /// Draws two perturbed views of the training graph from `seed` (the second from `seed | 1`).
+    fn new_views_from(&mut self, seed: u64) -> Result<(), TrainError> {
         let Some(graph) = &self.graph else {
             return Ok(());
         };
-        let seed = self.config.seed.wrapping_mul(1_000_003) ^ (epoch as u64) << 1;
         let device = self.device.clone().inner();
         let (edges, nodes) = (self.settings.edge_dropout, self.settings.node_dropout);
         let first = graph.perturbed(edges, nodes, seed);
@@ -258,6 +265,7 @@ impl Recipe for SeqUdaRecipe<'_> {
         metrics: &mut MetricsWriter,
     ) -> Result<(), TrainError> {
         if self.settings.uses_contrastive()
+            && !self.settings.views_each_step
             && (epoch - 1).is_multiple_of(self.settings.views_every.max(1))
         {
             self.new_views(epoch)?;
@@ -266,6 +274,10 @@ impl Recipe for SeqUdaRecipe<'_> {
     }
 
     fn step(&mut self, users: &[usize]) -> Result<LossValues, TrainError> {
+        if self.settings.uses_contrastive() && self.settings.views_each_step {
+            let seed = self.rng.next_u64() << 1;
+            self.new_views_from(seed)?;
+        }
         let max_len = self.config.encoder.max_len;
         let groups = length_groups(&self.split.train, users, max_len, self.config.length_groups);
         let batches: Vec<&TrainBatch> = groups.iter().map(|g| &g.batch).collect();
@@ -438,16 +450,59 @@ fn scalar(tensor: &Tensor<1>) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kernels::spmm::sparse_matmul;
 
-    #[test]
-    fn the_sequence_contrast_joins_the_loss_only_when_weighted() {
+    /// 40 users over 20 items, and a small encoder for them.
+    fn fixture() -> (Split, TrainConfig) {
         let sequences: Vec<Vec<u32>> = (0..40u32)
             .map(|u| (0..6).map(|t| (u * 3 + t * (1 + u % 3)) % 20).collect())
             .collect();
-        let split = crate::data::leave_one_out(&sequences);
         let mut config = TrainConfig::default();
         config.encoder.max_len = 8;
         config.encoder.dim = 8;
+        (crate::data::leave_one_out(&sequences), config)
+    }
+
+    /// The first perturbed view applied to `[0, 1, 2, …]`: differs when the view's edges do.
+    fn first_view_product(recipe: &SeqUdaRecipe<'_>) -> Vec<f32> {
+        let (first, _) = recipe.views.as_ref().expect("views drawn");
+        let rows = first.n_rows();
+        let device = recipe.device.clone().inner();
+        let dense = Tensor::<2>::from_data(
+            TensorData::new((0..rows).map(|r| r as f32).collect::<Vec<_>>(), [rows, 1]),
+            &device,
+        );
+        sparse_matmul(first, dense)
+            .into_data()
+            .to_vec::<f32>()
+            .expect("f32 values")
+    }
+
+    #[test]
+    fn views_are_drawn_again_every_step_only_when_asked() {
+        let (split, config) = fixture();
+        let users: Vec<usize> = (0..16).collect();
+        for each_step in [false, true] {
+            let settings = SeqUdaConfig {
+                gan: false,
+                edge_dropout: 0.2,
+                views_each_step: each_step,
+                ..SeqUdaConfig::default()
+            };
+            let mut recipe = SeqUdaRecipe::new(&config, settings, &split, 20, &Device::flex())
+                .expect("a valid recipe");
+            recipe.new_views(1).expect("views");
+            let before = first_view_product(&recipe);
+            let losses = recipe.step(&users).expect("a step");
+            assert!(losses.contains_key("cl"), "the contrastive term ran");
+            let after = first_view_product(&recipe);
+            assert_eq!(before != after, each_step, "each_step = {each_step}");
+        }
+    }
+
+    #[test]
+    fn the_sequence_contrast_joins_the_loss_only_when_weighted() {
+        let (split, config) = fixture();
         let users: Vec<usize> = (0..16).collect();
         for (weight, graph) in [(0.0, true), (0.5, true), (0.5, false)] {
             let settings = SeqUdaConfig {
