@@ -474,7 +474,7 @@ mod tests {
         );
         sparse_matmul(first, dense)
             .into_data()
-            .to_vec::<f32>()
+            .try_to_vec::<f32>()
             .expect("f32 values")
     }
 
