@@ -28,6 +28,7 @@ fn config() -> EncoderConfig {
         blocks: 2,
         heads: 2,
         dropout: 0.0,
+        ..EncoderConfig::default()
     }
 }
 

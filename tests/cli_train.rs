@@ -382,3 +382,50 @@ fn bench_times_epochs_of_either_model_on_the_sample_data_from_any_folder() {
         }
     }
 }
+
+#[test]
+fn sinusoidal_positions_train_and_are_kept_with_the_run() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("sinusoidal");
+    let out = out.to_str().expect("utf-8 path");
+    sequda_ok(&[
+        "train",
+        "--data",
+        "sample_data/ad_events.csv",
+        "--model",
+        "sasrec",
+        "--device",
+        "cpu",
+        "--epochs",
+        "1",
+        "--dim",
+        "16",
+        "--positional",
+        "sinusoidal",
+        "--out",
+        out,
+    ]);
+    let config =
+        std::fs::read_to_string(dir.path().join("sinusoidal/config.toml")).expect("config.toml");
+    assert!(config.contains("positional = \"sinusoidal\""), "{config}");
+    let summary = read_json(&dir.path().join("sinusoidal/summary.json"));
+    let ndcg = summary["test"]["ndcg@10"].as_f64().expect("test NDCG@10");
+    assert!(ndcg > 0.0, "{summary}");
+    // The reopened run rebuilds the encoder without a learned position table.
+    let output = sequda(&[
+        "recommend",
+        "--run",
+        out,
+        "--user",
+        "u0001",
+        "--device",
+        "cpu",
+    ]);
+    assert!(output.status.success(), "{output:?}");
+    let unknown = sequda(&["train", "--data", "x", "--positional", "rotary"]);
+    let stderr = String::from_utf8_lossy(&unknown.stderr);
+    assert!(
+        !unknown.status.success() && stderr.contains("learned or sinusoidal"),
+        "{stderr}"
+    );
+}

@@ -138,6 +138,7 @@ pub(crate) mod test_model {
             blocks,
             heads: 2,
             dropout: 0.0,
+            ..EncoderConfig::default()
         };
         (device, config)
     }

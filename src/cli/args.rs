@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use sequda::model::Positional;
+
 /// SeqUDA Studio: train and explore sequential recommenders on behaviour logs.
 #[derive(Debug, Parser)]
 #[command(name = "sequda", version, about, long_about = None)]
@@ -153,6 +155,9 @@ pub struct ShapeArgs {
     /// Dropout probability.
     #[arg(long)]
     pub dropout: Option<f64>,
+    /// Positional encoding: learned or sinusoidal.
+    #[arg(long)]
+    pub positional: Option<Positional>,
     /// Sequences per step.
     #[arg(long)]
     pub batch: Option<usize>,

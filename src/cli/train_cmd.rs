@@ -185,6 +185,7 @@ pub fn apply_shape(config: &mut TrainConfig, shape: &ShapeArgs) {
     encoder.blocks = shape.blocks.unwrap_or(encoder.blocks);
     encoder.heads = shape.heads.unwrap_or(encoder.heads);
     encoder.dropout = shape.dropout.unwrap_or(encoder.dropout);
+    encoder.positional = shape.positional.unwrap_or(encoder.positional);
     config.batch_size = shape.batch.unwrap_or(config.batch_size);
     config.learning_rate = shape.lr.unwrap_or(config.learning_rate);
 }

@@ -1,6 +1,42 @@
 //! Hyperparameters of the Transformer sequence encoder (MODEL.md §2).
 
+use std::fmt;
+use std::str::FromStr;
+
 use serde::{Deserialize, Serialize};
+
+/// How the encoder tells positions apart (MODEL.md §2).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Positional {
+    /// A learned `[max_len, dim]` table, as SASRec.
+    #[default]
+    Learned,
+    /// Fixed sines and cosines of the position (the Transformer paper's), no parameters.
+    Sinusoidal,
+}
+
+impl fmt::Display for Positional {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Learned => "learned",
+            Self::Sinusoidal => "sinusoidal",
+        })
+    }
+}
+
+impl FromStr for Positional {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "learned" => Ok(Self::Learned),
+            "sinusoidal" => Ok(Self::Sinusoidal),
+            other => Err(format!(
+                "unknown positional encoding '{other}' (expected learned or sinusoidal)"
+            )),
+        }
+    }
+}
 
 /// Shape and regularisation of the SASRec-style encoder.
 ///
@@ -18,6 +54,9 @@ pub struct EncoderConfig {
     pub heads: usize,
     /// Dropout probability on embeddings, attention weights and feed-forward outputs.
     pub dropout: f64,
+    /// Learned (default, MODEL.md §2) or sinusoidal positional encoding. A config file
+    /// without the field reads as learned, what every run made before it did.
+    pub positional: Positional,
 }
 
 impl Default for EncoderConfig {
@@ -28,6 +67,7 @@ impl Default for EncoderConfig {
             blocks: 2,
             heads: 1,
             dropout: 0.2,
+            positional: Positional::Learned,
         }
     }
 }
@@ -83,5 +123,18 @@ mod tests {
             ..EncoderConfig::default()
         };
         assert!(dropout.validate().is_err());
+    }
+
+    #[test]
+    fn positional_names_round_trip_and_default_to_learned() {
+        for positional in [Positional::Learned, Positional::Sinusoidal] {
+            assert_eq!(positional.to_string().parse::<Positional>(), Ok(positional));
+        }
+        assert!("rotary".parse::<Positional>().is_err());
+        let older: EncoderConfig = toml::from_str("max_len = 50\ndim = 32").expect("toml");
+        assert_eq!(older.positional, Positional::Learned);
+        let sinusoidal: EncoderConfig =
+            toml::from_str("positional = \"sinusoidal\"").expect("toml");
+        assert_eq!(sinusoidal.positional, Positional::Sinusoidal);
     }
 }

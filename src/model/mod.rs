@@ -13,6 +13,6 @@ pub mod sequda;
 pub mod target_attention;
 pub mod tokens;
 
-pub use config::{EncoderConfig, InvalidConfig};
+pub use config::{EncoderConfig, InvalidConfig, Positional};
 pub use inference::{InferenceModel, SeqUdaSnapshot};
 pub use sasrec::{EncoderOutput, PADDING_TOKEN, SasRec};

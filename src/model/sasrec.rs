@@ -1,25 +1,25 @@
 //! SASRec sequence encoder with tied item embeddings (MODEL.md §2).
 
 use burn::module::Module;
-use burn::nn::{Dropout, DropoutConfig, Embedding, EmbeddingConfig, LayerNorm, LayerNormConfig};
-use burn::tensor::{Bool, Device, Int, Tensor};
-
 use burn::nn::Initializer;
+use burn::nn::{Dropout, DropoutConfig, Embedding, EmbeddingConfig, LayerNorm, LayerNormConfig};
+use burn::tensor::{Bool, Device, Int, Tensor, TensorData};
 
 use super::block::TransformerBlock;
-use super::config::EncoderConfig;
+use super::config::{EncoderConfig, Positional};
 
 /// Item tokens are `item + 1`; token 0 is padding.
 pub const PADDING_TOKEN: i64 = 0;
 
-/// The SASRec encoder: item + learned positional embeddings, `blocks` Transformer blocks,
-/// a final LayerNorm. Scores are `h · Eᵀ` with the item table `E` shared with the input.
+/// The SASRec encoder: item + positional embeddings (learned, or sinusoidal), `blocks`
+/// Transformer blocks, a final LayerNorm. Scores are `h · Eᵀ` with the item table `E` shared
+/// with the input.
 #[derive(Module, Debug)]
 pub struct SasRec {
     /// `[n_items + 1, dim]`, row 0 = padding.
     pub item_embedding: Embedding,
-    /// `[max_len, dim]`.
-    position_embedding: Embedding,
+    /// `[max_len, dim]` learned positions; `None` = fixed sinusoidal ones.
+    position_embedding: Option<Embedding>,
     blocks: Vec<TransformerBlock>,
     final_norm: LayerNorm,
     dropout: Dropout,
@@ -73,6 +73,28 @@ fn xavier_table(rows: usize, dim: usize) -> Initializer {
     }
 }
 
+/// The Transformer paper's fixed encoding of `positions` `[len]`: `[len, dim]` with
+/// `PE[p, 2i] = sin(p / 10000^(2i/dim))` and `PE[p, 2i + 1] = cos(p / 10000^(2i/dim))`.
+fn sinusoid(positions: Tensor<1, Int>, dim: usize) -> Tensor<2> {
+    let [len] = positions.dims();
+    let device = positions.device();
+    // Column j's frequency, and a quarter turn on odd columns so that sin becomes cos.
+    let frequency: Vec<f32> = (0..dim)
+        .map(|j| 10_000f64.powf(-((j - j % 2) as f64) / dim as f64) as f32)
+        .collect();
+    let phase: Vec<f32> = (0..dim)
+        .map(|j| {
+            if j % 2 == 1 {
+                std::f32::consts::FRAC_PI_2
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let row = |values: Vec<f32>| Tensor::<2>::from_data(TensorData::new(values, [1, dim]), &device);
+    (positions.float().reshape([len, 1]) * row(frequency) + row(phase)).sin()
+}
+
 impl SasRec {
     /// A freshly initialised encoder for a catalogue of `n_items` items.
     pub fn new(config: &EncoderConfig, n_items: usize, device: &Device) -> Self {
@@ -80,9 +102,11 @@ impl SasRec {
             item_embedding: EmbeddingConfig::new(n_items + 1, config.dim)
                 .with_initializer(xavier_table(n_items + 1, config.dim))
                 .init(device),
-            position_embedding: EmbeddingConfig::new(config.max_len, config.dim)
-                .with_initializer(xavier_table(config.max_len, config.dim))
-                .init(device),
+            position_embedding: (config.positional == Positional::Learned).then(|| {
+                EmbeddingConfig::new(config.max_len, config.dim)
+                    .with_initializer(xavier_table(config.max_len, config.dim))
+                    .init(device)
+            }),
             blocks: (0..config.blocks)
                 .map(|_| TransformerBlock::new(config.dim, config.heads, config.dropout, device))
                 .collect(),
@@ -133,11 +157,14 @@ impl SasRec {
     fn positions(&self, tokens: &Tensor<2, Int>) -> Tensor<3> {
         let [batch, len] = tokens.dims();
         let device = tokens.device();
-        let first = (self.max_len - len.min(self.max_len)) as i64;
-        let positions = Tensor::<1, Int>::arange(first..self.max_len as i64, &device)
-            .reshape([1, len])
-            .expand([batch, len]);
-        self.position_embedding.forward(positions)
+        let first = self.max_len - len.min(self.max_len);
+        let positions = Tensor::<1, Int>::arange(first as i64..self.max_len as i64, &device);
+        match &self.position_embedding {
+            Some(table) => table.forward(positions.reshape([1, len]).expand([batch, len])),
+            None => sinusoid(positions, self.dim)
+                .reshape([1, len, self.dim])
+                .expand([batch, len, self.dim]),
+        }
     }
 
     /// Encodes left-padded item tokens `[batch, len]` (0 = padding).
@@ -215,7 +242,55 @@ mod tests {
     use crate::model::tokens::TokenMatrix;
 
     #[test]
+    fn sinusoids_follow_the_transformer_formula() {
+        let device = Device::flex();
+        let positions = Tensor::<1, Int>::arange(0..3, &device);
+        let table = sinusoid(positions, 4)
+            .into_data()
+            .try_into_vec::<f32>()
+            .unwrap_or_default();
+        // Column pairs (sin, cos) at frequencies 1 and 10000^(-2/4) = 0.01.
+        let expected = |p: f32| [p.sin(), p.cos(), (0.01 * p).sin(), (0.01 * p).cos()];
+        for p in 0..3 {
+            for (j, want) in expected(p as f32).into_iter().enumerate() {
+                let got = table[p * 4 + j];
+                assert!(
+                    (got - want).abs() < 1e-6,
+                    "PE[{p}, {j}] = {got}, want {want}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn sinusoidal_positions_replace_the_learned_table() {
+        let device = Device::flex();
+        let config = |positional| EncoderConfig {
+            max_len: 6,
+            dim: 8,
+            positional,
+            ..EncoderConfig::default()
+        };
+        let learned = SasRec::new(&config(Positional::Learned), 20, &device);
+        let sinusoidal = SasRec::new(&config(Positional::Sinusoidal), 20, &device);
+        assert_eq!(learned.num_params() - sinusoidal.num_params(), 6 * 8);
+        // The same item at two positions gets two different inputs.
+        let tokens = TokenMatrix::left_padded(&[&[3, 3]], 6).to_tensor(&device);
+        let embedded = sinusoidal.embed(tokens);
+        assert_eq!(embedded.dims(), [1, 2, 8]);
+        let at = |t: usize| embedded.clone().slice([0..1, t..t + 1, 0..8]);
+        let gap = (at(0) - at(1)).abs().sum().into_scalar::<f32>();
+        assert!(gap > 0.1, "the two positions differ by {gap}");
+    }
+
+    #[test]
     fn the_last_state_shortcut_equals_the_full_pass() {
+        for positional in [Positional::Learned, Positional::Sinusoidal] {
+            the_last_state_shortcut_equals_the_full_pass_with(positional);
+        }
+    }
+
+    fn the_last_state_shortcut_equals_the_full_pass_with(positional: Positional) {
         let device = Device::flex();
         device.seed(4);
         let config = EncoderConfig {
@@ -224,6 +299,7 @@ mod tests {
             blocks: 2,
             heads: 2,
             dropout: 0.0,
+            positional,
         };
         let model = SasRec::new(&config, 20, &device);
         let a: &[u32] = &[1, 2, 3, 4, 5, 6, 7];
@@ -251,6 +327,7 @@ mod tests {
             blocks: 1,
             heads: 1,
             dropout: 0.0,
+            ..EncoderConfig::default()
         };
         let model = SasRec::new(&config, 10, &device);
         let short: &[u32] = &[1, 2, 3];

@@ -111,6 +111,7 @@ mod tests {
             blocks: 1,
             heads: 2,
             dropout: 0.0,
+            ..EncoderConfig::default()
         };
         let model = SasRec::new(&config, 40, &Device::flex().autodiff());
         let (one, padded_loss, padded_gradient) = loss_and_gradient(&model, 1);

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::EncoderConfig;
+use crate::model::{EncoderConfig, Positional};
 
 /// How the generator learns from the discriminator after its maximum-likelihood pretraining.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -247,6 +247,7 @@ impl GanConfig {
             blocks: self.generator_blocks,
             heads: self.heads,
             dropout: self.dropout,
+            positional: Positional::Learned,
         }
     }
 
@@ -258,6 +259,7 @@ impl GanConfig {
             blocks: self.discriminator_blocks,
             heads: self.heads,
             dropout: self.dropout,
+            positional: Positional::Learned,
         }
     }
 }

@@ -158,6 +158,7 @@ mod tests {
             blocks: 1,
             heads: 1,
             dropout: 0.0,
+            ..EncoderConfig::default()
         };
         let graph = InteractionGraph::from_train(&[vec![0, 1], vec![1, 2]], 3);
         let adjacency = SparseMatrix::new(&graph.adjacency, &device).expect("valid graph");

@@ -16,6 +16,7 @@ pub fn quick_demo() -> TrainConfig {
             blocks: 2,
             heads: 2,
             dropout: 0.2,
+            ..EncoderConfig::default()
         },
         epochs: 6,
         patience: 3,
