@@ -477,9 +477,12 @@ pub fn markdown(results: &ExperimentResults) -> String {
     text
 }
 
-/// A p-value for people: three decimals, or scientific notation when tiny.
+/// A p-value for people: three decimals, scientific notation when tiny, and a bound when it
+/// is below what a double can tell from zero.
 fn format_p(p: f64) -> String {
-    if p < 0.001 {
+    if p < 1e-300 {
+        "< 1e-300".to_string()
+    } else if p < 0.001 {
         format!("{p:.1e}")
     } else {
         format!("{p:.3}")
@@ -517,6 +520,13 @@ mod tests {
         assert_eq!(temperature.len(), 5);
         assert!((temperature[1].config.sequda.temperature - 0.05).abs() < 1e-12);
         assert!("nonsense".parse::<Plan>().is_err());
+    }
+
+    #[test]
+    fn p_values_read_plainly() {
+        assert_eq!(format_p(0.0361), "0.036");
+        assert_eq!(format_p(2.1e-4), "2.1e-4");
+        assert_eq!(format_p(0.0), "< 1e-300");
     }
 
     #[test]
