@@ -429,3 +429,38 @@ fn sinusoidal_positions_train_and_are_kept_with_the_run() {
         "{stderr}"
     );
 }
+
+#[test]
+fn the_config_files_model_stands_unless_model_is_given() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("pop.toml");
+    std::fs::write(&config, "[train]\nmodel = \"pop\"\n").expect("config file");
+    let config = config.to_str().expect("utf-8 path");
+    let model_of = |name: &str, extra: &[&str]| {
+        let out = dir.path().join(name);
+        let out = out.to_str().expect("utf-8 path");
+        let mut args = vec![
+            "train",
+            "--data",
+            "sample_data/ad_events.csv",
+            "--device",
+            "cpu",
+            "--config",
+            config,
+            "--epochs",
+            "1",
+            "--dim",
+            "8",
+            "--out",
+            out,
+        ];
+        args.extend_from_slice(extra);
+        sequda_ok(&args);
+        read_json(&dir.path().join(name).join("summary.json"))["model"]
+            .as_str()
+            .expect("model")
+            .to_string()
+    };
+    assert_eq!(model_of("from-file", &[]), "pop");
+    assert_eq!(model_of("from-flag", &["--model", "sasrec"]), "sasrec");
+}

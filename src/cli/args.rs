@@ -120,9 +120,10 @@ pub struct TrainArgs {
     /// Item metadata (titles, categories); looked for next to the data when absent.
     #[arg(long)]
     pub items: Option<PathBuf>,
-    /// Model variant: sasrec, pop, sequda, sequda-no-gan, sequda-no-cl, sequda-no-graph.
-    #[arg(long, default_value = "sasrec")]
-    pub model: String,
+    /// Model variant: sasrec, pop, sequda, sequda-no-gan, sequda-no-cl, sequda-no-graph
+    /// [default: the --config file's, else sasrec].
+    #[arg(long)]
+    pub model: Option<String>,
     /// A TOML file with `[train]` settings (flags override it).
     #[arg(long)]
     pub config: Option<PathBuf>,

@@ -116,7 +116,9 @@ fn build_config(args: &TrainArgs, dataset: &Dataset) -> anyhow::Result<TrainConf
         args.device.as_deref(),
         &args.shape,
     )?;
-    config.model = args.model.parse().map_err(|e: String| anyhow::anyhow!(e))?;
+    if let Some(model) = &args.model {
+        config.model = model.parse().map_err(|e: String| anyhow::anyhow!(e))?;
+    }
     if let Some(seed) = args.seed {
         config.seed = seed;
     }
