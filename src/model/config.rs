@@ -54,8 +54,10 @@ pub struct EncoderConfig {
     pub heads: usize,
     /// Dropout probability on embeddings, attention weights and feed-forward outputs.
     pub dropout: f64,
-    /// Learned (default, MODEL.md §2) or sinusoidal positional encoding. A config file
-    /// without the field reads as learned, what every run made before it did.
+    /// Learned (default, MODEL.md §2) or sinusoidal positional encoding. Measured: on Beauty,
+    /// SASRec-CE seed 1, sinusoidal positions reached a best validation NDCG@10 of 0.0699
+    /// against 0.0707 learned, more slowly (BENCHMARKS.md, issue 3 C). A config file without
+    /// the field reads as learned, what every run made before it did.
     pub positional: Positional,
 }
 
