@@ -238,15 +238,35 @@ fn selected_variants_run_with_their_baseline_and_finished_runs_are_reused() {
     );
     eval_graph_modes_keep_their_promises(&out.join("sequda-no-gan").join("seed1"));
 
-    // Other settings are a different run: trained again, not reused.
+    // Other settings are a different run: refused, and the finished run is left as it was.
     let output = sequda(&ablation_args(
         out_str,
         "1",
         &["--variants", "sasrec", "--patience", "2"],
     ));
     let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("sasrec/seed1 already holds a run with other settings")
+            && stderr.contains("`patience = 2`")
+            && stderr.contains("Choose another --out"),
+        "{stderr}"
+    );
+    let kept_at = std::fs::metadata(&checkpoint)
+        .and_then(|m| m.modified())
+        .expect("checkpoint time");
+    assert_eq!(trained_at, kept_at, "the finished run is not trained over");
+
+    // The same file named another way (absolute, through `..`) is the same data: reused.
+    let twisted = std::env::current_dir()
+        .expect("working folder")
+        .join("sample_data/../sample_data/ad_events.csv");
+    let mut args = ablation_args(out_str, "1", &["--variants", "sasrec"]);
+    args[2] = twisted.to_str().expect("utf-8 path");
+    let output = sequda(&args);
+    let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
-    assert!(!stderr.contains("reusing"), "{stderr}");
+    assert!(stderr.contains("reusing the finished run"), "{stderr}");
 
     let output = sequda(&ablation_args(out_str, "1", &["--variants", "bert4rec"]));
     assert!(!output.status.success());

@@ -49,7 +49,7 @@ pub fn compare_runs(baseline: &Path, run: &Path) -> Result<RunComparison, TrainE
     let (base_config, run_config) = (RunDir::new(baseline), RunDir::new(run));
     let (base_config, run_config) = (base_config.read_config()?, run_config.read_config()?);
     let (a, b) = (&base_config.data, &run_config.data);
-    let same_data = a.path == b.path
+    let same_data = a.same_file_as(b)
         && a.users == b.users
         && a.items_count == b.items_count
         && a.interactions == b.interactions;

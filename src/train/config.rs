@@ -243,6 +243,18 @@ pub struct DataSource {
     pub interactions: usize,
 }
 
+impl DataSource {
+    /// Whether `self` and `other` name one interaction log: paths equal as written, or
+    /// resolving from the working folder to the same file (relative and absolute spellings).
+    pub fn same_file_as(&self, other: &DataSource) -> bool {
+        self.path == other.path
+            || matches!(
+                (std::fs::canonicalize(&self.path), std::fs::canonicalize(&other.path)),
+                (Ok(a), Ok(b)) if a == b
+            )
+    }
+}
+
 /// Everything in `config.toml`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]

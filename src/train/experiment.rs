@@ -182,8 +182,9 @@ pub fn select_variants(all: Vec<Variant>, only: &[String]) -> Result<Vec<Variant
 }
 
 /// What an experiment folder already holds for a plan: how many of its runs are finished
-/// (reused), cut with a checkpoint (resumed) and still to train.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// (reused), cut with a checkpoint (resumed) and still to train, and which folders hold runs
+/// the plan must not train over.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PlanOutlook {
     /// Finished runs with the same settings and data, reused as they are.
     pub finished: usize,
@@ -191,6 +192,27 @@ pub struct PlanOutlook {
     pub resumable: usize,
     /// Runs to train from the start.
     pub to_train: usize,
+    /// Run folders holding a run with other settings or data, each with what differs: while
+    /// there is one, [`run_experiment`] refuses to start.
+    pub conflicts: Vec<(PathBuf, String)>,
+}
+
+impl PlanOutlook {
+    /// The refusal [`run_experiment`] gives while the folder holds conflicting runs, naming
+    /// each folder and what differs, or `None` when there is none.
+    pub fn refusal(&self) -> Option<TrainError> {
+        let (first, reason) = self.conflicts.first()?;
+        let others = match self.conflicts.len() - 1 {
+            0 => String::new(),
+            1 => " (and 1 more folder)".to_string(),
+            more => format!(" (and {more} more folders)"),
+        };
+        Some(TrainError::Mismatch(format!(
+            "{} already holds {reason}{others}; the plan would train over it. Choose another \
+             --out, or move the folder away",
+            first.display()
+        )))
+    }
 }
 
 /// Reads `out` for the runs [`run_experiment`] would reuse, resume and train; changes nothing.
@@ -207,6 +229,7 @@ pub fn plan_outlook(
             PlannedRun::Finished(_) => outlook.finished += 1,
             PlannedRun::Resumable => outlook.resumable += 1,
             PlannedRun::Fresh => outlook.to_train += 1,
+            PlannedRun::Conflict(reason) => outlook.conflicts.push((dir, reason)),
         }
     }
     outlook
@@ -238,7 +261,9 @@ fn planned_runs<'a>(
 /// then writes `out/results.json` and `out/results.md`. A run folder that already holds a
 /// finished run with the same settings and data is reused, and one cut before it finished is
 /// resumed from its best checkpoint, so an interrupted experiment picks up where it stopped.
-/// `progress` receives each run's events.
+/// A folder holding a run with other settings or data is never trained over: the plan is
+/// refused before any run starts ([`PlanOutlook::refusal`]). `progress` receives each run's
+/// events.
 pub fn run_experiment(
     plan: Plan,
     variants: &[Variant],
@@ -248,6 +273,9 @@ pub fn run_experiment(
     out: &Path,
     progress: &mut dyn FnMut(&str, u64, &Event),
 ) -> Result<ExperimentResults, TrainError> {
+    if let Some(refusal) = plan_outlook(variants, dataset, source, seeds, out).refusal() {
+        return Err(refusal);
+    }
     // Per variant: each seed's test metrics and per-user test NDCG@10.
     let mut tests: Vec<Vec<RankingMetrics>> = vec![Vec::new(); variants.len()];
     let mut per_user: Vec<Vec<Vec<(u32, f64)>>> = vec![Vec::new(); variants.len()];
@@ -261,6 +289,13 @@ pub fn run_experiment(
                     message: format!("reusing the finished run in {}", dir.display()),
                 });
                 *summary
+            }
+            PlannedRun::Conflict(reason) => {
+                // Checked above; only a folder changed while the plan runs gets here.
+                return Err(TrainError::Mismatch(format!(
+                    "{} now holds {reason}; the plan stopped rather than train over it",
+                    dir.display()
+                )));
             }
             planned => {
                 let resuming = planned == PlannedRun::Resumable;

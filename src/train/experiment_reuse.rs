@@ -1,7 +1,8 @@
 //! Picking up an interrupted experiment: a run folder that already holds a finished run with
 //! exactly this variant's settings is reused instead of trained again, so hours of finished
 //! runs are not lost when a long plan is stopped and started again; one cut before it finished
-//! is resumed from its best checkpoint.
+//! is resumed from its best checkpoint. A folder holding a run with other settings or data is
+//! never trained over: the plan is refused and says which folder and why.
 
 use std::path::Path;
 
@@ -23,9 +24,12 @@ pub enum PlannedRun {
     /// A run with these settings on this data, cut before it finished but with a checkpoint:
     /// resumed from its best epoch.
     Resumable,
-    /// Nothing usable (no folder, other settings or data, unreadable files, cut before its
-    /// first checkpoint): trained from the start.
+    /// Nothing there yet, or a run with these settings cut before its first checkpoint (or
+    /// tested but without its per-user ranks): trained from the start.
     Fresh,
+    /// A run with other settings or other data, or one whose `config.toml` does not read:
+    /// somebody's work that the plan must not train over. Says what differs.
+    Conflict(String),
 }
 
 /// Classifies the run folder `dir` for a run with `config` (the device aside: a run is as
@@ -38,11 +42,20 @@ pub fn planned_run(
     config: &TrainConfig,
 ) -> PlannedRun {
     let run = RunDir::new(dir);
-    let matches = run.read_config().is_ok_and(|stored| {
-        same_data(&stored.data, source, dataset) && comparable(&stored.train) == comparable(config)
-    });
-    if !matches {
+    if !run.config_path().is_file() {
         return PlannedRun::Fresh;
+    }
+    let stored = match run.read_config() {
+        Ok(stored) => stored,
+        Err(error) => {
+            return PlannedRun::Conflict(format!("a run whose settings do not read ({error})"));
+        }
+    };
+    if let Some(difference) = data_difference(&stored.data, source, dataset) {
+        return PlannedRun::Conflict(format!("a run on other data ({difference})"));
+    }
+    if let Some(difference) = settings_difference(&stored.train, config) {
+        return PlannedRun::Conflict(format!("a run with other settings ({difference})"));
     }
     if let Ok(summary) = run.read_summary()
         && summary.test.is_some()
@@ -57,12 +70,54 @@ pub fn planned_run(
     }
 }
 
-/// Whether a run's stored data description is `source` with `dataset`'s counts.
-fn same_data(stored: &DataSource, source: &DataSource, dataset: &Dataset) -> bool {
-    stored.path == source.path
-        && stored.users == dataset.n_users()
-        && stored.items_count == dataset.n_items()
-        && stored.interactions == dataset.n_interactions()
+/// How a run's stored data description differs from `source` read as `dataset`, or `None`
+/// when it is the same data. Two spellings of one file's path (relative and absolute, or via
+/// `..`) count as the same file when both resolve from the working folder.
+fn data_difference(stored: &DataSource, source: &DataSource, dataset: &Dataset) -> Option<String> {
+    if !stored.same_file_as(source) {
+        return Some(format!(
+            "read from `{}`, not `{}`",
+            stored.path, source.path
+        ));
+    }
+    let stored_counts = (stored.users, stored.items_count, stored.interactions);
+    let counts = (
+        dataset.n_users(),
+        dataset.n_items(),
+        dataset.n_interactions(),
+    );
+    (stored_counts != counts).then(|| {
+        format!(
+            "{} users, {} items and {} interactions, not {}, {} and {}",
+            stored_counts.0, stored_counts.1, stored_counts.2, counts.0, counts.1, counts.2
+        )
+    })
+}
+
+/// The first setting (as its `config.toml` line) in which `stored` differs from `planned`,
+/// the device aside, or `None` when the run is comparable.
+fn settings_difference(stored: &TrainConfig, planned: &TrainConfig) -> Option<String> {
+    let (stored, planned) = (comparable(stored), comparable(planned));
+    if stored == planned {
+        return None;
+    }
+    let lines = |config: &TrainConfig| -> Vec<String> {
+        toml::to_string(config)
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_string)
+            .collect()
+    };
+    let (old, new) = (lines(&stored), lines(&planned));
+    Some(
+        old.iter()
+            .zip(&new)
+            .find(|(old, new)| old != new)
+            .map_or_else(
+                || "its settings differ".to_string(),
+                |(old, new)| format!("`{old}` where the plan has `{new}`"),
+            ),
+    )
 }
 
 /// `config` without what cannot change the run: the device choice, and the SeqUDA-Rec
@@ -143,12 +198,20 @@ mod tests {
             seed: 9,
             ..config.clone()
         };
-        assert_eq!(state(&other_seed, &source), PlannedRun::Fresh);
+        assert_eq!(
+            state(&other_seed, &source),
+            PlannedRun::Conflict(
+                "a run with other settings (`seed = 1` where the plan has `seed = 9`)".into()
+            )
+        );
         let other_data = DataSource {
             path: "elsewhere".into(),
             ..source.clone()
         };
-        assert_eq!(state(&config, &other_data), PlannedRun::Fresh);
+        assert_eq!(
+            state(&config, &other_data),
+            PlannedRun::Conflict("a run on other data (read from `d`, not `elsewhere`)".into())
+        );
 
         run.write_summary(&RunSummary {
             model: "sasrec".into(),
@@ -176,6 +239,32 @@ mod tests {
         );
         std::fs::write(dir.path().join(TEST_RANKS_FILE), "[]").expect("ranks");
         assert!(matches!(state(&config, &source), PlannedRun::Finished(_)));
-        assert_eq!(state(&other_seed, &source), PlannedRun::Fresh);
+        assert!(matches!(
+            state(&other_seed, &source),
+            PlannedRun::Conflict(_)
+        ));
+        std::fs::write(run.config_path(), "not = [toml").expect("config");
+        assert!(
+            matches!(state(&config, &source), PlannedRun::Conflict(reason)
+                if reason.starts_with("a run whose settings do not read")),
+        );
+    }
+
+    #[test]
+    fn one_file_spelled_two_ways_is_the_same_data() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("log.txt");
+        std::fs::write(&file, "1 1\n").expect("log");
+        let twisted = dir
+            .path()
+            .join(".")
+            .join("..")
+            .join(dir.path().file_name().expect("a named temporary folder"));
+        let source = |path: &Path| DataSource {
+            path: path.display().to_string(),
+            ..DataSource::default()
+        };
+        assert!(source(&file).same_file_as(&source(&twisted.join("log.txt"))));
+        assert!(!source(&file).same_file_as(&source(&dir.path().join("other.txt"))));
     }
 }
