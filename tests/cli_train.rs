@@ -74,6 +74,10 @@ fn sasrec_beats_popularity_and_the_run_folder_is_complete() {
         }
     }
     assert!(sasrec_dir.join("model.bpk").is_file());
+    assert!(
+        !sasrec_dir.join(".checkpoint-next").exists(),
+        "every staged checkpoint was moved in"
+    );
 
     let pop_summary = read_json(&pop_dir.join("summary.json"));
     let summary = read_json(&sasrec_dir.join("summary.json"));

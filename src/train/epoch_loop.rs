@@ -3,6 +3,7 @@
 //! (MODEL.md §1). Live queries are answered between steps.
 
 use super::batches::trainable_users;
+use super::checkpoint_stage;
 use super::config::TrainConfig;
 use super::control::{Control, Flow};
 use super::error::TrainError;
@@ -144,7 +145,11 @@ pub fn run_epochs(
         let improved =
             outcome.best_epoch == 0 || evaluated.metrics.ndcg_10 > outcome.best_valid.ndcg_10;
         if improved {
-            recipe.save(&snapshot, inputs.run_dir)?;
+            // Staged and sealed now, moved in once the epoch's record is in the log, so that
+            // a crash never leaves files of an epoch the log does not call best.
+            let staged = checkpoint_stage::begin(inputs.run_dir)?;
+            recipe.save(&snapshot, &staged)?;
+            checkpoint_stage::seal(&staged, epoch)?;
             outcome.best_epoch = epoch;
             outcome.best_valid = evaluated.metrics.clone();
         }
@@ -158,6 +163,9 @@ pub fn run_epochs(
             best_epoch: outcome.best_epoch,
         };
         metrics.append(&epoch_record(&report))?;
+        if improved {
+            checkpoint_stage::commit(inputs.run_dir)?;
+        }
         control.send(Event::Epoch(report));
         control.status(RunStatus::Training, "training");
         if epoch - outcome.best_epoch >= config.patience.max(1) {

@@ -4,6 +4,7 @@
 pub mod batches;
 pub mod bench;
 pub mod checkpoint;
+pub mod checkpoint_stage;
 pub mod compare;
 pub mod config;
 pub mod control;

@@ -15,6 +15,7 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
+use super::checkpoint_stage;
 use super::device::DeviceChoice;
 use super::error::TrainError;
 use super::reopen::reload_dataset;
@@ -70,12 +71,23 @@ pub fn prepare_resume(run: &RunDir) -> Result<ResumePoint, TrainError> {
             path.display()
         )));
     }
+    // Files of an epoch cut while saving are dropped, or finished moving in when the log
+    // already has it as best, before the log is cut back.
+    checkpoint_stage::settle(run, point.best_epoch)?;
+    if !run.checkpoint_path().is_file() {
+        return Err(TrainError::NotEnoughData(format!(
+            "{} has no checkpoint of its best epoch {}; train it afresh",
+            run.root().display(),
+            point.best_epoch
+        )));
+    }
     write_atomically(&path, &text.as_bytes()[..keep])?;
     Ok(point)
 }
 
 /// Fails, naming the folder, when the run in `run` cannot be resumed: it finished (was
-/// tested), or it has no checkpoint yet. Reads files only; changes nothing.
+/// tested), or it has no checkpoint yet (neither in the folder nor sealed in its staging
+/// folder, [`checkpoint_stage`]). Reads files only; changes nothing.
 pub fn check_resumable(run: &RunDir) -> Result<(), TrainError> {
     if let Ok(summary) = run.read_summary()
         && summary.test.is_some()
@@ -86,7 +98,7 @@ pub fn check_resumable(run: &RunDir) -> Result<(), TrainError> {
             summary.stop_reason
         )));
     }
-    if !run.checkpoint_path().is_file() {
+    if !run.checkpoint_path().is_file() && checkpoint_stage::sealed_epoch(run).is_none() {
         return Err(TrainError::NotEnoughData(format!(
             "{} has no checkpoint yet (cut before its first validation); train it afresh",
             run.root().display()
@@ -270,6 +282,41 @@ mod tests {
         .concat();
         let message = read_resume_point(&damaged).expect_err("damaged");
         assert!(message.starts_with("line 2:"), "{message}");
+    }
+
+    #[test]
+    fn a_checkpoint_cut_while_saving_is_settled_by_the_log() {
+        let log = [step(1, 3), epoch(1, 0.10, 2.0), step(2, 6)].concat();
+        // Cut after epoch 2's checkpoint was staged and sealed, before its record: epoch 1's
+        // files stay, epoch 2's are dropped.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let run = RunDir::new(dir.path());
+        std::fs::write(run.checkpoint_path(), "one").expect("model");
+        std::fs::write(run.metrics_path(), &log).expect("log");
+        let staged = checkpoint_stage::begin(&run).expect("stage");
+        std::fs::write(staged.checkpoint_path(), "two").expect("model");
+        checkpoint_stage::seal(&staged, 2).expect("seal");
+        assert_eq!(prepare_resume(&run).expect("resumable").best_epoch, 1);
+        assert_eq!(
+            std::fs::read_to_string(run.checkpoint_path()).expect("model"),
+            "one"
+        );
+        assert!(checkpoint_stage::sealed_epoch(&run).is_none());
+
+        // Cut after epoch 1's record but before its files moved in (the first checkpoint, so
+        // nothing is in the folder yet): they are moved in.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let run = RunDir::new(dir.path());
+        std::fs::write(run.metrics_path(), &log).expect("log");
+        let staged = checkpoint_stage::begin(&run).expect("stage");
+        std::fs::write(staged.checkpoint_path(), "one").expect("model");
+        checkpoint_stage::seal(&staged, 1).expect("seal");
+        check_resumable(&run).expect("a sealed checkpoint counts");
+        assert_eq!(prepare_resume(&run).expect("resumable").best_epoch, 1);
+        assert_eq!(
+            std::fs::read_to_string(run.checkpoint_path()).expect("model"),
+            "one"
+        );
     }
 
     #[test]

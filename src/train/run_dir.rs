@@ -1,5 +1,6 @@
 //! A run folder: `config.toml`, `metrics.jsonl`, `model.bpk` (best checkpoint),
-//! `optimizer.bpk` (the optimiser's state at that checkpoint), `summary.json`.
+//! `optimizer.bpk` (the optimiser's state at that checkpoint), `summary.json`, and while a new
+//! best checkpoint is being saved, `.checkpoint-next/` ([`super::checkpoint_stage`]).
 //! The window and the CLI read and write the same files.
 
 use std::fs::{self, File, OpenOptions, TryLockError};
