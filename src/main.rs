@@ -7,8 +7,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    load_saved_state_on_the_cpu();
     let args = cli::args::Cli::parse();
-    keep_burn_on_the_cpu(&args);
     cli::logging::init(args.verbose);
     match cli::dispatch(args) {
         Ok(()) => ExitCode::SUCCESS,
@@ -19,17 +19,14 @@ fn main() -> ExitCode {
     }
 }
 
-/// With `--device cpu`, makes burn's default device its CPU backend too (`BURN_DEVICE=flex`,
-/// unless the variable is already set). burn loads saved optimiser state on its default
-/// device (`ModuleOptimizer::load_record`), which would otherwise start the wgpu runtime (and
-/// its driver probing, with its error lines) in a run that never uses the GPU.
-fn keep_burn_on_the_cpu(args: &cli::args::Cli) {
-    let wants_cpu = args
-        .command
-        .as_ref()
-        .and_then(|command| command.device())
-        .is_some_and(|device| device.eq_ignore_ascii_case("cpu"));
-    if wants_cpu && std::env::var_os("BURN_DEVICE").is_none() {
+/// Makes burn's default device its CPU backend (`BURN_DEVICE=flex`, unless the variable is
+/// already set). Every model is placed on the device the run chose; burn uses its default
+/// device only to load saved optimiser state (`ModuleOptimizer::load_record`), which it moves
+/// to each parameter's device on the next step. Left at wgpu, that load would start the wgpu
+/// runtime (its driver probing, its error lines, and a failure on a machine without Vulkan)
+/// when a CPU run is resumed, from the command line or from the window.
+fn load_saved_state_on_the_cpu() {
+    if std::env::var_os("BURN_DEVICE").is_none() {
         // SAFETY: called first thing in `main`, before any other thread exists, so nothing
         // reads the environment while it changes.
         unsafe { std::env::set_var("BURN_DEVICE", "flex") };

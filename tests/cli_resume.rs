@@ -60,7 +60,8 @@ fn a_killed_run_resumes_from_its_best_checkpoint_and_finishes() {
         .spawn()
         .expect("sequda starts");
 
-    // Kill it once two epochs are validated (their checkpoint is written before their record).
+    // Kill it once two epochs are validated (a best checkpoint is staged before its record and
+    // moved in after it, so the kill may fall between the two: the resume settles that).
     let metrics = run_dir.join("metrics.jsonl");
     let deadline = Instant::now() + Duration::from_secs(600);
     loop {
@@ -99,11 +100,12 @@ fn a_killed_run_resumes_from_its_best_checkpoint_and_finishes() {
     let message = String::from_utf8_lossy(&retrain.stderr);
     assert!(message.contains("sequda resume"), "{message}");
 
-    let resumed = sequda(&["resume", "--run", run, "--device", "cpu"]);
+    // The device comes from the run's saved config (cpu).
+    let resumed = sequda(&["resume", "--run", run]);
     let stderr = String::from_utf8_lossy(&resumed.stderr);
     assert!(resumed.status.success(), "{stderr}");
-    // On the CPU nothing starts wgpu (restoring the optimiser state used to, and its driver
-    // probing printed errors).
+    // On the CPU nothing starts wgpu (restoring the optimiser state used to, on burn's default
+    // device, and its driver probing printed errors).
     assert!(
         !stderr.contains("wgpu") && !stderr.contains("EGL"),
         "{stderr}"

@@ -46,23 +46,6 @@ pub enum Command {
     Gui(GuiArgs),
 }
 
-impl Command {
-    /// The `--device` the command was given, if it takes one and one was given.
-    pub fn device(&self) -> Option<&str> {
-        match self {
-            Self::Train(args) => args.device.as_deref(),
-            Self::Eval(args) => Some(&args.device),
-            Self::Resume(args) => args.device.as_deref(),
-            Self::Recommend(args) => Some(&args.device),
-            Self::Audience(args) => Some(&args.device),
-            Self::Bench(args) => Some(&args.device),
-            Self::Generate(args) => Some(&args.device),
-            Self::Experiment(args) => args.device.as_deref(),
-            Self::Data(_) | Self::Compare(_) | Self::Gui(_) => None,
-        }
-    }
-}
-
 /// `sequda data …`
 #[derive(Debug, Subcommand)]
 pub enum DataCommand {
