@@ -89,7 +89,8 @@ pub enum DeviceError {
 
 /// Lists the adapters wgpu can see through the primary graphics APIs (Vulkan, Metal, DX12:
 /// the ones burn's wgpu backend runs on; probing OpenGL would open display connections and
-/// print errors on headless machines), real GPUs first.
+/// print errors on headless machines), the most capable first (discrete GPUs, then integrated,
+/// virtual and software ones).
 ///
 /// Probed once per process and cached: the Vulkan loader dislikes instances that come and go
 /// on several threads at once.
@@ -118,8 +119,20 @@ fn probe_adapters() -> Vec<AdapterSummary> {
             }
         })
         .collect();
-    found.sort_by_key(|a| !a.is_gpu);
+    order_by_preference(&mut found);
     found
+}
+
+/// Puts the adapters a user would want to train on first: discrete GPUs, then integrated,
+/// then virtual ones, then software adapters; the driver's order within each. On a laptop
+/// with both an integrated and a discrete GPU, `auto` and `gpu` so take the discrete one.
+fn order_by_preference(adapters: &mut [AdapterSummary]) {
+    adapters.sort_by_key(|a| match a.device_type.as_str() {
+        "DiscreteGpu" => 0,
+        "IntegratedGpu" => 1,
+        "VirtualGpu" => 2,
+        _ => 3,
+    });
 }
 
 fn kind_of(adapter: &AdapterSummary) -> DeviceKind {
@@ -191,6 +204,35 @@ mod tests {
             assert_eq!(choice.to_string().parse::<DeviceChoice>(), Ok(choice));
         }
         assert!("tpu".parse::<DeviceChoice>().is_err());
+    }
+
+    #[test]
+    fn a_discrete_gpu_is_preferred_over_an_integrated_one() {
+        let adapter = |name: &str, device_type: &str| AdapterSummary {
+            name: name.into(),
+            backend: "Vulkan".into(),
+            is_gpu: device_type != "Cpu",
+            device_type: device_type.into(),
+        };
+        let mut found = vec![
+            adapter("llvmpipe", "Cpu"),
+            adapter("Intel Iris Xe", "IntegratedGpu"),
+            adapter("virtio", "VirtualGpu"),
+            adapter("NVIDIA RTX 4070", "DiscreteGpu"),
+            adapter("Intel Arc", "DiscreteGpu"),
+        ];
+        order_by_preference(&mut found);
+        let names: Vec<&str> = found.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "NVIDIA RTX 4070",
+                "Intel Arc",
+                "Intel Iris Xe",
+                "virtio",
+                "llvmpipe"
+            ]
+        );
     }
 
     #[test]
