@@ -322,6 +322,61 @@ fn settings_that_cannot_train_fail_before_a_run_folder_is_made() {
     }
 }
 
+#[test]
+fn adapters_are_numbered_and_a_missing_one_is_named_before_a_run_folder_is_made() {
+    let listed = sequda_ok(&["adapters"]);
+    let lines: Vec<&str> = listed.lines().collect();
+    let adapters = if lines
+        .first()
+        .is_some_and(|l| l.starts_with("no graphics adapter"))
+    {
+        0
+    } else {
+        for (index, line) in lines.iter().enumerate() {
+            assert!(
+                line.starts_with(&format!("{index}  "))
+                    && line.ends_with(&format!("--device adapter:{index})")),
+                "{listed}"
+            );
+        }
+        lines.len()
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("run");
+    let out = out.to_str().expect("utf-8 path");
+    let missing = format!("adapter:{}", adapters + 3);
+    let output = sequda(&[
+        "train",
+        "--data",
+        "sample_data/ad_events.csv",
+        "--device",
+        &missing,
+        "--out",
+        out,
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(&format!("there is no adapter {}", adapters + 3)),
+        "{stderr}"
+    );
+    assert!(!std::path::Path::new(out).exists(), "a run folder was left");
+    let output = sequda(&[
+        "train",
+        "--data",
+        "sample_data/ad_events.csv",
+        "--device",
+        "adapter:x",
+        "--out",
+        out,
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("adapter:N takes the adapter's number"),
+        "{stderr}"
+    );
+}
+
 /// `sequda bench` on the bundled sample data with a tiny shape, run from a folder without
 /// sample_data/ (bench falls back to the bundled copy): its JSON report.
 fn bench(extra: &[&str]) -> serde_json::Value {

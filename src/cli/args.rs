@@ -42,6 +42,8 @@ pub enum Command {
     Generate(GenerateArgs),
     /// Run an experiment plan (variants × seeds) and write Markdown and JSON tables.
     Experiment(ExperimentArgs),
+    /// List the graphics adapters wgpu can train on, numbered for `--device adapter:N`.
+    Adapters,
     /// Open the window (SeqUDA Studio) on a dataset.
     Gui(GuiArgs),
 }
@@ -116,7 +118,8 @@ pub struct TrainArgs {
     /// Early-stopping patience in epochs.
     #[arg(long)]
     pub patience: Option<usize>,
-    /// auto (a real GPU if present, else CPU), gpu, cpu, wgpu (any adapter, for testing).
+    /// auto (a real GPU if present, else CPU), gpu, cpu, wgpu (any adapter, for testing),
+    /// adapter:N (the Nth of `sequda adapters`).
     #[arg(long)]
     pub device: Option<String>,
     /// Seed for initialisation, shuffling and dropout.
@@ -182,7 +185,7 @@ pub struct EvalArgs {
     /// Seed for the sampled protocols.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// auto, gpu, cpu, wgpu.
+    /// auto, gpu, cpu, wgpu, adapter:N.
     #[arg(long, default_value = "auto")]
     pub device: String,
     /// Re-rank this many top candidates by target attention instead of the run's own
@@ -207,7 +210,7 @@ pub struct ResumeArgs {
     /// The run folder of the stopped or cut run (it keeps its data, settings and log).
     #[arg(long)]
     pub run: PathBuf,
-    /// auto, gpu, cpu, wgpu; the run's own choice when absent.
+    /// auto, gpu, cpu, wgpu, adapter:N; the run's own choice when absent.
     #[arg(long)]
     pub device: Option<String>,
 }
@@ -241,7 +244,7 @@ pub struct RecommendArgs {
     /// JSON on stdout instead of a table.
     #[arg(long)]
     pub json: bool,
-    /// auto, gpu, cpu, wgpu.
+    /// auto, gpu, cpu, wgpu, adapter:N.
     #[arg(long, default_value = "auto")]
     pub device: String,
 }
@@ -264,7 +267,7 @@ pub struct AudienceArgs {
     /// Score with the full-ranking scores even when the model has a target-attention head.
     #[arg(long)]
     pub without_target_attention: bool,
-    /// auto, gpu, cpu, wgpu.
+    /// auto, gpu, cpu, wgpu, adapter:N.
     #[arg(long, default_value = "auto")]
     pub device: String,
 }
@@ -288,7 +291,7 @@ pub struct BenchArgs {
     /// Encoder and optimiser shape.
     #[command(flatten)]
     pub shape: ShapeArgs,
-    /// auto, gpu, cpu, wgpu.
+    /// auto, gpu, cpu, wgpu, adapter:N.
     #[arg(long, default_value = "auto")]
     pub device: String,
     /// Seed.
@@ -340,7 +343,7 @@ pub struct GenerateArgs {
     /// Sampling seed.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// auto, gpu, cpu, wgpu.
+    /// auto, gpu, cpu, wgpu, adapter:N.
     #[arg(long, default_value = "auto")]
     pub device: String,
 }
@@ -373,7 +376,7 @@ pub struct ExperimentArgs {
     /// Early-stopping patience.
     #[arg(long)]
     pub patience: Option<usize>,
-    /// auto, gpu, cpu, wgpu.
+    /// auto, gpu, cpu, wgpu, adapter:N.
     #[arg(long)]
     pub device: Option<String>,
     /// Encoder and optimiser shape.

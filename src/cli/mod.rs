@@ -1,5 +1,6 @@
 //! Subcommand implementations. Errors carry context (`anyhow`) and are printed as one line.
 
+mod adapters_cmd;
 pub mod args;
 mod audience_cmd;
 mod bench_cmd;
@@ -33,6 +34,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Bench(args)) => bench_cmd::run(args),
         Some(Command::Generate(args)) => generate_cmd::run(args),
         Some(Command::Experiment(args)) => experiment_cmd::run(args),
+        Some(Command::Adapters) => adapters_cmd::run(),
         Some(Command::Gui(args)) => run_window(args),
     }
 }

@@ -8,45 +8,71 @@ use burn::tensor::wgpu::wgpu;
 use burn::tensor::{Device, DeviceKind};
 use serde::{Deserialize, Serialize};
 
-/// What the user asked for.
+/// What the user asked for. Written as text (`auto`, `gpu`, `cpu`, `wgpu`, `adapter:N`) in
+/// config files and on the command line.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[serde(try_from = "String", into = "String")]
 pub enum DeviceChoice {
-    /// A real GPU adapter when wgpu finds one, otherwise flex on the CPU.
+    /// A real GPU adapter when wgpu finds one (a discrete GPU first), otherwise flex on the CPU.
     #[default]
     Auto,
-    /// A real GPU adapter, or an error.
+    /// A real GPU adapter (a discrete GPU first), or an error.
     Gpu,
     /// flex on the CPU.
     Cpu,
     /// wgpu on whatever adapter it finds, software ones included (lavapipe/llvmpipe).
     /// For testing the GPU code path on machines without a GPU; far slower than `cpu`.
     Wgpu,
+    /// The adapter at this position of [`list_adapters`] (the order the window's Train pane
+    /// and `sequda adapters` show), for a machine with several.
+    Adapter(u16),
 }
 
 impl fmt::Display for DeviceChoice {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::Auto => "auto",
-            Self::Gpu => "gpu",
-            Self::Cpu => "cpu",
-            Self::Wgpu => "wgpu",
-        })
+        match self {
+            Self::Auto => f.write_str("auto"),
+            Self::Gpu => f.write_str("gpu"),
+            Self::Cpu => f.write_str("cpu"),
+            Self::Wgpu => f.write_str("wgpu"),
+            Self::Adapter(index) => write!(f, "adapter:{index}"),
+        }
     }
 }
 
 impl FromStr for DeviceChoice {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.to_ascii_lowercase().as_str() {
+        let lower = s.trim().to_ascii_lowercase();
+        if let Some(index) = lower.strip_prefix("adapter:") {
+            return index.trim().parse().map(Self::Adapter).map_err(|_| {
+                format!(
+                    "unknown device '{s}': adapter:N takes the adapter's number as `sequda adapters` lists it"
+                )
+            });
+        }
+        match lower.as_str() {
             "auto" => Ok(Self::Auto),
             "gpu" => Ok(Self::Gpu),
             "cpu" => Ok(Self::Cpu),
             "wgpu" => Ok(Self::Wgpu),
-            other => Err(format!(
-                "unknown device '{other}' (expected auto, gpu, cpu or wgpu)"
+            _ => Err(format!(
+                "unknown device '{s}' (expected auto, gpu, cpu, wgpu or adapter:N)"
             )),
         }
+    }
+}
+
+impl TryFrom<String> for DeviceChoice {
+    type Error = String;
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        text.parse()
+    }
+}
+
+impl From<DeviceChoice> for String {
+    fn from(choice: DeviceChoice) -> Self {
+        choice.to_string()
     }
 }
 
@@ -80,6 +106,14 @@ pub enum DeviceError {
     /// `--device gpu` but only software adapters (or none) exist.
     #[error("no GPU adapter found (adapters seen: {0}); use --device cpu or --device auto")]
     NoGpu(String),
+    /// `adapter:N` but there are fewer adapters.
+    #[error("there is no adapter {index} (adapters seen: {seen}); `sequda adapters` lists them")]
+    NoSuchAdapter {
+        /// The number asked for.
+        index: usize,
+        /// The adapters there are, numbered.
+        seen: String,
+    },
     /// `--device wgpu` but wgpu found no adapter at all.
     #[error(
         "wgpu found no adapter at all; install a Vulkan driver (e.g. mesa-vulkan-drivers) or use --device cpu"
@@ -100,7 +134,12 @@ pub fn list_adapters() -> Vec<AdapterSummary> {
 }
 
 fn probe_adapters() -> Vec<AdapterSummary> {
-    let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle());
+    // Only the primary APIs: an instance that includes OpenGL probes EGL and prints its errors
+    // on headless machines even when no GL adapter is asked for.
+    let instance = wgpu::Instance::new(wgpu::InstanceDescriptor {
+        backends: wgpu::Backends::PRIMARY,
+        ..wgpu::InstanceDescriptor::new_without_display_handle()
+    });
     let adapters = pollster::block_on(instance.enumerate_adapters(wgpu::Backends::PRIMARY));
     let mut found: Vec<AdapterSummary> = adapters
         .iter()
@@ -135,13 +174,51 @@ fn order_by_preference(adapters: &mut [AdapterSummary]) {
     });
 }
 
-fn kind_of(adapter: &AdapterSummary) -> DeviceKind {
+/// burn's address of `adapters[index]`: its type, numbered among the adapters of that type on
+/// the same graphics API in the driver's order (how burn's wgpu backend counts them).
+fn kind_of(adapters: &[AdapterSummary], index: usize) -> DeviceKind {
+    let adapter = &adapters[index];
+    let same_type_before = adapters[..index]
+        .iter()
+        .filter(|a| a.device_type == adapter.device_type && a.backend == adapter.backend)
+        .count();
     match adapter.device_type.as_str() {
-        "DiscreteGpu" => DeviceKind::DiscreteGpu(0),
-        "IntegratedGpu" => DeviceKind::IntegratedGpu(0),
-        "VirtualGpu" => DeviceKind::VirtualGpu(0),
+        "DiscreteGpu" => DeviceKind::DiscreteGpu(same_type_before),
+        "IntegratedGpu" => DeviceKind::IntegratedGpu(same_type_before),
+        "VirtualGpu" => DeviceKind::VirtualGpu(same_type_before),
         _ => DeviceKind::Cpu,
     }
+}
+
+/// The wgpu device on `adapters[index]`, described for people.
+fn wgpu_device(adapters: &[AdapterSummary], index: usize) -> SelectedDevice {
+    let adapter = &adapters[index];
+    let description = if adapter.is_gpu {
+        format!("gpu: {} ({})", adapter.name, adapter.backend)
+    } else {
+        format!(
+            "wgpu: {} ({}, {})",
+            adapter.name, adapter.backend, adapter.device_type
+        )
+    };
+    SelectedDevice {
+        device: Device::wgpu(kind_of(adapters, index)),
+        description,
+        is_wgpu: true,
+    }
+}
+
+/// The adapters as one line for an error message: "0 NVIDIA … [DiscreteGpu], 1 llvmpipe [Cpu]".
+fn numbered(adapters: &[AdapterSummary]) -> String {
+    if adapters.is_empty() {
+        return "none".into();
+    }
+    adapters
+        .iter()
+        .enumerate()
+        .map(|(index, a)| format!("{index} {} [{}]", a.name, a.device_type))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn cpu_device() -> SelectedDevice {
@@ -158,34 +235,32 @@ pub fn select_device(choice: DeviceChoice) -> Result<SelectedDevice, DeviceError
     if choice == DeviceChoice::Cpu {
         return Ok(cpu_device());
     }
-    let adapters = list_adapters();
-    let gpu = adapters.iter().find(|a| a.is_gpu);
+    resolve(choice, &list_adapters())
+}
+
+/// [`select_device`] over the adapters `adapters` (ordered as [`list_adapters`] orders them).
+fn resolve(
+    choice: DeviceChoice,
+    adapters: &[AdapterSummary],
+) -> Result<SelectedDevice, DeviceError> {
+    let gpu = adapters.iter().position(|a| a.is_gpu);
     match (choice, gpu) {
-        (DeviceChoice::Auto | DeviceChoice::Gpu, Some(adapter)) => Ok(SelectedDevice {
-            device: Device::wgpu(kind_of(adapter)),
-            description: format!("gpu: {} ({})", adapter.name, adapter.backend),
-            is_wgpu: true,
-        }),
-        (DeviceChoice::Auto, None) => Ok(cpu_device()),
-        (DeviceChoice::Gpu, None) => Err(DeviceError::NoGpu(
-            adapters
-                .iter()
-                .map(|a| format!("{} [{}]", a.name, a.device_type))
-                .collect::<Vec<_>>()
-                .join(", "),
-        )),
-        (DeviceChoice::Wgpu, _) => {
-            let adapter = adapters.first().ok_or(DeviceError::NoAdapter)?;
-            Ok(SelectedDevice {
-                device: Device::wgpu(kind_of(adapter)),
-                description: format!(
-                    "wgpu: {} ({}, {})",
-                    adapter.name, adapter.backend, adapter.device_type
-                ),
-                is_wgpu: true,
-            })
+        (DeviceChoice::Cpu, _) | (DeviceChoice::Auto, None) => Ok(cpu_device()),
+        (DeviceChoice::Auto | DeviceChoice::Gpu, Some(index)) => Ok(wgpu_device(adapters, index)),
+        (DeviceChoice::Gpu, None) => Err(DeviceError::NoGpu(numbered(adapters))),
+        (DeviceChoice::Wgpu, _) if adapters.is_empty() => Err(DeviceError::NoAdapter),
+        (DeviceChoice::Wgpu, _) => Ok(wgpu_device(adapters, 0)),
+        (DeviceChoice::Adapter(index), _) => {
+            let index = usize::from(index);
+            if index < adapters.len() {
+                Ok(wgpu_device(adapters, index))
+            } else {
+                Err(DeviceError::NoSuchAdapter {
+                    index,
+                    seen: numbered(adapters),
+                })
+            }
         }
-        (DeviceChoice::Cpu, _) => Ok(cpu_device()),
     }
 }
 
@@ -200,10 +275,72 @@ mod tests {
             DeviceChoice::Gpu,
             DeviceChoice::Cpu,
             DeviceChoice::Wgpu,
+            DeviceChoice::Adapter(2),
         ] {
             assert_eq!(choice.to_string().parse::<DeviceChoice>(), Ok(choice));
         }
+        assert_eq!("Adapter: 1".parse(), Ok(DeviceChoice::Adapter(1)));
         assert!("tpu".parse::<DeviceChoice>().is_err());
+        assert!("adapter:x".parse::<DeviceChoice>().is_err());
+        // In config files as text; files written before adapter:N read unchanged.
+        #[derive(Debug, PartialEq, Serialize, Deserialize)]
+        struct File {
+            device: DeviceChoice,
+        }
+        let file = File {
+            device: DeviceChoice::Adapter(1),
+        };
+        let text = toml::to_string(&file).expect("toml");
+        assert_eq!(text.trim(), "device = \"adapter:1\"");
+        assert_eq!(toml::from_str::<File>(&text).expect("reads"), file);
+        let old: File = toml::from_str("device = \"cpu\"").expect("reads");
+        assert_eq!(old.device, DeviceChoice::Cpu);
+        assert!(toml::from_str::<File>("device = \"tpu\"").is_err());
+    }
+
+    #[test]
+    fn each_choice_lands_on_the_adapter_it_names() {
+        let adapter = |name: &str, device_type: &str| AdapterSummary {
+            name: name.into(),
+            backend: "Vulkan".into(),
+            is_gpu: device_type != "Cpu",
+            device_type: device_type.into(),
+        };
+        let machine = [
+            adapter("RTX 4070", "DiscreteGpu"),
+            adapter("RTX 3060", "DiscreteGpu"),
+            adapter("Iris Xe", "IntegratedGpu"),
+            adapter("llvmpipe", "Cpu"),
+        ];
+        let on = |choice| resolve(choice, &machine).expect("a device").description;
+        assert_eq!(on(DeviceChoice::Auto), "gpu: RTX 4070 (Vulkan)");
+        assert_eq!(on(DeviceChoice::Gpu), "gpu: RTX 4070 (Vulkan)");
+        assert_eq!(on(DeviceChoice::Adapter(1)), "gpu: RTX 3060 (Vulkan)");
+        assert_eq!(on(DeviceChoice::Adapter(3)), "wgpu: llvmpipe (Vulkan, Cpu)");
+        assert!(on(DeviceChoice::Cpu).starts_with("cpu"));
+        // burn numbers adapters within their type.
+        assert_eq!(kind_of(&machine, 1), DeviceKind::DiscreteGpu(1));
+        assert_eq!(kind_of(&machine, 2), DeviceKind::IntegratedGpu(0));
+        let message = resolve(DeviceChoice::Adapter(4), &machine)
+            .expect_err("no fifth adapter")
+            .to_string();
+        assert!(
+            message.contains("no adapter 4") && message.contains("3 llvmpipe [Cpu]"),
+            "{message}"
+        );
+
+        let software_only = [adapter("llvmpipe", "Cpu")];
+        assert!(
+            resolve(DeviceChoice::Auto, &software_only)
+                .expect("auto never fails")
+                .description
+                .starts_with("cpu")
+        );
+        assert!(resolve(DeviceChoice::Gpu, &software_only).is_err());
+        assert!(matches!(
+            resolve(DeviceChoice::Wgpu, &[]),
+            Err(DeviceError::NoAdapter)
+        ));
     }
 
     #[test]

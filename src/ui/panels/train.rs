@@ -69,7 +69,7 @@ impl TrainPane {
                 .response
                 .on_hover_text("SASRec learns from the order of each user's interactions; SeqUDA-Rec adds the interaction graph, contrastive learning and GAN-generated sequences; popularity is the baseline to beat");
             let edited = hyperparameters_ui(ui, config);
-            device_ui(ui, &mut config.device);
+            device_ui(ui, &mut config.device, self.adapters.as_deref());
             if edited {
                 cx.sel.preset = Preset::Custom;
             }
@@ -93,9 +93,13 @@ impl TrainPane {
                     ui.label("No graphics adapter found: training runs on the CPU.");
                 }
                 (Some(found), _) => {
-                    for adapter in found {
+                    for (index, adapter) in found.iter().enumerate() {
                         let kind = if adapter.is_gpu { "GPU" } else { "software" };
-                        ui.label(format!("{} · {} · {kind}", adapter.name, adapter.backend));
+                        ui.label(format!(
+                            "{index}  {} · {} · {kind}",
+                            adapter.name, adapter.backend
+                        ))
+                        .on_hover_text("Choose it in Device above (adapter:N on the command line)");
                     }
                 }
                 (None, Some(_)) => {
@@ -256,28 +260,40 @@ fn hyperparameters_ui(ui: &mut Ui, config: &mut TrainConfig) -> bool {
     changed
 }
 
-fn device_ui(ui: &mut Ui, device: &mut DeviceChoice) {
+/// The device picker. `adapters` (once listed) names the adapter an `adapter:N` choice means.
+fn device_ui(ui: &mut Ui, device: &mut DeviceChoice, adapters: Option<&[AdapterSummary]>) {
     let label = |choice: DeviceChoice| match choice {
-        DeviceChoice::Auto => "Auto (a GPU if found, else CPU)",
-        DeviceChoice::Cpu => "CPU",
-        DeviceChoice::Gpu => "GPU (fails without one)",
-        DeviceChoice::Wgpu => "Software GPU (for testing, slow)",
+        DeviceChoice::Auto => "Auto (a GPU if found, else CPU)".to_string(),
+        DeviceChoice::Cpu => "CPU".to_string(),
+        DeviceChoice::Gpu => "GPU (fails without one)".to_string(),
+        DeviceChoice::Wgpu => "Software GPU (for testing, slow)".to_string(),
+        DeviceChoice::Adapter(index) => {
+            match adapters.and_then(|found| found.get(usize::from(index))) {
+                Some(adapter) => format!("Adapter {index}: {}", adapter.name),
+                None => format!("Adapter {index}"),
+            }
+        }
     };
+    let listed = adapters.map_or(0, <[AdapterSummary]>::len);
     egui::ComboBox::from_label("Device")
         .selected_text(label(*device))
         .show_ui(ui, |ui| {
-            for choice in [
+            let general = [
                 DeviceChoice::Auto,
                 DeviceChoice::Cpu,
                 DeviceChoice::Gpu,
                 DeviceChoice::Wgpu,
-            ] {
+            ];
+            let each_adapter =
+                (0..listed).filter_map(|i| u16::try_from(i).ok().map(DeviceChoice::Adapter));
+            for choice in general.into_iter().chain(each_adapter) {
                 ui.selectable_value(device, choice, label(choice));
             }
         })
         .response
         .on_hover_text(
-            "Where training runs. Without a GPU, the CPU is much faster than a software GPU.",
+            "Where training runs. Without a GPU, the CPU is much faster than a software GPU. \
+             \"Look for GPUs\" below adds each adapter found, for a machine with several.",
         );
 }
 
@@ -431,4 +447,39 @@ fn progress_ui(ui: &mut Ui, cx: &mut PaneContext<'_>) {
         worker.description
     };
     ui.weak(format!("Analysis panes answer from {source}."));
+}
+
+#[cfg(test)]
+mod tests {
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable;
+
+    use super::*;
+
+    #[test]
+    fn each_listed_adapter_can_be_chosen_by_name() {
+        let adapter = |name: &str, device_type: &str| AdapterSummary {
+            name: name.into(),
+            backend: "Vulkan".into(),
+            is_gpu: true,
+            device_type: device_type.into(),
+        };
+        let adapters = vec![
+            adapter("RTX 4070", "DiscreteGpu"),
+            adapter("RTX 3060", "DiscreteGpu"),
+        ];
+        let mut harness = Harness::new_ui_state(
+            move |ui, device: &mut DeviceChoice| device_ui(ui, device, Some(&adapters)),
+            DeviceChoice::Auto,
+        );
+        harness.get_by_label("Device").click();
+        harness.run();
+        harness.get_by_label("Adapter 1: RTX 3060").click();
+        harness.run();
+        assert_eq!(*harness.state(), DeviceChoice::Adapter(1));
+        assert!(
+            harness.query_by_value("Adapter 1: RTX 3060").is_some(),
+            "the closed picker names the chosen adapter"
+        );
+    }
 }
