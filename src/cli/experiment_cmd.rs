@@ -45,9 +45,6 @@ pub fn run(args: ExperimentArgs) -> anyhow::Result<()> {
         outlook.resumable,
         outlook.to_train
     );
-    if let Some(refusal) = outlook.refusal() {
-        return Err(refusal.into());
-    }
     let mut progress = |variant: &str, seed: u64, event: &Event| match event {
         Event::Epoch(epoch) => eprintln!(
             "{variant} seed {seed}: epoch {:>3} valid NDCG@10 {:.4}{}",
