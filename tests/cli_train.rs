@@ -335,7 +335,7 @@ fn adapters_are_numbered_and_a_missing_one_is_named_before_a_run_folder_is_made(
         for (index, line) in lines.iter().enumerate() {
             assert!(
                 line.starts_with(&format!("{index}  "))
-                    && line.ends_with(&format!("--device adapter:{index})")),
+                    && line.ends_with(&format!("--device adapter:{index}")),
                 "{listed}"
             );
         }

@@ -9,11 +9,7 @@ pub fn run() -> anyhow::Result<()> {
         println!("no graphics adapter found: training runs on the CPU (--device cpu)");
     }
     for (index, adapter) in adapters.iter().enumerate() {
-        let kind = if adapter.is_gpu { "GPU" } else { "software" };
-        println!(
-            "{index}  {} · {} · {} ({kind}; --device adapter:{index})",
-            adapter.name, adapter.backend, adapter.device_type
-        );
+        println!("{index}  {}  --device adapter:{index}", adapter.describe());
     }
     Ok(())
 }

@@ -78,6 +78,18 @@ pub struct AdapterSummary {
     pub device_type: String,
 }
 
+impl AdapterSummary {
+    /// One line for people, as `sequda adapters` and the Train pane list it:
+    /// "NVIDIA H100 · Vulkan · DiscreteGpu (GPU)".
+    pub fn describe(&self) -> String {
+        let kind = if self.is_gpu { "GPU" } else { "software" };
+        format!(
+            "{} · {} · {} ({kind})",
+            self.name, self.backend, self.device_type
+        )
+    }
+}
+
 /// The device training will use, with a line that says what it is.
 #[derive(Clone, Debug)]
 pub struct SelectedDevice {

@@ -94,12 +94,10 @@ impl TrainPane {
                 }
                 (Some(found), _) => {
                     for (index, adapter) in found.iter().enumerate() {
-                        let kind = if adapter.is_gpu { "GPU" } else { "software" };
-                        ui.label(format!(
-                            "{index}  {} · {} · {kind}",
-                            adapter.name, adapter.backend
-                        ))
-                        .on_hover_text("Choose it in Device above (adapter:N on the command line)");
+                        ui.label(format!("{index}  {}", adapter.describe()))
+                            .on_hover_text(
+                                "Choose it in Device above (adapter:N on the command line)",
+                            );
                     }
                 }
                 (None, Some(_)) => {
