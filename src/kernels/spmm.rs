@@ -162,6 +162,8 @@ pub struct SparseMatrix {
     transpose: CsrTensors,
     /// `[nnz]`: the row of each entry of `A` (for the reference's scatter-add).
     entry_rows: Tensor<1, Int>,
+    /// `[n]`: the stored entries of each row of `A` (a node's degree in an adjacency).
+    row_counts: Vec<u32>,
 }
 
 /// The CSR arrays as tensors: `row_offsets` `[n + 1]`, `columns` `[nnz]` (i32), `values` `[nnz]`.
@@ -215,6 +217,7 @@ impl SparseMatrix {
             forward: CsrTensors::new(csr, device),
             transpose: CsrTensors::new(&csr.transpose(), device),
             entry_rows: Tensor::from_data(TensorData::new(entry_rows, [nnz]), (device, DType::I32)),
+            row_counts: csr.row_offsets.windows(2).map(|w| w[1] - w[0]).collect(),
         })
     }
 
@@ -226,6 +229,11 @@ impl SparseMatrix {
     /// Stored entries.
     pub fn nnz(&self) -> usize {
         self.nnz
+    }
+
+    /// The stored entries of each row `[n]`: in an adjacency matrix, each node's degree.
+    pub fn row_counts(&self) -> &[u32] {
+        &self.row_counts
     }
 
     /// The device the arrays live on (without autodiff).

@@ -29,7 +29,7 @@ impl SeqUdaSnapshot {
     /// training graph `adjacency`.
     pub fn new(model: SeqUdaRec, adjacency: Option<&SparseMatrix>, rerank_top: usize) -> Self {
         let graph = adjacency.and_then(|a| model.graph_embeddings(a));
-        let input_table = model.input_table(graph.as_ref());
+        let input_table = model.input_table(graph.as_ref().zip(adjacency));
         let output_table = model.output_table(&input_table);
         Self {
             model,
@@ -47,7 +47,9 @@ impl SeqUdaSnapshot {
             return;
         }
         self.graph = self.model.graph_embeddings(adjacency);
-        self.input_table = self.model.input_table(self.graph.as_ref());
+        self.input_table = self
+            .model
+            .input_table(self.graph.as_ref().map(|z| (z, adjacency)));
         self.output_table = self.model.output_table(&self.input_table);
     }
 }

@@ -108,6 +108,15 @@ fn empty_matrix_and_untracked_autodiff() {
 }
 
 #[test]
+fn row_counts_are_the_entries_of_each_row() {
+    let device = Device::flex();
+    let matrix = SparseMatrix::new(&asymmetric(), &device).expect("valid CSR");
+    assert_eq!(matrix.row_counts(), &[2, 1, 0, 3]);
+    let transpose = SparseMatrix::new(&asymmetric().transpose(), &device).expect("valid CSR");
+    assert_eq!(transpose.row_counts(), &[0, 2, 2, 2]);
+}
+
+#[test]
 fn malformed_csr_is_rejected() {
     let device = Device::flex();
     let mut short = asymmetric();

@@ -63,6 +63,13 @@ pub struct SeqUdaConfig {
     /// validation: faster at first, then behind — 0.0663 at epoch 20 against 0.0703 without
     /// it; BENCHMARKS.md, issue 3 C).
     pub graph_in_output: bool,
+    /// Let the item gate of the graph fusion also see each item's degree in the training graph
+    /// (`ln(1 + d) / ln(1 + d_max)`), so that it can learn to give rare items, whose graph term
+    /// comes from a few neighbours, mostly their own embedding. Default false (OUR choice,
+    /// to be measured on validation; a config file without the field reads as false, what
+    /// every earlier run trained with).
+    #[serde(default)]
+    pub degree_gate: bool,
     /// λ_seq: weight of a sequence-level InfoNCE between each user's final state and the
     /// same sequence encoded again under the first perturbed graph view (or, without one,
     /// the same input table) with a fresh dropout mask: the paper's "two perturbed views"
@@ -114,6 +121,7 @@ impl Default for SeqUdaConfig {
             user_fusion: false,
             hide_batch_users: false,
             graph_in_output: false,
+            degree_gate: false,
             sequence_contrastive_weight: 0.0,
             target_attention_weight: 0.1,
             target_attention_detached: true,

@@ -5,7 +5,7 @@
 use burn::module::Module;
 use burn::nn::{Embedding, EmbeddingConfig, Initializer, Linear, LinearConfig};
 use burn::tensor::activation::sigmoid;
-use burn::tensor::{Device, Int, Tensor};
+use burn::tensor::{Device, Int, Tensor, TensorData};
 
 use crate::kernels::spmm::{SparseMatrix, sparse_matmul};
 use crate::model::block::xavier;
@@ -17,7 +17,7 @@ pub struct GraphFusion {
     users: Embedding,
     /// W: projects graph embeddings before fusion.
     item_projection: Linear,
-    /// `[E ; W Z̄] → gate` for items.
+    /// `[E ; W Z̄] → gate` for items, or `[E ; W Z̄ ; δ] → gate` with the degree feature δ.
     item_gate: Linear,
     /// W′ for the optional user fusion.
     user_projection: Linear,
@@ -25,15 +25,26 @@ pub struct GraphFusion {
     user_gate: Linear,
     layers: usize,
     n_users: usize,
+    /// Whether the item gate also sees each item's degree feature δ.
+    degree_gate: bool,
 }
 
 impl GraphFusion {
-    /// A fusion module for `n_users` users of width `dim` with `layers` propagation layers.
-    pub fn new(n_users: usize, dim: usize, layers: usize, device: &Device) -> Self {
+    /// A fusion module for `n_users` users of width `dim` with `layers` propagation layers;
+    /// with `degree_gate` the item gate also sees each item's degree.
+    pub fn new(
+        n_users: usize,
+        dim: usize,
+        layers: usize,
+        degree_gate: bool,
+        device: &Device,
+    ) -> Self {
         let square = LinearConfig::new(dim, dim)
             .with_bias(false)
             .with_initializer(xavier());
         let gate = LinearConfig::new(2 * dim, dim).with_initializer(xavier());
+        let item_gate =
+            LinearConfig::new(2 * dim + usize::from(degree_gate), dim).with_initializer(xavier());
         Self {
             users: EmbeddingConfig::new(n_users.max(1), dim)
                 .with_initializer(Initializer::Normal {
@@ -42,11 +53,12 @@ impl GraphFusion {
                 })
                 .init(device),
             item_projection: square.init(device),
-            item_gate: gate.init(device),
+            item_gate: item_gate.init(device),
             user_projection: square.init(device),
             user_gate: gate.init(device),
             layers,
             n_users,
+            degree_gate,
         }
     }
 
@@ -75,14 +87,36 @@ impl GraphFusion {
     }
 
     /// The graph term added to each item's input embedding: `g ⊙ W Z̄_i` with
-    /// `g = σ(W_g [E_i ; W Z̄_i])`: `[n_items, dim]`.
-    pub fn item_term(&self, items: Tensor<2>, graph_items: Tensor<2>) -> Tensor<2> {
+    /// `g = σ(W_g [E_i ; W Z̄_i])`, or `g = σ(W_g [E_i ; W Z̄_i ; δ_i])` with the degree gate:
+    /// `[n_items, dim]`. `node_degrees` `[n_users + n_items]` are the degrees in the graph `Z̄`
+    /// was propagated over.
+    pub fn item_term(
+        &self,
+        items: Tensor<2>,
+        graph_items: Tensor<2>,
+        node_degrees: &[u32],
+    ) -> Tensor<2> {
         let projected = self.item_projection.forward(graph_items);
-        let gate = sigmoid(
-            self.item_gate
-                .forward(Tensor::cat(vec![items, projected.clone()], 1)),
-        );
+        let mut parts = vec![items, projected.clone()];
+        if self.degree_gate {
+            parts.push(self.degree_feature(node_degrees, &projected.device()));
+        }
+        let gate = sigmoid(self.item_gate.forward(Tensor::cat(parts, 1)));
         gate * projected
+    }
+
+    /// δ `[n_items, 1]`: `ln(1 + d_i) / ln(1 + max_j d_j)` of each item's degree `d_i`, in
+    /// [0, 1] (all zeros in a graph without edges).
+    fn degree_feature(&self, node_degrees: &[u32], device: &Device) -> Tensor<2> {
+        let items = node_degrees.get(self.n_users..).unwrap_or_default();
+        let most = items.iter().copied().max().unwrap_or(0);
+        let scale = (1.0 + most as f32).ln().max(f32::MIN_POSITIVE);
+        let feature: Vec<f32> = items
+            .iter()
+            .map(|&d| (1.0 + d as f32).ln() / scale)
+            .collect();
+        let rows = feature.len();
+        Tensor::from_data(TensorData::new(feature, [rows, 1]), device)
     }
 
     /// `h + g ⊙ W′ Z̄_u` with `g = σ(W′_g [h ; W′ Z̄_u])`: states `[b, dim]`, graph rows `[b, dim]`.
@@ -93,5 +127,53 @@ impl GraphFusion {
                 .forward(Tensor::cat(vec![states.clone(), projected.clone()], 1)),
         );
         states + gate * projected
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(tensor: Tensor<2>) -> Vec<Vec<f32>> {
+        let [_, width] = tensor.dims();
+        let values = tensor
+            .into_data()
+            .try_into_vec::<f32>()
+            .expect("f32 values");
+        values.chunks(width).map(<[f32]>::to_vec).collect()
+    }
+
+    /// Three items with the same embedding and the same graph row, of degrees 0, 2 and 40
+    /// (after two users of degree 7): their terms differ only through the degree.
+    fn terms(degree_gate: bool) -> Vec<Vec<f32>> {
+        let device = Device::flex();
+        device.seed(5);
+        let fusion = GraphFusion::new(2, 4, 1, degree_gate, &device);
+        let same = || Tensor::<2>::ones([3, 4], &device).mul_scalar(0.3);
+        rows(fusion.item_term(same(), same(), &[7, 7, 0, 2, 40]))
+    }
+
+    #[test]
+    fn only_the_degree_gate_tells_items_apart_by_their_degree() {
+        let blind = terms(false);
+        assert_eq!(blind[0], blind[1]);
+        assert_eq!(blind[1], blind[2]);
+        let aware = terms(true);
+        assert_ne!(aware[0], aware[1], "degrees 0 and 2 must gate differently");
+        assert_ne!(aware[1], aware[2], "degrees 2 and 40 must gate differently");
+    }
+
+    #[test]
+    fn the_degree_feature_runs_from_zero_to_one_over_the_items_alone() {
+        let device = Device::flex();
+        let fusion = GraphFusion::new(2, 4, 1, true, &device);
+        let feature = rows(fusion.degree_feature(&[90, 90, 0, 3, 15], &device));
+        let expected = [0.0, 4f32.ln() / 16f32.ln(), 1.0];
+        assert_eq!(feature.len(), 3);
+        for (row, want) in feature.iter().zip(expected) {
+            assert!((row[0] - want).abs() < 1e-6, "{row:?} against {want}");
+        }
+        let empty = rows(fusion.degree_feature(&[0, 0, 0, 0, 0], &device));
+        assert!(empty.iter().all(|row| row[0] == 0.0), "{empty:?}");
     }
 }

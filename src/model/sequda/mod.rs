@@ -40,9 +40,15 @@ impl SeqUdaRec {
     ) -> Self {
         Self {
             encoder: SasRec::new(encoder, n_items, device),
-            graph: config
-                .graph
-                .then(|| GraphFusion::new(n_users, encoder.dim, config.graph_layers, device)),
+            graph: config.graph.then(|| {
+                GraphFusion::new(
+                    n_users,
+                    encoder.dim,
+                    config.graph_layers,
+                    config.degree_gate,
+                    device,
+                )
+            }),
             target_attention: config
                 .target_attention
                 .then(|| TargetAttention::new(encoder.dim, device)),
@@ -59,13 +65,15 @@ impl SeqUdaRec {
     }
 
     /// The encoder's input table `[n_items + 1, dim]` (row 0 = padding): the item embeddings,
-    /// plus the gated graph term when there is a graph.
-    pub fn input_table(&self, graph: Option<&Tensor<2>>) -> Tensor<2> {
+    /// plus the gated graph term when there is a graph (`graph`: `Z̄` and the adjacency it was
+    /// propagated over).
+    pub fn input_table(&self, graph: Option<(&Tensor<2>, &SparseMatrix)>) -> Tensor<2> {
         let table = self.encoder.item_embedding.weight.val();
         match (&self.graph, graph) {
-            (Some(fusion), Some(z)) => {
+            (Some(fusion), Some((z, adjacency))) => {
                 let items = self.encoder.item_table();
-                let term = fusion.item_term(items, fusion.item_rows(z.clone()));
+                let graph_items = fusion.item_rows(z.clone());
+                let term = fusion.item_term(items, graph_items, adjacency.row_counts());
                 let [_, dim] = term.dims();
                 let padding = Tensor::<2>::zeros([1, dim], &term.device());
                 table + Tensor::cat(vec![padding, term], 0)
@@ -169,7 +177,7 @@ mod tests {
             };
             let model = SeqUdaRec::new(&settings, &encoder, 2, 3, &device);
             let z = model.graph_embeddings(&adjacency);
-            let input = model.input_table(z.as_ref());
+            let input = model.input_table(z.as_ref().map(|z| (z, &adjacency)));
             let output = values(model.output_table(&input));
             let plain = values(model.encoder.item_table());
             let fused = values(input.slice([1..4, 0..8]));

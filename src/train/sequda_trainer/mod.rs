@@ -186,7 +186,7 @@ impl<'a> SeqUdaRecipe<'a> {
         }
         let perturbed = self.views.as_ref().and_then(|(first, _)| {
             let z = self.model.graph_embeddings(first)?;
-            Some((self.model.input_table(Some(&z)), Some(z)))
+            Some((self.model.input_table(Some((&z, first))), Some(z)))
         });
         Some(perturbed.unwrap_or_else(|| (table.clone(), None)))
     }
@@ -282,16 +282,16 @@ impl Recipe for SeqUdaRecipe<'_> {
         let groups = length_groups(&self.split.train, users, max_len, self.config.length_groups);
         let batches: Vec<&TrainBatch> = groups.iter().map(|g| &g.batch).collect();
         let total_positions = listed_positions(batches.iter().copied());
-        let graph = match (&self.graph, &self.adjacency) {
+        let hidden_batch = match (&self.graph, &self.adjacency) {
             (Some(graph), Some(_)) if self.settings.hide_batch_users => {
                 let device = self.device.clone().inner();
-                let adjacency = sparse(&graph.without_users(users).adjacency, &device)?;
-                self.model.graph_embeddings(&adjacency)
+                Some(sparse(&graph.without_users(users).adjacency, &device)?)
             }
-            (_, Some(adjacency)) => self.model.graph_embeddings(adjacency),
             _ => None,
         };
-        let table = self.model.input_table(graph.as_ref());
+        let adjacency = hidden_batch.as_ref().or(self.adjacency.as_ref());
+        let graph = adjacency.and_then(|a| self.model.graph_embeddings(a));
+        let table = self.model.input_table(graph.as_ref().zip(adjacency));
         let items = self.model.output_table(&table);
         let view = self.sequence_view(&table);
         // Each group's CE and TA, weighted by its share of the positions and of the rows.
