@@ -188,6 +188,30 @@ fn sasrec_beats_popularity_and_the_run_folder_is_complete() {
         "eval {again} vs summary {ndcg}"
     );
 
+    // A run cut while moving its best checkpoint in (its weights still sealed in the staging
+    // folder, no summary yet) opens with those weights, and opening it moves nothing.
+    let cut = dir.path().join("cut");
+    std::fs::create_dir(&cut).expect("cut folder");
+    for file in ["config.toml", "metrics.jsonl"] {
+        std::fs::copy(sasrec_dir.join(file), cut.join(file)).expect("copy");
+    }
+    let staging = cut.join(".checkpoint-next");
+    std::fs::create_dir(&staging).expect("staging folder");
+    std::fs::copy(sasrec_dir.join("model.bpk"), staging.join("model.bpk")).expect("weights");
+    let best_epoch = summary["best_epoch"].as_u64().expect("best_epoch");
+    std::fs::write(staging.join("epoch"), best_epoch.to_string()).expect("seal");
+    let cut_path = cut.to_str().expect("utf-8 path");
+    let reopened: serde_json::Value =
+        serde_json::from_str(&sequda_ok(&["eval", "--run", cut_path, "--device", "cpu"]))
+            .expect("eval JSON");
+    let reopened_ndcg = reopened["metrics"]["ndcg@10"].as_f64().expect("ndcg");
+    assert!(
+        (reopened_ndcg - ndcg).abs() < 1e-6,
+        "cut run {reopened_ndcg} vs summary {ndcg}"
+    );
+    assert!(staging.join("model.bpk").is_file(), "opening moved nothing");
+    assert!(!cut.join("model.bpk").exists());
+
     // Sampled protocols are labelled and differ from full ranking.
     let sampled: serde_json::Value = serde_json::from_str(&sequda_ok(&[
         "eval",

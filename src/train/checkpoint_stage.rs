@@ -85,6 +85,18 @@ pub fn sealed_epoch(run: &RunDir) -> Option<usize> {
     fs::read_to_string(seal).ok()?.trim().parse().ok()
 }
 
+/// The weights file that holds the checkpoint of `logged_best` (the log's best epoch) for a
+/// reader that must not change the folder (reopening a cut run to look at it): the staged
+/// `model.bpk` while a staging folder sealed for that epoch still holds it (the run was cut
+/// while moving it in, or before moving its very first checkpoint), else the run folder's own.
+pub fn readable_weights(run: &RunDir, logged_best: Option<usize>) -> PathBuf {
+    let staged = staging(run).checkpoint_path();
+    match sealed_epoch(run) {
+        Some(sealed) if Some(sealed) == logged_best && staged.is_file() => staged,
+        _ => run.checkpoint_path(),
+    }
+}
+
 /// The staged checkpoint files (not the seal, nor a temporary file a crash left), by name.
 fn staged_files(folder: &Path) -> Result<Vec<(String, PathBuf)>, TrainError> {
     let entries = fs::read_dir(folder).map_err(|e| TrainError::file(folder, e))?;
@@ -174,5 +186,34 @@ mod tests {
         assert_eq!(settle(&run, 2).expect("settle"), Settled::Completed);
         assert_eq!(contents(&run), ("two".into(), "two".into()));
         assert!(!run.root().join(STAGING_DIR).exists());
+    }
+
+    #[test]
+    fn a_reader_loads_the_weights_of_the_logged_best_epoch_without_moving_them() {
+        let read = |path: PathBuf| fs::read_to_string(path).expect("weights");
+        let (_dir, run) = run_at_epoch_one();
+        assert_eq!(
+            read(readable_weights(&run, Some(1))),
+            "one",
+            "nothing staged"
+        );
+        stage_epoch_two(&run, true);
+        assert_eq!(
+            read(readable_weights(&run, Some(1))),
+            "one",
+            "epoch 2 never logged"
+        );
+        assert_eq!(
+            read(readable_weights(&run, Some(2))),
+            "two",
+            "logged, not moved in"
+        );
+        assert_eq!(sealed_epoch(&run), Some(2), "the reader moved nothing");
+        fs::rename(staging(&run).checkpoint_path(), run.checkpoint_path()).expect("move");
+        assert_eq!(
+            read(readable_weights(&run, Some(2))),
+            "two",
+            "weights moved in"
+        );
     }
 }

@@ -1,12 +1,13 @@
 //! From a model kind to its training recipe, and from a run folder back to its trained model.
 
+use std::path::Path;
+
 use burn::tensor::Device;
 
 use super::checkpoint::load_checkpoint;
 use super::config::{ModelKind, TrainConfig};
 use super::error::TrainError;
 use super::recipe::Recipe;
-use super::run_dir::RunDir;
 use super::sasrec_trainer::SasRecRecipe;
 use super::sequda_terms::graph_adjacency;
 use super::sequda_trainer::SeqUdaRecipe;
@@ -35,21 +36,21 @@ pub fn recipe<'a>(
     })
 }
 
-/// The best checkpoint in `run_dir` as an inference model on `device` (None for popularity).
-/// `split` must be the run's training split (its graph feeds SeqUDA-Rec's input table).
+/// The checkpoint `weights` (a run's best `model.bpk`) as an inference model on `device`
+/// (None for popularity). `split` must be the run's training split (its graph feeds
+/// SeqUDA-Rec's input table).
 pub fn load_inference(
     config: &TrainConfig,
     split: &Split,
     n_items: usize,
-    run_dir: &RunDir,
+    weights: &Path,
     device: &Device,
 ) -> Result<Option<InferenceModel>, TrainError> {
-    let path = run_dir.checkpoint_path();
     Ok(match config.model {
         ModelKind::Pop => None,
         ModelKind::Sasrec => Some(InferenceModel::SasRec(Box::new(load_checkpoint(
             SasRec::new(&config.encoder, n_items, device),
-            &path,
+            weights,
         )?))),
         kind => {
             let settings = kind.sequda_settings(&config.sequda);
@@ -60,7 +61,7 @@ pub fn load_inference(
                 n_items,
                 device,
             );
-            let model = load_checkpoint(empty, &path)?;
+            let model = load_checkpoint(empty, weights)?;
             let adjacency = if settings.graph {
                 Some(graph_adjacency(&split.train, n_items, device)?)
             } else {

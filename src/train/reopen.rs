@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::checkpoint_stage;
 use super::config::{DataSource, RunConfig};
 use super::device::{DeviceChoice, SelectedDevice, select_device};
 use super::error::TrainError;
@@ -10,6 +11,7 @@ use super::eval_graph::EvalGraph;
 use super::evaluation::{CaseInputs, SplitPart};
 use super::models::load_inference;
 use super::query::ModelView;
+use super::resume::read_resume_point;
 use super::run::{TEST_RANKS_FILE, write_ranks};
 use super::run_dir::RunDir;
 use super::sequda_terms::graph_adjacency;
@@ -103,7 +105,7 @@ pub fn open_run(dir: &Path, device: DeviceChoice) -> Result<OpenedRun, TrainErro
         &config.train,
         &split,
         dataset.n_items(),
-        &run_dir,
+        &best_weights(&run_dir),
         &device.device,
     )?;
     Ok(OpenedRun {
@@ -115,6 +117,20 @@ pub fn open_run(dir: &Path, device: DeviceChoice) -> Result<OpenedRun, TrainErro
         inference,
         device,
     })
+}
+
+/// The weights of `run`'s best epoch, moving nothing: those of the epoch its log calls best,
+/// which a run cut while saving its checkpoint may still hold in the staging folder
+/// ([`checkpoint_stage::readable_weights`]).
+fn best_weights(run: &RunDir) -> PathBuf {
+    if checkpoint_stage::sealed_epoch(run).is_none() {
+        return run.checkpoint_path();
+    }
+    let logged_best = std::fs::read_to_string(run.metrics_path())
+        .ok()
+        .and_then(|text| read_resume_point(&text).ok())
+        .map(|(point, _)| point.best_epoch);
+    checkpoint_stage::readable_weights(run, logged_best)
 }
 
 impl OpenedRun {

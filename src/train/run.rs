@@ -129,7 +129,7 @@ pub fn run_training(
                     &job.config,
                     &split,
                     dataset.n_items(),
-                    &run_dir,
+                    &run_dir.checkpoint_path(),
                     &selected.device,
                 )?
                 .ok_or_else(|| TrainError::Mismatch("no checkpoint to test".into()))?;
