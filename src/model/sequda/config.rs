@@ -70,6 +70,14 @@ pub struct SeqUdaConfig {
     /// every earlier run trained with).
     #[serde(default)]
     pub degree_gate: bool,
+    /// Propagate a detached copy of the item table `E`: the graph's terms (the recommendation
+    /// loss through the fused input, and InfoNCE) then train the user table, projections and
+    /// gates but never move the item embeddings, which the sequence model alone trains; `E`
+    /// of a rare item is otherwise pulled by every neighbour's graph term. Default false (OUR
+    /// choice, to be measured on validation; a config file without the field reads as false,
+    /// what every earlier run trained with).
+    #[serde(default)]
+    pub graph_detaches_items: bool,
     /// λ_seq: weight of a sequence-level InfoNCE between each user's final state and the
     /// same sequence encoded again under the first perturbed graph view (or, without one,
     /// the same input table) with a fresh dropout mask: the paper's "two perturbed views"
@@ -122,6 +130,7 @@ impl Default for SeqUdaConfig {
             hide_batch_users: false,
             graph_in_output: false,
             degree_gate: false,
+            graph_detaches_items: false,
             sequence_contrastive_weight: 0.0,
             target_attention_weight: 0.1,
             target_attention_detached: true,

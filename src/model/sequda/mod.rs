@@ -27,6 +27,7 @@ pub struct SeqUdaRec {
     pub target_attention: Option<TargetAttention>,
     user_fusion: bool,
     graph_in_output: bool,
+    graph_detaches_items: bool,
 }
 
 impl SeqUdaRec {
@@ -54,6 +55,7 @@ impl SeqUdaRec {
                 .then(|| TargetAttention::new(encoder.dim, device)),
             user_fusion: config.graph && config.user_fusion,
             graph_in_output: config.graph && config.graph_in_output,
+            graph_detaches_items: config.graph_detaches_items,
         }
     }
 
@@ -61,7 +63,18 @@ impl SeqUdaRec {
     pub fn graph_embeddings(&self, adjacency: &SparseMatrix) -> Option<Tensor<2>> {
         self.graph
             .as_ref()
-            .map(|graph| graph.propagate(self.encoder.item_table(), adjacency))
+            .map(|graph| graph.propagate(self.graph_item_input(), adjacency))
+    }
+
+    /// The item table `E` `[n_items, dim]` as the graph propagates it: detached when the
+    /// graph must not move the item embeddings (`graph_detaches_items`).
+    pub fn graph_item_input(&self) -> Tensor<2> {
+        let items = self.encoder.item_table();
+        if self.graph_detaches_items {
+            items.detach()
+        } else {
+            items
+        }
     }
 
     /// The encoder's input table `[n_items + 1, dim]` (row 0 = padding): the item embeddings,
@@ -71,7 +84,7 @@ impl SeqUdaRec {
         let table = self.encoder.item_embedding.weight.val();
         match (&self.graph, graph) {
             (Some(fusion), Some((z, adjacency))) => {
-                let items = self.encoder.item_table();
+                let items = self.graph_item_input();
                 let graph_items = fusion.item_rows(z.clone());
                 let term = fusion.item_term(items, graph_items, adjacency.row_counts());
                 let [_, dim] = term.dims();
@@ -148,6 +161,7 @@ impl SeqUdaRec {
 mod tests {
     use super::*;
     use crate::data::graph::InteractionGraph;
+    use burn::optim::GradientsParams;
 
     fn values(tensor: Tensor<2>) -> Vec<f32> {
         tensor
@@ -185,6 +199,43 @@ mod tests {
             assert_ne!(plain, fused, "the graph term must change the input table");
             let expected = if graph_in_output { &fused } else { &plain };
             assert_eq!(&output, expected, "graph_in_output = {graph_in_output}");
+        }
+    }
+
+    #[test]
+    fn a_detaching_graph_trains_the_users_but_never_moves_the_item_table() {
+        let device = Device::flex().autodiff();
+        device.seed(4);
+        let encoder = EncoderConfig {
+            max_len: 4,
+            dim: 8,
+            blocks: 1,
+            heads: 1,
+            dropout: 0.0,
+            ..EncoderConfig::default()
+        };
+        let graph = InteractionGraph::from_train(&[vec![0, 1], vec![1, 2]], 3);
+        let adjacency = SparseMatrix::new(&graph.adjacency, &device).expect("valid graph");
+        for graph_detaches_items in [false, true] {
+            let settings = SeqUdaConfig {
+                graph_detaches_items,
+                ..SeqUdaConfig::default()
+            };
+            let model = SeqUdaRec::new(&settings, &encoder, 2, 3, &device);
+            let z = model.graph_embeddings(&adjacency).expect("a graph");
+            // Only the graph term: the input table without the plain item embeddings.
+            let term = model.input_table(Some((&z, &adjacency)))
+                - model.encoder.item_embedding.weight.val();
+            let grads = (term.sum() + z.sum()).backward();
+            let items = model.encoder.item_embedding.weight.grad(&grads);
+            let moved = items.is_some_and(|g| g.abs().sum().into_scalar::<f32>() > 0.0);
+            assert_eq!(moved, !graph_detaches_items, "{graph_detaches_items}");
+            let fusion = model.graph.as_ref().expect("fusion");
+            let learned = GradientsParams::from_grads(grads, fusion);
+            assert!(
+                !learned.is_empty(),
+                "the graph's own tables learn either way"
+            );
         }
     }
 }

@@ -169,7 +169,7 @@ impl<'a> SeqUdaRecipe<'a> {
             nodes.truncate(self.settings.contrastive_nodes);
         }
         let index = self.int_tensor(nodes);
-        let items = self.model.encoder.item_table();
+        let items = self.model.graph_item_input();
         let view_a = fusion
             .propagate(items.clone(), first)
             .select(0, index.clone());
