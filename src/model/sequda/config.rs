@@ -75,8 +75,9 @@ pub struct SeqUdaConfig {
     /// loss through the fused input, and InfoNCE) then train the user table, projections and
     /// gates but never move the item embeddings, which the sequence model alone trains; `E`
     /// of a rare item is otherwise pulled by every neighbour's graph term. Default false (OUR
-    /// choice, to be measured on validation; a config file without the field reads as false,
-    /// what every earlier run trained with).
+    /// choice, measured: on Beauty, seed 1, it learned more slowly and its best validation
+    /// NDCG@10 was 0.0716 against 0.0715 without; BENCHMARKS.md, issue 3 C). A config file
+    /// without the field reads as false, what every earlier run trained with.
     #[serde(default)]
     pub graph_detaches_items: bool,
     /// λ_seq: weight of a sequence-level InfoNCE between each user's final state and the
