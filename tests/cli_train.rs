@@ -179,10 +179,13 @@ fn sasrec_beats_popularity_and_the_run_folder_is_complete() {
     );
 
     // `eval` re-evaluates the best checkpoint to the same test numbers.
-    let eval: serde_json::Value =
-        serde_json::from_str(&sequda_ok(&["eval", "--run", sasrec, "--device", "cpu"]))
-            .expect("eval JSON");
-    let again = eval["metrics"]["ndcg@10"].as_f64().expect("ndcg");
+    let eval_ndcg = |run: &str| {
+        let eval: serde_json::Value =
+            serde_json::from_str(&sequda_ok(&["eval", "--run", run, "--device", "cpu"]))
+                .expect("eval JSON");
+        eval["metrics"]["ndcg@10"].as_f64().expect("ndcg")
+    };
+    let again = eval_ndcg(sasrec);
     assert!(
         (again - ndcg).abs() < 1e-6,
         "eval {again} vs summary {ndcg}"
@@ -200,11 +203,7 @@ fn sasrec_beats_popularity_and_the_run_folder_is_complete() {
     std::fs::copy(sasrec_dir.join("model.bpk"), staging.join("model.bpk")).expect("weights");
     let best_epoch = summary["best_epoch"].as_u64().expect("best_epoch");
     std::fs::write(staging.join("epoch"), best_epoch.to_string()).expect("seal");
-    let cut_path = cut.to_str().expect("utf-8 path");
-    let reopened: serde_json::Value =
-        serde_json::from_str(&sequda_ok(&["eval", "--run", cut_path, "--device", "cpu"]))
-            .expect("eval JSON");
-    let reopened_ndcg = reopened["metrics"]["ndcg@10"].as_f64().expect("ndcg");
+    let reopened_ndcg = eval_ndcg(cut.to_str().expect("utf-8 path"));
     assert!(
         (reopened_ndcg - ndcg).abs() < 1e-6,
         "cut run {reopened_ndcg} vs summary {ndcg}"

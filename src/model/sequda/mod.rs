@@ -170,10 +170,9 @@ mod tests {
             .expect("f32 values")
     }
 
-    #[test]
-    fn output_table_carries_the_graph_term_only_when_asked() {
-        let device = Device::flex();
-        device.seed(3);
+    /// A one-block encoder of width 8 and the graph of two users over three items (user 0:
+    /// items 0, 1; user 1: items 1, 2) on `device`.
+    fn two_users_three_items(device: &Device) -> (EncoderConfig, SparseMatrix) {
         let encoder = EncoderConfig {
             max_len: 4,
             dim: 8,
@@ -183,7 +182,15 @@ mod tests {
             ..EncoderConfig::default()
         };
         let graph = InteractionGraph::from_train(&[vec![0, 1], vec![1, 2]], 3);
-        let adjacency = SparseMatrix::new(&graph.adjacency, &device).expect("valid graph");
+        let adjacency = SparseMatrix::new(&graph.adjacency, device).expect("valid graph");
+        (encoder, adjacency)
+    }
+
+    #[test]
+    fn output_table_carries_the_graph_term_only_when_asked() {
+        let device = Device::flex();
+        device.seed(3);
+        let (encoder, adjacency) = two_users_three_items(&device);
         for graph_in_output in [false, true] {
             let settings = SeqUdaConfig {
                 graph_in_output,
@@ -203,19 +210,10 @@ mod tests {
     }
 
     #[test]
-    fn a_detaching_graph_trains_the_users_but_never_moves_the_item_table() {
+    fn a_detaching_graph_trains_its_own_tables_but_never_moves_the_item_table() {
         let device = Device::flex().autodiff();
         device.seed(4);
-        let encoder = EncoderConfig {
-            max_len: 4,
-            dim: 8,
-            blocks: 1,
-            heads: 1,
-            dropout: 0.0,
-            ..EncoderConfig::default()
-        };
-        let graph = InteractionGraph::from_train(&[vec![0, 1], vec![1, 2]], 3);
-        let adjacency = SparseMatrix::new(&graph.adjacency, &device).expect("valid graph");
+        let (encoder, adjacency) = two_users_three_items(&device);
         for graph_detaches_items in [false, true] {
             let settings = SeqUdaConfig {
                 graph_detaches_items,
