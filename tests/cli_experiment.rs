@@ -3,7 +3,11 @@
 
 mod common;
 
-use common::{read_json, sequda, sequda_ok};
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use common::{read_json, repo, sequda, sequda_ok};
+use sequda::train::run_dir::RunDir;
 
 /// `sequda experiment --plan ablation` with tiny shapes and one epoch (this checks the
 /// plumbing, not the model) and any `extra` arguments.
@@ -274,6 +278,78 @@ fn selected_variants_run_with_their_baseline_and_finished_runs_are_reused() {
     assert!(
         stderr.contains("unknown variant 'bert4rec'") && stderr.contains("sequda-no-cl"),
         "{stderr}"
+    );
+}
+
+#[test]
+fn a_run_another_process_is_training_is_left_to_it_and_taken_up_when_free() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("ablation");
+    let out_str = out.to_str().expect("utf-8 path");
+    // This test stands for a second experiment training SASRec-CE seed 1 into the folder.
+    let held = RunDir::new(out.join("sasrec").join("seed1"));
+    held.create().expect("run folder");
+    let mut claim = Some(held.claim().expect("claim"));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sequda"))
+        .args(ablation_args(
+            out_str,
+            "1",
+            &["--variants", "sequda-no-gan,pop"],
+        ))
+        .current_dir(repo())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the sequda binary runs");
+    let stderr = child.stderr.take().expect("piped stderr");
+    let mut lines = Vec::new();
+    for line in BufReader::new(stderr).lines() {
+        let line = line.expect("stderr line");
+        if line.contains("waiting for the other process to finish") {
+            claim = None; // the other run ends: its lock is released
+        }
+        lines.push(line);
+    }
+    let status = child.wait().expect("exit status");
+    let log = lines.join("\n");
+    assert!(status.success(), "{log}");
+    assert!(claim.is_none(), "the plan waited for the held run:\n{log}");
+    assert!(
+        log.contains("2 to train, 1 being trained by another process"),
+        "the outlook counts the held run:\n{log}"
+    );
+    let at = |needle: &str| {
+        lines
+            .iter()
+            .position(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("no line with {needle:?}:\n{log}"))
+    };
+    let deferred = at("sasrec seed 1: another process is training");
+    let other_row = at("sequda-no-gan seed 1: done");
+    let waiting = at("sasrec seed 1: waiting for the other process");
+    let taken_up = at("sasrec seed 1: done");
+    assert!(
+        deferred < other_row && other_row < waiting && waiting < taken_up,
+        "the held run is skipped, the rows after it train, then it is taken up:\n{log}"
+    );
+    let results = read_json(&out.join("results.json"));
+    let rows = results["rows"].as_array().expect("rows");
+    assert_eq!(rows.len(), 3, "{results}");
+    for row in rows {
+        assert_eq!(row["runs"].as_array().expect("runs").len(), 1, "{row}");
+    }
+    let baseline = rows
+        .iter()
+        .find(|r| r["variant"] == "sasrec")
+        .expect("sasrec row");
+    let summary = read_json(&held.summary_path());
+    assert_eq!(
+        baseline["runs"][0]["users"], summary["test"]["users"],
+        "the table holds the run it waited for: {baseline}"
+    );
+    let ndcg = |v: &serde_json::Value| v["ndcg@10"].as_f64().expect("ndcg@10");
+    assert!(
+        (ndcg(&baseline["runs"][0]) - ndcg(&summary["test"])).abs() < 1e-12,
+        "{baseline}"
     );
 }
 

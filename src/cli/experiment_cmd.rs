@@ -35,8 +35,12 @@ pub fn run(args: ExperimentArgs) -> anyhow::Result<()> {
     let source = data_source(&args.data, &args.input, items.as_deref());
     let seeds: Vec<u64> = (1..=args.seeds).collect();
     let outlook = plan_outlook(&variants, &dataset, &source, &seeds, &args.out);
+    let elsewhere = match outlook.in_use {
+        0 => String::new(),
+        n => format!(", {n} being trained by another process"),
+    };
     eprintln!(
-        "{} rows × {} seed{} in {}: {} finished (reused), {} cut (resumed), {} to train",
+        "{} rows × {} seed{} in {}: {} finished (reused), {} cut (resumed), {} to train{elsewhere}",
         variants.len(),
         seeds.len(),
         if seeds.len() == 1 { "" } else { "s" },
@@ -61,7 +65,7 @@ pub fn run(args: ExperimentArgs) -> anyhow::Result<()> {
         ),
         Event::Warning { message } => eprintln!("{variant} seed {seed}: warning: {message}"),
         Event::Status {
-            status: RunStatus::Finished,
+            status: RunStatus::Finished | RunStatus::Preparing,
             message,
         } => eprintln!("{variant} seed {seed}: {message}"),
         _ => {}

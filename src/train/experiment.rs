@@ -6,17 +6,15 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::mpsc::channel;
 
 use serde::Serialize;
 
 use super::compare::read_test_ranks;
 use super::config::{DataSource, ModelKind, TrainConfig};
-use super::control::Control;
 use super::error::TrainError;
-use super::events::{Event, RunStatus};
+use super::events::Event;
 use super::experiment_reuse::{PlannedRun, planned_run};
-use super::run::{TrainJob, run_training};
+use super::experiment_settle::{HELD_RUN_POLL, preparing, settle_run};
 use super::run_dir::write_atomically;
 use crate::data::Dataset;
 use crate::eval::{
@@ -192,6 +190,8 @@ pub struct PlanOutlook {
     pub resumable: usize,
     /// Runs to train from the start.
     pub to_train: usize,
+    /// Runs another process is training into now: left to it, reused when it finishes.
+    pub in_use: usize,
     /// Run folders holding a run with other settings or data, each with what differs: while
     /// there is one, [`run_experiment`] refuses to start.
     pub conflicts: Vec<(PathBuf, String)>,
@@ -229,6 +229,7 @@ pub fn plan_outlook(
             PlannedRun::Finished(_) => outlook.finished += 1,
             PlannedRun::Resumable => outlook.resumable += 1,
             PlannedRun::Fresh => outlook.to_train += 1,
+            PlannedRun::InUse => outlook.in_use += 1,
             PlannedRun::Conflict(reason) => outlook.conflicts.push((dir, reason)),
         }
     }
@@ -261,9 +262,11 @@ fn planned_runs<'a>(
 /// then writes `out/results.json` and `out/results.md`. A run folder that already holds a
 /// finished run with the same settings and data is reused, and one cut before it finished is
 /// resumed from its best checkpoint, so an interrupted experiment picks up where it stopped.
-/// A folder holding a run with other settings or data is never trained over: the plan is
-/// refused before any run starts ([`PlanOutlook::refusal`]). `progress` receives each run's
-/// events.
+/// A run another process is training (a second `sequda experiment` on the same folder) is
+/// left to it: this one trains the runs after it and then waits for it, so two processes on
+/// one folder share the plan. A folder holding a run with other settings or data is never
+/// trained over: the plan is refused before any run starts ([`PlanOutlook::refusal`]).
+/// `progress` receives each run's events.
 pub fn run_experiment(
     plan: Plan,
     variants: &[Variant],
@@ -276,45 +279,34 @@ pub fn run_experiment(
     if let Some(refusal) = plan_outlook(variants, dataset, source, seeds, out).refusal() {
         return Err(refusal);
     }
-    // Per variant: each seed's test metrics and per-user test NDCG@10.
-    let mut tests: Vec<Vec<RankingMetrics>> = vec![Vec::new(); variants.len()];
-    let mut per_user: Vec<Vec<Vec<(u32, f64)>>> = vec![Vec::new(); variants.len()];
+    let mut held_elsewhere = Vec::new();
     for (index, config, dir) in planned_runs(variants, seeds, out) {
         let (name, seed) = (variants[index].name.as_str(), config.seed);
         let mut report = |event: &Event| progress(name, seed, event);
-        let summary = match planned_run(&dir, source, dataset, &config) {
-            PlannedRun::Finished(summary) => {
-                report(&Event::Status {
-                    status: RunStatus::Finished,
-                    message: format!("reusing the finished run in {}", dir.display()),
-                });
-                *summary
-            }
-            PlannedRun::Conflict(reason) => {
-                // Checked above; only a folder changed while the plan runs gets here.
-                return Err(TrainError::Mismatch(format!(
-                    "{} now holds {reason}; the plan stopped rather than train over it",
-                    dir.display()
-                )));
-            }
-            planned => {
-                let resuming = planned == PlannedRun::Resumable;
-                if resuming {
-                    report(&Event::Status {
-                        status: RunStatus::Training,
-                        message: format!("resuming the cut run in {}", dir.display()),
-                    });
-                }
-                let summary = run_one(dataset, source, config, &dir, resuming, &mut report)?;
-                report(&Event::Finished(Box::new(summary.clone())));
-                summary
-            }
-        };
-        if summary.test.is_none() {
-            return Err(TrainError::Mismatch(format!(
-                "{name}: the run was stopped before testing"
+        if !settle_run(dataset, source, config.clone(), &dir, &mut report)? {
+            report(&preparing(format!(
+                "another process is training {}; going on with the next runs and coming \
+                 back to it",
+                dir.display()
             )));
+            held_elsewhere.push((index, config, dir));
         }
+    }
+    for (index, config, dir) in held_elsewhere {
+        let (name, seed) = (variants[index].name.as_str(), config.seed);
+        let mut report = |event: &Event| progress(name, seed, event);
+        report(&preparing(format!(
+            "waiting for the other process to finish {}",
+            dir.display()
+        )));
+        while !settle_run(dataset, source, config.clone(), &dir, &mut report)? {
+            std::thread::sleep(HELD_RUN_POLL);
+        }
+    }
+    // Per variant: each seed's test metrics and per-user test NDCG@10, in seed order.
+    let mut tests: Vec<Vec<RankingMetrics>> = vec![Vec::new(); variants.len()];
+    let mut per_user: Vec<Vec<Vec<(u32, f64)>>> = vec![Vec::new(); variants.len()];
+    for (index, _, dir) in planned_runs(variants, seeds, out) {
         // From the stored per-user ranks rather than the summary, so that metrics added since
         // a reused run was written (MRR@20) are there too.
         let ranks = read_test_ranks(&dir)?;
@@ -351,37 +343,6 @@ pub fn run_experiment(
     write_atomically(&out.join("results.json"), json.as_bytes())?;
     write_atomically(&out.join("results.md"), markdown(&results).as_bytes())?;
     Ok(results)
-}
-
-fn run_one(
-    dataset: &Arc<Dataset>,
-    source: &DataSource,
-    config: TrainConfig,
-    dir: &Path,
-    resuming: bool,
-    progress: &mut dyn FnMut(&Event),
-) -> Result<super::summary::RunSummary, TrainError> {
-    let (_commands, command_rx) = channel();
-    let (event_tx, event_rx) = channel();
-    let job = TrainJob {
-        dataset: Arc::clone(dataset),
-        source: source.clone(),
-        config,
-        run_dir: PathBuf::from(dir),
-    };
-    let mut control = Control::new(command_rx, event_tx);
-    let result = std::thread::scope(|scope| {
-        let worker = scope.spawn(move || run_training(&job, &mut control, resuming));
-        // The sender lives in `control` on the worker; the loop ends when it is dropped.
-        for event in event_rx.iter() {
-            progress(&event);
-        }
-        worker.join()
-    });
-    match result {
-        Ok(outcome) => outcome,
-        Err(_) => Err(TrainError::Backend("a training run panicked".into())),
-    }
 }
 
 fn folder_name(variant: &str) -> String {

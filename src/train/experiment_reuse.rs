@@ -2,7 +2,8 @@
 //! exactly this variant's settings is reused instead of trained again, so hours of finished
 //! runs are not lost when a long plan is stopped and started again; one cut before it finished
 //! is resumed from its best checkpoint. A folder holding a run with other settings or data is
-//! never trained over: the plan is refused and says which folder and why.
+//! never trained over: the plan is refused and says which folder and why. A folder another
+//! process is training into is left to it.
 
 use std::path::Path;
 
@@ -30,6 +31,9 @@ pub enum PlannedRun {
     /// A run with other settings or other data, or one whose `config.toml` does not read:
     /// somebody's work that the plan must not train over. Says what differs.
     Conflict(String),
+    /// A run with these settings (or one just starting) that another training run holds the
+    /// folder for: left to it, and reused once it has finished.
+    InUse,
 }
 
 /// Classifies the run folder `dir` for a run with `config` (the device aside: a run is as
@@ -43,7 +47,11 @@ pub fn planned_run(
 ) -> PlannedRun {
     let run = RunDir::new(dir);
     if !run.config_path().is_file() {
-        return PlannedRun::Fresh;
+        return if run.in_use() {
+            PlannedRun::InUse
+        } else {
+            PlannedRun::Fresh
+        };
     }
     let stored = match run.read_config() {
         Ok(stored) => stored,
@@ -56,6 +64,9 @@ pub fn planned_run(
     }
     if let Some(difference) = settings_difference(&stored.train, config) {
         return PlannedRun::Conflict(format!("a run with other settings ({difference})"));
+    }
+    if run.in_use() {
+        return PlannedRun::InUse;
     }
     if let Ok(summary) = run.read_summary()
         && summary.test.is_some()
@@ -194,6 +205,15 @@ mod tests {
 
         std::fs::write(run.checkpoint_path(), b"weights").expect("checkpoint");
         assert_eq!(state(&config, &source), PlannedRun::Resumable);
+        {
+            let _held = run.claim().expect("claim");
+            assert_eq!(
+                state(&config, &source),
+                PlannedRun::InUse,
+                "another run is training into it"
+            );
+        }
+        assert_eq!(state(&config, &source), PlannedRun::Resumable, "released");
         let other_seed = TrainConfig {
             seed: 9,
             ..config.clone()
@@ -266,5 +286,29 @@ mod tests {
         };
         assert!(source(&file).same_file_as(&source(&twisted.join("log.txt"))));
         assert!(!source(&file).same_file_as(&source(&dir.path().join("other.txt"))));
+    }
+
+    #[test]
+    fn a_folder_claimed_before_its_settings_are_written_is_in_use() {
+        use crate::data::{Dataset, IdMap};
+
+        let users: IdMap = ["a"].into_iter().collect();
+        let items: IdMap = ["x", "y"].into_iter().collect();
+        let dataset = Dataset::from_sequences("d".into(), users, items, vec![vec![0, 1]]);
+        let dir = tempfile::tempdir().expect("tempdir");
+        let run = RunDir::new(dir.path());
+        let state = || {
+            planned_run(
+                dir.path(),
+                &DataSource::default(),
+                &dataset,
+                &Default::default(),
+            )
+        };
+        assert_eq!(state(), PlannedRun::Fresh);
+        let held = run.claim().expect("claim");
+        assert_eq!(state(), PlannedRun::InUse);
+        drop(held);
+        assert_eq!(state(), PlannedRun::Fresh);
     }
 }

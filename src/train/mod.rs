@@ -16,6 +16,7 @@ pub mod evaluation;
 pub mod events;
 pub mod experiment;
 pub mod experiment_reuse;
+mod experiment_settle;
 pub mod gan;
 pub mod grouped_loss;
 pub mod models;
