@@ -160,11 +160,56 @@ fn ablation_plan_writes_tables_with_paired_tests() {
             "{row:?}"
         );
     }
+    generates_from_a_run_cut_before_its_checkpoint_moved_in(&full, dir.path(), &csv_path);
     // A run without a GAN is refused by name.
     let plain = out.join("sasrec").join("seed1");
     let refused = sequda(&["generate", "--run", plain.to_str().expect("utf-8 path")]);
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("has no GAN"));
+}
+
+/// A copy of the finished SeqUDA-Rec run `full` as if cut while moving its best checkpoint in
+/// (weights and GAN files still sealed in the staging folder) generates what `full` generated
+/// into `expected`, and moves nothing.
+fn generates_from_a_run_cut_before_its_checkpoint_moved_in(
+    full: &std::path::Path,
+    scratch: &std::path::Path,
+    expected: &std::path::Path,
+) {
+    let cut = scratch.join("cut-sequda");
+    let staging = cut.join(".checkpoint-next");
+    std::fs::create_dir_all(&staging).expect("staging folder");
+    for file in ["config.toml", "metrics.jsonl"] {
+        std::fs::copy(full.join(file), cut.join(file)).expect("copy");
+    }
+    for file in ["model.bpk", "gan_generator.bpk", "gan_discriminator.bpk"] {
+        std::fs::copy(full.join(file), staging.join(file)).expect("staged copy");
+    }
+    let summary = read_json(&full.join("summary.json"));
+    let best_epoch = summary["best_epoch"].as_u64().expect("best_epoch");
+    std::fs::write(staging.join("epoch"), best_epoch.to_string()).expect("seal");
+    let csv_path = scratch.join("synthetic-cut.csv");
+    sequda_ok(&[
+        "generate",
+        "--run",
+        cut.to_str().expect("utf-8 path"),
+        "--count",
+        "60",
+        "--device",
+        "cpu",
+        "--out",
+        csv_path.to_str().expect("utf-8 path"),
+    ]);
+    assert_eq!(
+        std::fs::read(&csv_path).expect("cut run's CSV"),
+        std::fs::read(expected).expect("finished run's CSV"),
+        "the staged GAN generates what the finished run's does"
+    );
+    assert!(
+        staging.join("gan_generator.bpk").is_file(),
+        "opening moved nothing"
+    );
+    assert!(!cut.join("gan_generator.bpk").exists());
 }
 
 #[test]

@@ -85,15 +85,16 @@ pub fn sealed_epoch(run: &RunDir) -> Option<usize> {
     fs::read_to_string(seal).ok()?.trim().parse().ok()
 }
 
-/// The weights file that holds the checkpoint of `logged_best` (the log's best epoch) for a
-/// reader that must not change the folder (reopening a cut run to look at it): the staged
-/// `model.bpk` while a staging folder sealed for that epoch still holds it (the run was cut
-/// while moving it in, or before moving its very first checkpoint), else the run folder's own.
-pub fn readable_weights(run: &RunDir, logged_best: Option<usize>) -> PathBuf {
-    let staged = staging(run).checkpoint_path();
+/// The checkpoint file `name` (weights, optimiser state, a GAN file) of `logged_best` (the
+/// log's best epoch) for a reader that must not change the folder (reopening a cut run to look
+/// at it): the staged file while a staging folder sealed for that epoch still holds it (the run
+/// was cut while moving its files in, or before moving its very first checkpoint), else the
+/// run folder's own.
+pub fn readable_file(run: &RunDir, name: &str, logged_best: Option<usize>) -> PathBuf {
+    let staged = staging(run).root().join(name);
     match sealed_epoch(run) {
         Some(sealed) if Some(sealed) == logged_best && staged.is_file() => staged,
-        _ => run.checkpoint_path(),
+        _ => run.root().join(name),
     }
 }
 
@@ -189,31 +190,28 @@ mod tests {
     }
 
     #[test]
-    fn a_reader_loads_the_weights_of_the_logged_best_epoch_without_moving_them() {
-        let read = |path: PathBuf| fs::read_to_string(path).expect("weights");
+    fn a_reader_loads_the_files_of_the_logged_best_epoch_without_moving_them() {
+        use crate::train::run_dir::{CHECKPOINT_FILE, OPTIMIZER_FILE};
+        let read = |path: PathBuf| fs::read_to_string(path).expect("file");
         let (_dir, run) = run_at_epoch_one();
-        assert_eq!(
-            read(readable_weights(&run, Some(1))),
-            "one",
-            "nothing staged"
-        );
+        let weights = |best| read(readable_file(&run, CHECKPOINT_FILE, Some(best)));
+        let optimiser = |best| read(readable_file(&run, OPTIMIZER_FILE, Some(best)));
+        assert_eq!(weights(1), "one", "nothing staged");
         stage_epoch_two(&run, true);
-        assert_eq!(
-            read(readable_weights(&run, Some(1))),
-            "one",
-            "epoch 2 never logged"
-        );
-        assert_eq!(
-            read(readable_weights(&run, Some(2))),
-            "two",
-            "logged, not moved in"
-        );
+        assert_eq!(weights(1), "one", "epoch 2 never logged");
+        assert_eq!(weights(2), "two", "logged, not moved in");
         assert_eq!(sealed_epoch(&run), Some(2), "the reader moved nothing");
         fs::rename(staging(&run).checkpoint_path(), run.checkpoint_path()).expect("move");
+        assert_eq!(weights(2), "two", "weights moved in");
         assert_eq!(
-            read(readable_weights(&run, Some(2))),
+            optimiser(2),
             "two",
-            "weights moved in"
+            "cut before the optimiser state moved in"
+        );
+        assert_eq!(
+            read(run.optimizer_path()),
+            "one",
+            "the run folder's own is the old one"
         );
     }
 }

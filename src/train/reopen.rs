@@ -13,7 +13,7 @@ use super::models::load_inference;
 use super::query::ModelView;
 use super::resume::read_resume_point;
 use super::run::{TEST_RANKS_FILE, write_ranks};
-use super::run_dir::RunDir;
+use super::run_dir::{CHECKPOINT_FILE, RunDir};
 use super::sequda_terms::graph_adjacency;
 use super::sparsity::training_split;
 use crate::data::{Dataset, ItemMeta, LoadOptions, Split, load_dataset, load_item_meta};
@@ -105,7 +105,7 @@ pub fn open_run(dir: &Path, device: DeviceChoice) -> Result<OpenedRun, TrainErro
         &config.train,
         &split,
         dataset.n_items(),
-        &best_weights(&run_dir),
+        &best_checkpoint_file(&run_dir, CHECKPOINT_FILE),
         &device.device,
     )?;
     Ok(OpenedRun {
@@ -119,21 +119,27 @@ pub fn open_run(dir: &Path, device: DeviceChoice) -> Result<OpenedRun, TrainErro
     })
 }
 
-/// The weights of `run`'s best epoch, moving nothing: those of the epoch its log calls best,
-/// which a run cut while saving its checkpoint may still hold in the staging folder
-/// ([`checkpoint_stage::readable_weights`]).
-fn best_weights(run: &RunDir) -> PathBuf {
-    if checkpoint_stage::sealed_epoch(run).is_none() {
-        return run.checkpoint_path();
+/// The checkpoint file `name` of `run`'s best epoch, moving nothing: that of the epoch its log
+/// calls best, which a run cut while saving its checkpoint may still hold in the staging
+/// folder ([`checkpoint_stage::readable_file`]).
+fn best_checkpoint_file(run: &RunDir, name: &str) -> PathBuf {
+    if !run.root().join(checkpoint_stage::STAGING_DIR).is_dir() {
+        return run.root().join(name);
     }
     let logged_best = std::fs::read_to_string(run.metrics_path())
         .ok()
         .and_then(|text| read_resume_point(&text).ok())
         .map(|(point, _)| point.best_epoch);
-    checkpoint_stage::readable_weights(run, logged_best)
+    checkpoint_stage::readable_file(run, name, logged_best)
 }
 
 impl OpenedRun {
+    /// The checkpoint file `name` (e.g. a GAN file) of the run's best epoch, wherever it
+    /// lies: staged still, when the run was cut while moving it in.
+    pub fn checkpoint_file(&self, name: &str) -> PathBuf {
+        best_checkpoint_file(&self.dir, name)
+    }
+
     /// A scorer for this run's model.
     pub fn scorer(&self) -> Box<dyn Scorer + '_> {
         match &self.inference {

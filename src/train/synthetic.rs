@@ -38,11 +38,11 @@ pub fn generate_from_run(
     let device = &run.device.device;
     let generator = load_checkpoint(
         Generator::new(gan, n_items, train.seed, device),
-        &run.dir.root().join(GENERATOR_FILE),
+        &run.checkpoint_file(GENERATOR_FILE),
     )?;
     let discriminator = load_checkpoint(
         Discriminator::new(gan, n_items, train.seed, device),
-        &run.dir.root().join(DISCRIMINATOR_FILE),
+        &run.checkpoint_file(DISCRIMINATOR_FILE),
     )?;
     let corpus = GanCorpus::new(
         &run.split,
