@@ -6,7 +6,7 @@ mod common;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
-use common::{read_json, repo, sequda, sequda_ok};
+use common::{copy_as_cut_while_moving_in, read_json, repo, sequda, sequda_ok};
 use sequda::train::run_dir::RunDir;
 
 /// `sequda experiment --plan ablation` with tiny shapes and one epoch (this checks the
@@ -111,17 +111,7 @@ fn ablation_plan_writes_tables_with_paired_tests() {
     // its discriminator score and its nearest real training sequence.
     let full = out.join("sequda").join("seed1");
     let csv_path = dir.path().join("synthetic.csv");
-    let generated = sequda(&[
-        "generate",
-        "--run",
-        full.to_str().expect("utf-8 path"),
-        "--count",
-        "60",
-        "--device",
-        "cpu",
-        "--out",
-        csv_path.to_str().expect("utf-8 path"),
-    ]);
+    let generated = generate_60(&full, &csv_path);
     let stderr = String::from_utf8_lossy(&generated.stderr);
     assert!(generated.status.success(), "{stderr}");
     assert!(stderr.contains("wrote 60 sequences"), "{stderr}");
@@ -168,6 +158,21 @@ fn ablation_plan_writes_tables_with_paired_tests() {
     assert!(String::from_utf8_lossy(&refused.stderr).contains("has no GAN"));
 }
 
+/// `sequda generate` of 60 sequences from `run` into the CSV file `out`, on the CPU.
+fn generate_60(run: &std::path::Path, out: &std::path::Path) -> std::process::Output {
+    sequda(&[
+        "generate",
+        "--run",
+        run.to_str().expect("utf-8 path"),
+        "--count",
+        "60",
+        "--device",
+        "cpu",
+        "--out",
+        out.to_str().expect("utf-8 path"),
+    ])
+}
+
 /// A copy of the finished SeqUDA-Rec run `full` as if cut while moving its best checkpoint in
 /// (weights and GAN files still sealed in the staging folder) generates what `full` generated
 /// into `expected`, and moves nothing.
@@ -177,29 +182,18 @@ fn generates_from_a_run_cut_before_its_checkpoint_moved_in(
     expected: &std::path::Path,
 ) {
     let cut = scratch.join("cut-sequda");
-    let staging = cut.join(".checkpoint-next");
-    std::fs::create_dir_all(&staging).expect("staging folder");
-    for file in ["config.toml", "metrics.jsonl"] {
-        std::fs::copy(full.join(file), cut.join(file)).expect("copy");
-    }
-    for file in ["model.bpk", "gan_generator.bpk", "gan_discriminator.bpk"] {
-        std::fs::copy(full.join(file), staging.join(file)).expect("staged copy");
-    }
-    let summary = read_json(&full.join("summary.json"));
-    let best_epoch = summary["best_epoch"].as_u64().expect("best_epoch");
-    std::fs::write(staging.join("epoch"), best_epoch.to_string()).expect("seal");
+    let staging = copy_as_cut_while_moving_in(
+        full,
+        &cut,
+        &["model.bpk", "gan_generator.bpk", "gan_discriminator.bpk"],
+    );
     let csv_path = scratch.join("synthetic-cut.csv");
-    sequda_ok(&[
-        "generate",
-        "--run",
-        cut.to_str().expect("utf-8 path"),
-        "--count",
-        "60",
-        "--device",
-        "cpu",
-        "--out",
-        csv_path.to_str().expect("utf-8 path"),
-    ]);
+    let generated = generate_60(&cut, &csv_path);
+    assert!(
+        generated.status.success(),
+        "{}",
+        String::from_utf8_lossy(&generated.stderr)
+    );
     assert_eq!(
         std::fs::read(&csv_path).expect("cut run's CSV"),
         std::fs::read(expected).expect("finished run's CSV"),

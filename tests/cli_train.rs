@@ -5,7 +5,7 @@ mod common;
 
 use std::collections::HashSet;
 
-use common::{read_json, sample_events, sequda, sequda_ok};
+use common::{copy_as_cut_while_moving_in, read_json, sample_events, sequda, sequda_ok};
 
 /// Counts users, items and rows of the sample log independently of the library's loader.
 fn independent_counts() -> (usize, usize, usize) {
@@ -194,15 +194,7 @@ fn sasrec_beats_popularity_and_the_run_folder_is_complete() {
     // A run cut while moving its best checkpoint in (its weights still sealed in the staging
     // folder, no summary yet) opens with those weights, and opening it moves nothing.
     let cut = dir.path().join("cut");
-    std::fs::create_dir(&cut).expect("cut folder");
-    for file in ["config.toml", "metrics.jsonl"] {
-        std::fs::copy(sasrec_dir.join(file), cut.join(file)).expect("copy");
-    }
-    let staging = cut.join(".checkpoint-next");
-    std::fs::create_dir(&staging).expect("staging folder");
-    std::fs::copy(sasrec_dir.join("model.bpk"), staging.join("model.bpk")).expect("weights");
-    let best_epoch = summary["best_epoch"].as_u64().expect("best_epoch");
-    std::fs::write(staging.join("epoch"), best_epoch.to_string()).expect("seal");
+    let staging = copy_as_cut_while_moving_in(&sasrec_dir, &cut, &["model.bpk"]);
     let reopened_ndcg = eval_ndcg(cut.to_str().expect("utf-8 path"));
     assert!(
         (reopened_ndcg - ndcg).abs() < 1e-6,

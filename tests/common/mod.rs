@@ -40,3 +40,22 @@ pub fn read_json(path: &Path) -> serde_json::Value {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
+
+/// Copies the finished run folder `run` to `cut` as a run cut while moving its best checkpoint
+/// in: its settings and log in place, the checkpoint files `staged` still in the staging
+/// folder, sealed with the best epoch, and no summary. Returns the staging folder.
+pub fn copy_as_cut_while_moving_in(run: &Path, cut: &Path, staged: &[&str]) -> PathBuf {
+    let staging = cut.join(".checkpoint-next");
+    std::fs::create_dir_all(&staging).expect("staging folder");
+    for file in ["config.toml", "metrics.jsonl"] {
+        std::fs::copy(run.join(file), cut.join(file)).expect("copy");
+    }
+    for file in staged {
+        std::fs::copy(run.join(file), staging.join(file)).expect("staged copy");
+    }
+    let best_epoch = read_json(&run.join("summary.json"))["best_epoch"]
+        .as_u64()
+        .expect("best_epoch");
+    std::fs::write(staging.join("epoch"), best_epoch.to_string()).expect("seal");
+    staging
+}
