@@ -87,6 +87,19 @@ fn ablation_plan_writes_tables_with_paired_tests() {
                 "{variant}: {entry}"
             );
         }
+        // The validation column is each seed's figure from its run's own summary, averaged.
+        let folder = out.join(variant);
+        let valid: Vec<f64> = [1, 2]
+            .map(|seed| {
+                let summary = read_json(&folder.join(format!("seed{seed}")).join("summary.json"));
+                summary["valid"]["ndcg@10"].as_f64().expect("valid ndcg@10")
+            })
+            .to_vec();
+        let mean = row["valid_ndcg_10"][0].as_f64().expect("valid mean");
+        assert!(
+            (mean - (valid[0] + valid[1]) / 2.0).abs() < 1e-12,
+            "{variant}: {mean} from {valid:?}"
+        );
         if variant.starts_with("sequda") {
             assert_eq!(row["baseline"], "sasrec", "{variant}");
             let p = row["paired_test"]["p_value"].as_f64();
@@ -104,6 +117,7 @@ fn ablation_plan_writes_tables_with_paired_tests() {
     }
     let markdown = std::fs::read_to_string(out.join("results.md")).expect("results.md");
     assert!(markdown.contains("| variant | HR@10 | NDCG@10 |"));
+    assert!(markdown.contains("| p | valid NDCG@10 |"), "{markdown}");
     assert!(markdown.contains("| sequda-no-gan |"));
     assert!(markdown.contains(" ± "));
 

@@ -15,7 +15,7 @@ use super::error::TrainError;
 use super::events::Event;
 use super::experiment_reuse::{PlannedRun, planned_run};
 use super::experiment_settle::{HELD_RUN_POLL, preparing, settle_run};
-use super::run_dir::write_atomically;
+use super::run_dir::{RunDir, write_atomically};
 use crate::data::Dataset;
 use crate::eval::{
     PairedTest, RankingMetrics, mean_std, metrics_from_ranks, ndcg_at, paired_t_test,
@@ -128,8 +128,12 @@ pub struct ResultRow {
     pub variant: String,
     /// Test metrics per seed.
     pub runs: Vec<RankingMetrics>,
-    /// Mean and std over seeds of HR@10, NDCG@10, MRR, HR@20, NDCG@20.
+    /// Mean and std over seeds of each test metric of the table (HR, NDCG and MRR at 10
+    /// and 20, and the full-ranking MRR), keyed as in `RankingMetrics`' JSON.
     pub summary: Vec<(String, f64, f64)>,
+    /// Mean and std over seeds of validation NDCG@10 at each run's chosen checkpoint: the
+    /// figure that chose it, beside the test figures it did not see.
+    pub valid_ndcg_10: (f64, f64),
     /// Relative NDCG@10 change against the baseline row, in percent.
     pub ndcg_change_percent: Option<f64>,
     /// Paired t-test of per-user NDCG@10 against the baseline, each user's values averaged
@@ -305,6 +309,7 @@ pub fn run_experiment(
     }
     // Per variant: each seed's test metrics and per-user test NDCG@10, in seed order.
     let mut tests: Vec<Vec<RankingMetrics>> = vec![Vec::new(); variants.len()];
+    let mut valid_ndcg: Vec<Vec<f64>> = vec![Vec::new(); variants.len()];
     let mut per_user: Vec<Vec<Vec<(u32, f64)>>> = vec![Vec::new(); variants.len()];
     for (index, _, dir) in planned_runs(variants, seeds, out) {
         // From the stored per-user ranks rather than the summary, so that metrics added since
@@ -312,6 +317,7 @@ pub fn run_experiment(
         let ranks = read_test_ranks(&dir)?;
         let only_ranks: Vec<u32> = ranks.iter().map(|&(_, rank)| rank).collect();
         tests[index].push(metrics_from_ranks(&only_ranks));
+        valid_ndcg[index].push(RunDir::new(&dir).read_summary()?.valid.ndcg_10);
         per_user[index].push(
             ranks
                 .into_iter()
@@ -322,9 +328,11 @@ pub fn run_experiment(
     let mut rows: Vec<ResultRow> = variants
         .iter()
         .zip(tests)
-        .map(|(variant, runs)| ResultRow {
+        .zip(valid_ndcg)
+        .map(|((variant, runs), valid)| ResultRow {
             variant: variant.name.clone(),
             summary: summarise(&runs),
+            valid_ndcg_10: mean_std(&valid),
             runs,
             ndcg_change_percent: None,
             paired_test: None,
@@ -442,8 +450,9 @@ fn seed_averaged_pairs(
 pub fn markdown(results: &ExperimentResults) -> String {
     let mut text = format!(
         "# Experiment: {} on `{}`\n\nFull ranking, leave-one-out, test split; mean ± std over seeds {:?}. \
-         p: paired t-test of per-user NDCG@10 against the baseline row, each user's NDCG@10 averaged over the seeds first (one pair per user).\n\n\
-         | variant | {} | ΔNDCG@10 | p |\n|---|{}---|---|\n",
+         p: paired t-test of per-user NDCG@10 against the baseline row, each user's NDCG@10 averaged over the seeds first (one pair per user). \
+         valid NDCG@10: the validation figure that chose each run's checkpoint.\n\n\
+         | variant | {} | ΔNDCG@10 | p | valid NDCG@10 |\n|---|{}---|---|---|\n",
         results.plan,
         results.data,
         results.seeds,
@@ -463,9 +472,10 @@ pub fn markdown(results: &ExperimentResults) -> String {
             .paired_test
             .as_ref()
             .map_or("–".to_string(), |t| format_p(t.p_value));
+        let (valid_mean, valid_std) = row.valid_ndcg_10;
         let _ = writeln!(
             text,
-            "| {} | {} | {change} | {p} |",
+            "| {} | {} | {change} | {p} | {valid_mean:.4} ± {valid_std:.4} |",
             row.variant,
             cells.join(" | ")
         );
@@ -547,6 +557,7 @@ mod tests {
                 variant: "sasrec".into(),
                 summary: summarise(&[metrics(0.1)]),
                 runs: vec![metrics(0.1)],
+                valid_ndcg_10: (0.125, 0.0),
                 ndcg_change_percent: None,
                 paired_test: None,
                 baseline: None,
@@ -555,6 +566,7 @@ mod tests {
                 variant: "sequda".into(),
                 summary: summarise(&[metrics(0.2)]),
                 runs: vec![metrics(0.2)],
+                valid_ndcg_10: (0.25, 0.0625),
                 ndcg_change_percent: None,
                 paired_test: None,
                 baseline: Some("sasrec".into()),
@@ -588,6 +600,8 @@ mod tests {
         assert!(lines[0].contains("| NDCG@10 | MRR@10 |") && lines[0].contains("| MRR@20 |"));
         let cells = |line: &str| line.matches('|').count();
         assert!(lines.iter().all(|l| cells(l) == cells(lines[0])), "{table}");
+        assert!(lines[0].ends_with("| valid NDCG@10 |"), "{table}");
+        assert!(lines[3].ends_with("| 0.2500 ± 0.0625 |"), "{table}");
         assert!(lines[3].starts_with("| sequda | ") && lines[3].contains("0.2000 ± 0.0000"));
         assert!(lines[3].contains("+100.0% vs sasrec"), "{}", lines[3]);
     }
