@@ -325,6 +325,31 @@ fn selected_variants_run_with_their_baseline_and_finished_runs_are_reused() {
     assert!(output.status.success(), "{stderr}");
     assert!(stderr.contains("reusing the finished run"), "{stderr}");
 
+    // Cut before testing (no summary, no ranks): resumed from its checkpoint, and the line
+    // saying so comes from the run once it holds the folder, with the epoch it goes on from.
+    let sasrec = out.join("sasrec").join("seed1");
+    std::fs::remove_file(sasrec.join("summary.json")).expect("summary");
+    std::fs::remove_file(sasrec.join("test_ranks.json")).expect("ranks");
+    let output = sequda(&ablation_args(out_str, "1", &["--variants", "sasrec"]));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("0 finished (reused), 1 cut (resumed), 0 to train")
+            && stderr.contains("sasrec seed 1: resuming from the checkpoint of epoch 1")
+            && stderr.contains("sasrec seed 1: done"),
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr.matches("resuming").count(),
+        1,
+        "said once:\n{stderr}"
+    );
+    let resumed = read_json(&out.join("results.json"));
+    assert_eq!(
+        resumed["rows"][0]["runs"], first["rows"][0]["runs"],
+        "the resumed run tests its best checkpoint"
+    );
+
     let output = sequda(&ablation_args(out_str, "1", &["--variants", "bert4rec"]));
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);

@@ -53,13 +53,8 @@ pub(super) fn settle_run(
             )));
         }
         PlannedRun::Resumable | PlannedRun::Fresh => {
+            // The run itself says it resumes, once it holds the folder.
             let resuming = planned == PlannedRun::Resumable;
-            if resuming {
-                report(&preparing(format!(
-                    "resuming the cut run in {}",
-                    dir.display()
-                )));
-            }
             let summary = match run_one(dataset, source, config, dir, resuming, report) {
                 Err(TrainError::RunFolderInUse(_)) => return Ok(false),
                 outcome => outcome?,

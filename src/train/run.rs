@@ -77,8 +77,9 @@ pub fn run_training(
             let mut metrics = run_dir.metrics_appender()?;
             metrics.append(&resume_record(point))?;
             control.continue_clock_from(point.elapsed_seconds);
+            // Preparing until the first step: the experiment's log prints it, after the claim.
             control.status(
-                RunStatus::Training,
+                RunStatus::Preparing,
                 format!("resuming from the checkpoint of epoch {}", point.best_epoch),
             );
             start_config.init_from = None;
