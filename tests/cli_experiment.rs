@@ -53,6 +53,15 @@ fn ablation_plan_writes_tables_with_paired_tests() {
             && done[6..].iter().all(|l| l.contains(" seed 2: ")),
         "{done:#?}"
     );
+    // One line per trained epoch (Pop trains none), with what it cost: a long plan's pace.
+    let epochs: Vec<&str> = stderr.lines().filter(|l| l.contains(": epoch ")).collect();
+    assert_eq!(epochs.len(), 10, "{stderr}");
+    assert!(
+        epochs
+            .iter()
+            .all(|l| l.contains("valid NDCG@10 ") && l.ends_with(" s validation")),
+        "{epochs:#?}"
+    );
     let results = read_json(&out.join("results.json"));
     assert_eq!(results["plan"], "ablation");
     assert_eq!(results["seeds"], serde_json::json!([1, 2]));

@@ -51,10 +51,16 @@ pub fn run(args: ExperimentArgs) -> anyhow::Result<()> {
     );
     let mut progress = |variant: &str, seed: u64, event: &Event| match event {
         Event::Epoch(epoch) => eprintln!(
-            "{variant} seed {seed}: epoch {:>3} valid NDCG@10 {:.4}{}",
+            "{variant} seed {seed}: epoch {:>3} valid NDCG@10 {:.4}{}, {:.0} s + {:.0} s validation",
             epoch.epoch,
             epoch.valid.ndcg_10,
-            if epoch.improved { " best" } else { "" }
+            if epoch.improved {
+                " best".to_string()
+            } else {
+                format!(" (best: epoch {})", epoch.best_epoch)
+            },
+            epoch.epoch_seconds,
+            epoch.eval_seconds
         ),
         Event::Finished(summary) => eprintln!(
             "{variant} seed {seed}: done, test NDCG@10 {}",
