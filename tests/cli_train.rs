@@ -305,7 +305,46 @@ fn unknown_user_and_missing_run_fail_with_one_line() {
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("config.toml"), "{stderr}");
+    assert!(
+        stderr.contains("/nonexistent/run: no such run folder"),
+        "{stderr}"
+    );
+    // A folder that is there but holds no run says so, rather than "file not found".
+    let output = sequda(&["generate", "--run", "sample_data", "--count", "5"]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("sample_data: not a run folder (it has no config.toml"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn zero_counts_are_refused_with_the_flag_named() {
+    for args in [
+        &["recommend", "--run", "r", "--user", "u", "--k", "0"][..],
+        &["audience", "--run", "r", "--item", "i", "--top", "0"],
+        &["generate", "--run", "r", "--count", "0"],
+        &["bench", "--epochs", "0"],
+        &[
+            "experiment",
+            "--data",
+            "d",
+            "--plan",
+            "ablation",
+            "--seeds",
+            "0",
+        ],
+    ] {
+        let output = sequda(args);
+        assert!(!output.status.success(), "{args:?} ran");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let flag = args[args.len() - 2];
+        assert!(
+            stderr.contains(&format!("'{flag} <")) && stderr.contains("must be at least 1"),
+            "{args:?}: {stderr}"
+        );
+    }
 }
 
 #[test]

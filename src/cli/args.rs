@@ -6,6 +6,20 @@ use clap::{Args, Parser, Subcommand};
 
 use sequda::model::Positional;
 
+/// A count that must be at least 1 (`--top 0` would make an empty, misleading table): clap
+/// refuses zero with the flag's name before the command starts.
+fn at_least_one<T>(text: &str) -> Result<T, String>
+where
+    T: std::str::FromStr + PartialOrd + From<u8>,
+    T::Err: std::fmt::Display,
+{
+    let value: T = text.parse().map_err(|e: T::Err| e.to_string())?;
+    if value < T::from(1) {
+        return Err("must be at least 1".into());
+    }
+    Ok(value)
+}
+
 /// SeqUDA Studio: train and explore sequential recommenders on behaviour logs.
 #[derive(Debug, Parser)]
 #[command(name = "sequda", version, about, long_about = None)]
@@ -236,7 +250,7 @@ pub struct RecommendArgs {
     #[arg(long)]
     pub user: String,
     /// How many items.
-    #[arg(short = 'k', long = "k", default_value_t = 10)]
+    #[arg(short = 'k', long = "k", default_value_t = 10, value_parser = at_least_one::<usize>)]
     pub k: usize,
     /// Also recommend items the user already interacted with.
     #[arg(long)]
@@ -259,7 +273,7 @@ pub struct AudienceArgs {
     #[arg(long)]
     pub item: String,
     /// How many users, most likely engagers first.
-    #[arg(long, default_value_t = 100)]
+    #[arg(long, default_value_t = 100, value_parser = at_least_one::<usize>)]
     pub top: usize,
     /// Write the CSV here instead of stdout.
     #[arg(long)]
@@ -286,7 +300,7 @@ pub struct BenchArgs {
     pub model: String,
     /// Timed epochs (SeqUDA-Rec's GAN pretrains in its first epochs and trains adversarially
     /// after: time enough epochs to reach the phase to measure).
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = at_least_one::<usize>)]
     pub epochs: usize,
     /// Encoder and optimiser shape.
     #[command(flatten)]
@@ -335,7 +349,7 @@ pub struct GenerateArgs {
     #[arg(long)]
     pub run: PathBuf,
     /// How many sequences.
-    #[arg(long, default_value_t = 100)]
+    #[arg(long, default_value_t = 100, value_parser = at_least_one::<usize>)]
     pub count: usize,
     /// Write the CSV here instead of stdout.
     #[arg(long)]
@@ -361,7 +375,7 @@ pub struct ExperimentArgs {
     #[arg(long)]
     pub plan: String,
     /// Seeds per variant (1, 2, …, S).
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value_t = 3, value_parser = at_least_one::<u64>)]
     pub seeds: u64,
     /// Run only these rows of the plan (comma-separated names, e.g. `sasrec,sequda`), each
     /// with the baseline row it is compared with. Default: every row.

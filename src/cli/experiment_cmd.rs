@@ -15,9 +15,6 @@ use sequda::train::{Event, RunStatus};
 /// Runs `experiment`.
 pub fn run(args: ExperimentArgs) -> anyhow::Result<()> {
     let plan: Plan = args.plan.parse().map_err(|e: String| anyhow!(e))?;
-    if args.seeds == 0 {
-        anyhow::bail!("--seeds must be at least 1");
-    }
     let dataset = Arc::new(load_reporting(&args.data, &args.input)?);
     let base = base_config(
         &dataset,

@@ -114,7 +114,17 @@ impl RunDir {
     /// Reads `config.toml`.
     pub fn read_config(&self) -> Result<RunConfig, TrainError> {
         let path = self.config_path();
-        let text = fs::read_to_string(&path).map_err(|e| TrainError::file(&path, e))?;
+        let text = fs::read_to_string(&path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound if !self.root.is_dir() => {
+                TrainError::file(&self.root, "no such run folder")
+            }
+            std::io::ErrorKind::NotFound => TrainError::file(
+                &self.root,
+                "not a run folder (it has no config.toml; a run folder is what `sequda train` \
+                 or the window's Train writes)",
+            ),
+            _ => TrainError::file(&path, e),
+        })?;
         toml::from_str(&text).map_err(|e| TrainError::file(&path, e))
     }
 
