@@ -482,6 +482,25 @@ fn rerank_top_is_judged_by_eval(with_head: &std::path::Path, sasrec: &std::path:
         stderr.contains("--rerank-top") && stderr.contains("target-attention"),
         "{stderr}"
     );
+
+    // A graph mode names only a graph that was used: none for SASRec-CE, which refuses one.
+    assert_eq!(plain["graph"], "train");
+    let sasrec = sasrec.to_str().expect("utf-8 path");
+    let sasrec_eval = |extra: &[&str]| {
+        let mut args = vec![
+            "eval", "--run", sasrec, "--split", "test", "--device", "cpu",
+        ];
+        args.extend_from_slice(extra);
+        sequda(&args)
+    };
+    assert!(eval_json(sasrec_eval(&[]))["graph"].is_null());
+    let refused = sasrec_eval(&["--graph", "inputs"]);
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("a 'sasrec' run has no user–item graph") && stderr.contains("--graph"),
+        "{stderr}"
+    );
 }
 
 /// `eval --graph` on a finished SeqUDA-Rec run with the graph: the modes that name the

@@ -63,7 +63,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
         "protocol": protocol.to_string(),
         "protocol_label": protocol.label(),
         "seed": args.seed,
-        "graph": graph.name(),
+        "graph": run.has_graph().then(|| graph.name()),
         "rerank_top": run.inference.as_ref().map_or(0, |m| m.rerank_top()),
         "metrics": outcome.metrics,
         "saved_ranks": saved_ranks,

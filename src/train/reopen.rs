@@ -133,6 +133,16 @@ fn best_checkpoint_file(run: &RunDir, name: &str) -> PathBuf {
     checkpoint_stage::readable_file(run, name, logged_best)
 }
 
+/// The refusal of `--graph GRAPH` for a run whose model `model` has no graph.
+fn graphless(run: &RunDir, model: &str, graph: EvalGraph) -> TrainError {
+    TrainError::Mismatch(format!(
+        "{}: a '{model}' run has no user–item graph, so the graph '{}' cannot change its \
+         scores; --graph applies to SeqUDA-Rec runs with their graph",
+        run.root().display(),
+        graph.name()
+    ))
+}
+
 impl OpenedRun {
     /// The checkpoint file `name` (e.g. a GAN file) of the run's best epoch, wherever it
     /// lies: staged still, when the run was cut while moving it in.
@@ -151,14 +161,24 @@ impl OpenedRun {
         }
     }
 
+    /// Whether the run's model propagates over the user–item graph (SeqUDA-Rec with its graph).
+    pub fn has_graph(&self) -> bool {
+        matches!(&self.inference, Some(InferenceModel::SeqUda(snapshot)) if snapshot.graph.is_some())
+    }
+
     /// Propagates a SeqUDA-Rec model over the graph `graph` names for evaluating `part`
-    /// (`sequda eval --graph`); other models are unchanged.
+    /// (`sequda eval --graph`). The training graph is every run's own; another graph for a run
+    /// without one is refused, so a report never names a graph that was not used.
     pub fn use_eval_graph(&mut self, graph: EvalGraph, part: SplitPart) -> Result<(), TrainError> {
+        if graph == EvalGraph::Train {
+            return Ok(());
+        }
+        let model = self.config.train.model.name();
         let Some(InferenceModel::SeqUda(snapshot)) = self.inference.as_mut() else {
-            return Ok(());
+            return Err(graphless(&self.dir, model, graph));
         };
-        if graph == EvalGraph::Train || snapshot.graph.is_none() {
-            return Ok(());
+        if snapshot.graph.is_none() {
+            return Err(graphless(&self.dir, model, graph));
         }
         let sequences = graph.sequences(&self.split, part);
         let adjacency = graph_adjacency(&sequences, self.dataset.n_items(), &self.device.device)?;
