@@ -4,6 +4,7 @@
 mod common;
 
 use std::collections::HashSet;
+use std::process::Command;
 
 use common::{copy_as_cut_while_moving_in, read_json, sample_events, sequda, sequda_ok};
 
@@ -379,6 +380,18 @@ fn settings_that_cannot_train_fail_before_a_run_folder_is_made() {
 #[test]
 fn adapters_are_numbered_and_a_missing_one_is_named_before_a_run_folder_is_made() {
     let listed = sequda_ok(&["adapters"]);
+    // Without a desktop session (a container, CI) the adapter probe prints nothing of the
+    // drivers' own (Mesa's device-select layer would print two Wayland errors).
+    let sessionless = Command::new(env!("CARGO_BIN_EXE_sequda"))
+        .arg("adapters")
+        .env_remove("XDG_RUNTIME_DIR")
+        .env_remove("NODEVICE_SELECT")
+        .output()
+        .expect("the sequda binary runs");
+    let noise = String::from_utf8_lossy(&sessionless.stderr);
+    assert!(sessionless.status.success(), "{noise}");
+    assert!(!noise.contains("XDG_RUNTIME_DIR"), "{noise}");
+    assert_eq!(String::from_utf8_lossy(&sessionless.stdout), listed);
     let lines: Vec<&str> = listed.lines().collect();
     let adapters = if lines
         .first()
