@@ -45,6 +45,13 @@ pub struct SeqUdaConfig {
     /// Most graph nodes (the batch's users and items) per InfoNCE term. Default 1024 (OUR
     /// choice: bounds the `[n, n]` similarity matrix).
     pub contrastive_nodes: usize,
+    /// Fuse the gated graph term into the encoder's input table (MODEL.md §3 "fusion into the
+    /// encoder input"). Off, the graph serves the contrastive loss alone: InfoNCE over the two
+    /// propagated views still shapes the item table `E` (SGL-style), but every item enters
+    /// the encoder as its own embedding, as in SASRec-CE. Default true (MODEL.md §3). A config
+    /// file without the field reads as true, what every earlier run trained with.
+    #[serde(default = "fuse_as_before")]
+    pub graph_fusion: bool,
     /// Add the user's own graph embedding to the final state (MODEL.md §3 "fusion"). Default
     /// false (OUR choice): a user's graph embedding aggregates all of their training items, so
     /// during training it reveals the very items each position must predict, while the held-out
@@ -128,6 +135,7 @@ impl Default for SeqUdaConfig {
             temperature: 0.2,
             contrastive_weight: 0.1,
             contrastive_nodes: 1024,
+            graph_fusion: true,
             user_fusion: false,
             hide_batch_users: false,
             graph_in_output: false,
@@ -141,6 +149,11 @@ impl Default for SeqUdaConfig {
             gan_settings: GanConfig::default(),
         }
     }
+}
+
+/// What a config written before `graph_fusion` existed trained with: the graph term fused.
+fn fuse_as_before() -> bool {
+    true
 }
 
 /// What a config written before `target_attention_detached` existed trained with.

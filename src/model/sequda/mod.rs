@@ -25,6 +25,7 @@ pub struct SeqUdaRec {
     pub graph: Option<GraphFusion>,
     /// The target-attention head (absent when switched off).
     pub target_attention: Option<TargetAttention>,
+    graph_fusion: bool,
     user_fusion: bool,
     graph_in_output: bool,
     graph_detaches_items: bool,
@@ -53,6 +54,7 @@ impl SeqUdaRec {
             target_attention: config
                 .target_attention
                 .then(|| TargetAttention::new(encoder.dim, device)),
+            graph_fusion: config.graph && config.graph_fusion,
             user_fusion: config.graph && config.user_fusion,
             graph_in_output: config.graph && config.graph_in_output,
             graph_detaches_items: config.graph_detaches_items,
@@ -78,12 +80,12 @@ impl SeqUdaRec {
     }
 
     /// The encoder's input table `[n_items + 1, dim]` (row 0 = padding): the item embeddings,
-    /// plus the gated graph term when there is a graph (`graph`: `Z̄` and the adjacency it was
-    /// propagated over).
+    /// plus the gated graph term when the graph is fused in (`graph`: `Z̄` and the adjacency
+    /// it was propagated over).
     pub fn input_table(&self, graph: Option<(&Tensor<2>, &SparseMatrix)>) -> Tensor<2> {
         let table = self.encoder.item_embedding.weight.val();
         match (&self.graph, graph) {
-            (Some(fusion), Some((z, adjacency))) => {
+            (Some(fusion), Some((z, adjacency))) if self.graph_fusion => {
                 let items = self.graph_item_input();
                 let graph_items = fusion.item_rows(z.clone());
                 let term = fusion.item_term(items, graph_items, adjacency.row_counts());
@@ -149,6 +151,12 @@ impl SeqUdaRec {
             }
             _ => states,
         }
+    }
+
+    /// Whether the sequence model reads `Z̄` (the graph term in its input table or the user
+    /// state); without that the graph only serves the contrastive loss.
+    pub fn reads_graph(&self) -> bool {
+        self.graph.is_some() && (self.graph_fusion || self.user_fusion)
     }
 
     /// Whether the user state includes the user's graph embedding.
@@ -234,6 +242,29 @@ mod tests {
                 !learned.is_empty(),
                 "the graph's own tables learn either way"
             );
+        }
+    }
+
+    #[test]
+    fn without_fusion_the_graph_only_feeds_the_contrast_yet_still_reaches_the_item_table() {
+        let device = Device::flex().autodiff();
+        device.seed(5);
+        let (encoder, adjacency) = two_users_three_items(&device);
+        for graph_fusion in [true, false] {
+            let settings = SeqUdaConfig {
+                graph_fusion,
+                ..SeqUdaConfig::default()
+            };
+            let model = SeqUdaRec::new(&settings, &encoder, 2, 3, &device);
+            assert_eq!(model.reads_graph(), graph_fusion);
+            let z = model.graph_embeddings(&adjacency).expect("a graph");
+            let input = values(model.input_table(Some((&z, &adjacency))));
+            let plain = values(model.encoder.item_embedding.weight.val());
+            assert_eq!(input == plain, !graph_fusion, "{graph_fusion}");
+            // What InfoNCE backpropagates through: `Z̄` still moves `E`.
+            let grads = z.sum().backward();
+            let items = model.encoder.item_embedding.weight.grad(&grads);
+            assert!(items.is_some_and(|g| g.abs().sum().into_scalar::<f32>() > 0.0));
         }
     }
 }

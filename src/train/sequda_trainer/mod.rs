@@ -290,7 +290,10 @@ impl Recipe for SeqUdaRecipe<'_> {
             _ => None,
         };
         let adjacency = hidden_batch.as_ref().or(self.adjacency.as_ref());
-        let graph = adjacency.and_then(|a| self.model.graph_embeddings(a));
+        // Without fusion `Z̄` feeds only InfoNCE, which propagates its own views.
+        let graph = adjacency
+            .filter(|_| self.model.reads_graph())
+            .and_then(|a| self.model.graph_embeddings(a));
         let table = self.model.input_table(graph.as_ref().zip(adjacency));
         let items = self.model.output_table(&table);
         let view = self.sequence_view(&table);
@@ -527,5 +530,22 @@ mod tests {
                 assert_eq!(seq_cl, None, "off by default");
             }
         }
+    }
+
+    #[test]
+    fn without_fusion_a_step_still_trains_the_contrast() {
+        let (split, config) = fixture();
+        let users: Vec<usize> = (0..16).collect();
+        let settings = SeqUdaConfig {
+            gan: false,
+            graph_fusion: false,
+            ..SeqUdaConfig::default()
+        };
+        let mut recipe = SeqUdaRecipe::new(&config, settings, &split, 20, &Device::flex())
+            .expect("a valid recipe");
+        recipe.new_views(1).expect("views");
+        let losses = recipe.step(&users).expect("a step");
+        let (ce, cl) = (losses["ce"], losses["cl"]);
+        assert!(ce.is_finite() && cl.is_finite() && cl > 0.0, "{losses:?}");
     }
 }
