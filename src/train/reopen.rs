@@ -173,13 +173,13 @@ impl OpenedRun {
         if graph == EvalGraph::Train {
             return Ok(());
         }
-        let model = self.config.train.model.name();
-        let Some(InferenceModel::SeqUda(snapshot)) = self.inference.as_mut() else {
-            return Err(graphless(&self.dir, model, graph));
+        let snapshot = match self.inference.as_mut() {
+            Some(InferenceModel::SeqUda(snapshot)) if snapshot.graph.is_some() => snapshot,
+            _ => {
+                let model = self.config.train.model.name();
+                return Err(graphless(&self.dir, model, graph));
+            }
         };
-        if snapshot.graph.is_none() {
-            return Err(graphless(&self.dir, model, graph));
-        }
         let sequences = graph.sequences(&self.split, part);
         let adjacency = graph_adjacency(&sequences, self.dataset.n_items(), &self.device.device)?;
         snapshot.regraph(&adjacency);

@@ -466,6 +466,21 @@ mod tests {
         (crate::data::leave_one_out(&sequences), config)
     }
 
+    /// The losses of one step over the first 16 users of the fixture, views drawn, with
+    /// `settings` (the GAN off).
+    fn first_step_losses(settings: SeqUdaConfig) -> LossValues {
+        let (split, config) = fixture();
+        let users: Vec<usize> = (0..16).collect();
+        let settings = SeqUdaConfig {
+            gan: false,
+            ..settings
+        };
+        let mut recipe = SeqUdaRecipe::new(&config, settings, &split, 20, &Device::flex())
+            .expect("a valid recipe");
+        recipe.new_views(1).expect("views");
+        recipe.step(&users).expect("a step")
+    }
+
     /// The first perturbed view applied to `[0, 1, 2, …]`: differs when the view's edges do.
     fn first_view_product(recipe: &SeqUdaRecipe<'_>) -> Vec<f32> {
         let (first, _) = recipe.views.as_ref().expect("views drawn");
@@ -505,19 +520,12 @@ mod tests {
 
     #[test]
     fn the_sequence_contrast_joins_the_loss_only_when_weighted() {
-        let (split, config) = fixture();
-        let users: Vec<usize> = (0..16).collect();
         for (weight, graph) in [(0.0, true), (0.5, true), (0.5, false)] {
-            let settings = SeqUdaConfig {
+            let losses = first_step_losses(SeqUdaConfig {
                 graph,
-                gan: false,
                 sequence_contrastive_weight: weight,
                 ..SeqUdaConfig::default()
-            };
-            let mut recipe = SeqUdaRecipe::new(&config, settings, &split, 20, &Device::flex())
-                .expect("a valid recipe");
-            recipe.new_views(1).expect("views");
-            let losses = recipe.step(&users).expect("a step");
+            });
             let seq_cl = losses.get("seq_cl").copied();
             if weight > 0.0 {
                 let value = seq_cl.expect("the sequence contrast is logged when on");
@@ -534,17 +542,10 @@ mod tests {
 
     #[test]
     fn without_fusion_a_step_still_trains_the_contrast() {
-        let (split, config) = fixture();
-        let users: Vec<usize> = (0..16).collect();
-        let settings = SeqUdaConfig {
-            gan: false,
+        let losses = first_step_losses(SeqUdaConfig {
             graph_fusion: false,
             ..SeqUdaConfig::default()
-        };
-        let mut recipe = SeqUdaRecipe::new(&config, settings, &split, 20, &Device::flex())
-            .expect("a valid recipe");
-        recipe.new_views(1).expect("views");
-        let losses = recipe.step(&users).expect("a step");
+        });
         let (ce, cl) = (losses["ce"], losses["cl"]);
         assert!(ce.is_finite() && cl.is_finite() && cl > 0.0, "{losses:?}");
     }
