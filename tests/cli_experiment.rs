@@ -493,7 +493,12 @@ fn rerank_top_is_judged_by_eval(with_head: &std::path::Path, sasrec: &std::path:
         args.extend_from_slice(extra);
         sequda(&args)
     };
-    assert!(eval_json(sasrec_eval(&[]))["graph"].is_null());
+    let sasrec_report = eval_json(sasrec_eval(&[]));
+    assert!(sasrec_report["graph"].is_null());
+    // Without a head there is no re-ranking to report, and asking for none is no error.
+    assert!(sasrec_report["rerank_top"].is_null());
+    let off = eval_json(sasrec_eval(&["--rerank-top", "0"]));
+    assert_eq!(off["metrics"], sasrec_report["metrics"]);
     let refused = sasrec_eval(&["--graph", "inputs"]);
     assert!(!refused.status.success());
     let stderr = String::from_utf8_lossy(&refused.stderr);

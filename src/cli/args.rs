@@ -203,7 +203,8 @@ pub struct EvalArgs {
     #[arg(long, default_value = "auto")]
     pub device: String,
     /// Re-rank this many top candidates by target attention instead of the run's own
-    /// `rerank_top` (0 = off; SeqUDA-Rec runs with the head only). Judge it on `--split valid`.
+    /// `rerank_top` (0 = off, accepted by every run; a positive N needs a SeqUDA-Rec run with
+    /// the target-attention head). Judge it on `--split valid`.
     #[arg(long)]
     pub rerank_top: Option<usize>,
     /// SeqUDA-Rec's graph: `train` (the training graph, default), `inputs` (for test, with

@@ -43,6 +43,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
             Some(model) => model
                 .set_rerank_top(top)
                 .map_err(|e| anyhow::anyhow!("--rerank-top: {}: {e}", args.run.display()))?,
+            None if top == 0 => {}
             None => bail!(
                 "--rerank-top: {} is a popularity run; it has nothing to re-rank",
                 args.run.display()
@@ -64,7 +65,11 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
         "protocol_label": protocol.label(),
         "seed": args.seed,
         "graph": run.has_graph().then(|| graph.name()),
-        "rerank_top": run.inference.as_ref().map_or(0, |m| m.rerank_top()),
+        "rerank_top": run
+            .inference
+            .as_ref()
+            .filter(|model| model.has_target_attention())
+            .map(|model| model.rerank_top()),
         "metrics": outcome.metrics,
         "saved_ranks": saved_ranks,
     });

@@ -182,13 +182,15 @@ impl InferenceModel {
     }
 
     /// Re-ranks the top `top` candidates by target attention from now on (0 = off). Fails,
-    /// leaving the model as it was, when the model has no target-attention head.
+    /// leaving the model as it was, when `top > 0` and the model has no target-attention head;
+    /// turning re-ranking off always succeeds.
     pub fn set_rerank_top(&mut self, top: usize) -> Result<(), NoTargetAttention> {
         match self {
             Self::SeqUda(snapshot) if snapshot.model.target_attention.is_some() => {
                 snapshot.rerank_top = top;
                 Ok(())
             }
+            _ if top == 0 => Ok(()),
             _ => Err(NoTargetAttention),
         }
     }
