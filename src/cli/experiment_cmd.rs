@@ -7,9 +7,8 @@ use anyhow::anyhow;
 use super::args::ExperimentArgs;
 use super::load_reporting;
 use super::train_cmd::{base_config, data_source, guessed_items};
-use sequda::train::experiment::{
-    Plan, markdown, plan_outlook, run_experiment, select_variants, variants,
-};
+use sequda::train::experiment::{Plan, plan_outlook, run_experiment, select_variants, variants};
+use sequda::train::experiment_results::markdown;
 use sequda::train::{Event, RunStatus};
 
 /// Runs `experiment`.

@@ -15,6 +15,7 @@ pub mod eval_graph;
 pub mod evaluation;
 pub mod events;
 pub mod experiment;
+pub mod experiment_results;
 pub mod experiment_reuse;
 mod experiment_settle;
 pub mod gan;
