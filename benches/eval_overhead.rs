@@ -3,8 +3,8 @@
 
 use std::time::Instant;
 
-use sequda::eval::rng::SplitMix64;
 use sequda::eval::{EvalCase, EvalOptions, MatrixScorer, Protocol, evaluate, top_k};
+use sequda::rng::SplitMix64;
 
 fn main() {
     let (users, n) = (6040usize, 3416usize);

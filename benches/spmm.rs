@@ -13,7 +13,7 @@ use sequda::data::{LoadOptions, leave_one_out, load_dataset};
 use sequda::kernels::spmm::{SparseMatrix, sparse_matmul, sparse_matmul_reference};
 use sequda::train::device::list_adapters;
 
-/// Embedding width (MODEL.md default).
+/// Embedding width (docs/MODEL.md default).
 const WIDTH: usize = 64;
 /// Timed repetitions stop after this long (at least [`MIN_REPS`] are taken)…
 const BUDGET: Duration = Duration::from_secs(3);

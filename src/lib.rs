@@ -1,12 +1,16 @@
 //! SeqUDA Studio: load a user-behaviour log, train the SeqUDA-Rec sequential recommender
 //! (and its baselines) with burn, and evaluate it with a protocol that cannot flatter it.
 //!
-//! Layers, imports pointing down only: `ui` → `analysis` → `train` → `model` → `eval` → `data`.
+//! Layers, imports pointing down only (docs/ARCHITECTURE.md; `tests/layering.rs` enforces it):
+//! `ui` → `studio` → `analysis` → `train` → `model` → `kernels` → `data`, with `eval`
+//! (metrics, plain Rust), `settings` (plain serde types) and `rng` below them all.
 
 pub mod analysis;
 pub mod data;
 pub mod eval;
 pub mod kernels;
 pub mod model;
+pub mod rng;
+pub mod settings;
 pub mod train;
 pub mod ui;

@@ -5,10 +5,11 @@
 use burn::module::Module;
 use burn::optim::AdamConfig;
 use burn::tensor::Device;
-use sequda::model::{EncoderConfig, InferenceModel, SasRec};
-use sequda::train::batches::length_groups;
+use sequda::model::{InferenceModel, SasRec};
+use sequda::settings::EncoderConfig;
 use sequda::train::device::list_adapters;
-use sequda::train::sasrec_trainer::optimisation_step;
+use sequda::train::epochs::length_groups;
+use sequda::train::trainers::optimisation_step;
 
 /// 40 users over 30 items with a simple repeating structure; every eighth history is long
 /// enough to be encoded in a length group of its own.
@@ -97,7 +98,7 @@ fn wgpu_and_cpu_training_agree() {
         return;
     }
     eprintln!("wgpu adapters: {adapters:?}");
-    let gpu = sequda::train::select_device(sequda::train::DeviceChoice::Wgpu)
+    let gpu = sequda::train::device::select_device(sequda::settings::DeviceChoice::Wgpu)
         .expect("an adapter was listed")
         .device;
     let (gpu_losses, gpu_scores) = train_on(&gpu, &initial, 6);

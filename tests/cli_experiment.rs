@@ -7,7 +7,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
 use common::{copy_as_cut_while_moving_in, read_json, repo, sequda, sequda_ok};
-use sequda::train::run_dir::RunDir;
+use sequda::train::run_folder::RunDir;
 
 /// `sequda experiment --plan ablation` with tiny shapes and one epoch (this checks the
 /// plumbing, not the model) and any `extra` arguments.

@@ -1,5 +1,5 @@
 //! End-to-end: the CLI trains SASRec-CE and popularity on the bundled sample data, writes the
-//! run folder as PRODUCT.md specifies, and SASRec clearly beats popularity.
+//! run folder as the README describes, and SASRec clearly beats popularity.
 
 mod common;
 

@@ -10,9 +10,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use sequda::data::{Dataset, IdMap};
-use sequda::train::{
-    DataSource, DeviceChoice, Event, ModelKind, RunSummary, TrainConfig, TrainJob, TrainingSession,
-};
+use sequda::settings::{DataSource, DeviceChoice, ModelKind, TrainConfig};
+use sequda::train::run_folder::RunSummary;
+use sequda::train::session::Event;
+use sequda::train::{TrainJob, TrainingSession};
 
 /// 300 users over 40 items with a learnable next-item rule and some noise.
 fn sequences() -> Vec<Vec<u32>> {

@@ -128,7 +128,7 @@ fn the_sequda_settings_window_edits_the_next_run() {
 
     // Typed into the window, a value lands in the settings and makes the preset Custom.
     let mut config = tiny_config(1);
-    config.model = sequda::train::ModelKind::Sequda;
+    config.model = sequda::settings::ModelKind::Sequda;
     h.state_mut().state_mut().selections.train = config;
     h.state_mut().state_mut().selections.preset = sequda::ui::state::Preset::QuickDemo;
     settle(&mut h, 2);
@@ -183,6 +183,6 @@ fn the_sequda_settings_window_edits_the_next_run() {
     click(&mut h, "Reset to defaults");
     assert_eq!(
         h.state().state().selections.train.sequda,
-        sequda::model::sequda::SeqUdaConfig::default()
+        sequda::settings::SeqUdaConfig::default()
     );
 }

@@ -241,7 +241,7 @@ fn pause_resume_and_stop_answer_quickly() {
     click(&mut h, "Train");
     click(&mut h, "Pause");
     step_until_live(&mut h, "the pause", WAIT, |l| {
-        l.status == sequda::train::RunStatus::Paused
+        l.status == sequda::train::session::RunStatus::Paused
     });
     let steps = h
         .state()
@@ -300,7 +300,7 @@ fn a_sequda_run_fills_the_synthetic_pane() {
     let mut h = harness(picker, runs.path(), egui::vec2(1400.0, 900.0));
     open_sample(&mut h);
     let mut config = tiny_config(2);
-    config.model = sequda::train::ModelKind::Sequda;
+    config.model = sequda::settings::ModelKind::Sequda;
     h.state_mut().state_mut().selections.train = config;
     click(&mut h, "Train");
     click(&mut h, "Start training");

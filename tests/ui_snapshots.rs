@@ -120,12 +120,12 @@ fn every_pane_matches_its_snapshot() {
         let selections = &mut h.state_mut().state_mut().selections;
         // The full model, so the synthetic-sequence pane has generated sequences to show.
         selections.train = tiny_config(2);
-        selections.train.model = sequda::train::ModelKind::Sequda;
+        selections.train.model = sequda::settings::ModelKind::Sequda;
         // The snapshots were drawn from a run with the synthetic-loss weighting and the
         // attached target-attention head of the time; pinning both keeps the snapshots (and
         // both SIMD sets) valid when the model defaults move on.
         selections.train.sequda.gan_settings.synthetic_weighting =
-            sequda::model::gan::SyntheticWeighting::BatchMean;
+            sequda::settings::SyntheticWeighting::BatchMean;
         selections.train.sequda.target_attention_detached = false;
         selections.user = Some("u1337".into());
         selections.item = Some("ad042".into());

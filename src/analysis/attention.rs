@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::AnalysisError;
 use super::query::user_history;
-use crate::train::query::ModelView;
+use crate::train::session::ModelView;
 
 /// Which head's weights to show.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

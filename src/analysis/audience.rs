@@ -6,7 +6,7 @@
 //! user is a positive when their held-out test item is this item. It is compared with random
 //! targeting and with popularity targeting (the most active users first, our baseline choice).
 //!
-//! With a SeqUDA-Rec model that has the target-attention head (MODEL.md §5), the item's score
+//! With a SeqUDA-Rec model that has the target-attention head (docs/MODEL.md §5), the item's score
 //! for each user is its target-attention score `(h_u + r_c) · E_c` in place of `h_u · E_c`
 //! inside the catalogue softmax, and the head's weights say which history items made the
 //! top users likely engagers.
@@ -17,7 +17,7 @@ use super::gains::{GainsCurve, cumulative_gains};
 use super::states::{Rows, STATE_BATCH, item_scores, tensor_rows};
 use crate::data::Dataset;
 use crate::model::InferenceModel;
-use crate::train::query::ModelView;
+use crate::train::session::ModelView;
 
 /// Users ranked for one item, and the held-out gains of that ranking.
 #[derive(Clone, Debug, PartialEq)]

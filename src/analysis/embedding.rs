@@ -3,7 +3,7 @@
 use super::AnalysisError;
 use super::neighbourhood::NodeRef;
 use super::states::{cosine, final_states, item_embeddings};
-use crate::train::query::ModelView;
+use crate::train::session::ModelView;
 
 /// An item close to the query in embedding space.
 #[derive(Clone, Copy, Debug, PartialEq)]

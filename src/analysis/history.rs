@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use crate::eval::RankingMetrics;
-use crate::train::{EpochReport, StepReport};
+use crate::train::session::{EpochReport, StepReport};
 
 /// What the x axis of a training curve counts.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,7 +4,7 @@
 //! target attention of one candidate), graph and embedding
 //! neighbourhoods, loss histories, run comparisons, and spreadsheet-safe CSV / PNG export.
 //!
-//! Model queries take a [`ModelView`](crate::train::query::ModelView), so the same code runs
+//! Model queries take a [`ModelView`](crate::train::session::ModelView), so the same code runs
 //! inside a live training session (between steps) and against a reopened run. Nothing here
 //! knows about egui; nothing returns a tensor.
 

@@ -1,4 +1,4 @@
-//! The nearest real sequence of a generated one (MODEL.md §4's last quality monitor): the most
+//! The nearest real sequence of a generated one (docs/MODEL.md §4's last quality monitor): the most
 //! similar user's training history and the longest run of items the two share; for the
 //! window's tooltips, remembered per sequence so hovering twice costs nothing.
 

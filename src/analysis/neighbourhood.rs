@@ -2,7 +2,7 @@
 //! an item, its neighbours and their neighbours, capped to the strongest edges.
 //!
 //! Edge strength is the symmetric normalised weight `1 / √(deg u · deg i)` that graph
-//! propagation uses (MODEL.md §3), so "strongest" means "most of this node's influence".
+//! propagation uses (docs/MODEL.md §3), so "strongest" means "most of this node's influence".
 
 use serde::{Deserialize, Serialize};
 

@@ -5,7 +5,7 @@ use std::sync::mpsc::{Receiver, channel};
 
 use super::AnalysisError;
 
-use crate::train::query::{ModelView, QueryFn};
+use crate::train::session::{ModelView, QueryFn};
 
 /// Wraps `compute` as a [`QueryFn`]: when the session (or a reopened run) runs it, the result is
 /// sent on the returned receiver and `notify` is called (e.g. to request a repaint). When the

@@ -11,7 +11,7 @@ use super::AnalysisError;
 use super::query::user_history;
 use super::states::item_scores;
 use crate::eval::popularity_counts;
-use crate::train::query::ModelView;
+use crate::train::session::ModelView;
 
 /// A history item that pushed a recommendation up.
 #[derive(Clone, Debug, PartialEq)]

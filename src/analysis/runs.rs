@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 
 use super::history::RunHistory;
 use crate::eval::{RankingMetrics, mean_std};
-use crate::train::{RunConfig, RunDir, RunSummary};
+use crate::settings::RunConfig;
+use crate::train::RunDir;
+use crate::train::run_folder::RunSummary;
 
 /// One run folder, read back.
 #[derive(Clone, Debug, PartialEq)]
@@ -22,7 +24,7 @@ pub struct SavedRun {
     /// Its `metrics.jsonl` curves.
     pub history: RunHistory,
     /// Whether training can go on from its best checkpoint: stopped or cut before its test
-    /// (see [`crate::train::resume`]) and not being trained right now.
+    /// (see [`crate::train::run_folder::ResumePoint`]) and not being trained right now.
     pub resumable: bool,
 }
 
@@ -50,7 +52,8 @@ fn read_named_run(dir: &Path, name: String) -> Result<SavedRun, String> {
     let history = std::fs::read_to_string(run_dir.metrics_path())
         .map(|text| RunHistory::from_metrics_jsonl(name.clone(), &text))
         .unwrap_or_else(|_| RunHistory::new(name.clone()));
-    let resumable = crate::train::resume::check_resumable(&run_dir).is_ok() && !run_dir.in_use();
+    let resumable =
+        crate::train::run_folder::check_resumable(&run_dir).is_ok() && !run_dir.in_use();
     Ok(SavedRun {
         name,
         dir: dir.to_path_buf(),
@@ -230,7 +233,7 @@ pub fn seed_groups(runs: &[SavedRun]) -> Vec<SeedGroup> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::train::DatasetSummary;
+    use crate::train::run_folder::DatasetSummary;
 
     fn write_run(root: &Path, name: &str, seed: u64, dim: usize, ndcg: Option<f64>) {
         let run = RunDir::new(root.join(name));

@@ -108,9 +108,12 @@ pub(crate) mod test_model {
     use crate::data::{Dataset, IdMap};
     use burn::tensor::Device;
 
-    use crate::model::sequda::{SeqUdaConfig, SeqUdaRec};
-    use crate::model::{EncoderConfig, InferenceModel, SasRec, SeqUdaSnapshot};
-    use crate::train::{DeviceChoice, select_device};
+    use crate::model::sequda::SeqUdaRec;
+    use crate::model::{InferenceModel, SasRec, SeqUdaSnapshot};
+    use crate::settings::DeviceChoice;
+    use crate::settings::EncoderConfig;
+    use crate::settings::SeqUdaConfig;
+    use crate::train::device::select_device;
 
     /// A dataset of `users` users over `items` items with simple repeating sequences.
     pub fn dataset(users: usize, items: usize) -> Dataset {

@@ -3,7 +3,7 @@
 
 use super::csv::{Cell, CsvTable};
 use super::labels::ItemLabels;
-use crate::train::events::SyntheticSample;
+use crate::train::session::SyntheticSample;
 
 /// Share of sequences per length bucket `1, 2, …, cap-1, cap+` (bucket `i` = length `i + 1`).
 pub fn length_shares(sequences: &[&[u32]], cap: usize) -> Vec<f64> {

@@ -1,9 +1,9 @@
-//! Target attention of one candidate item over one user's recent items (MODEL.md §5): how much
+//! Target attention of one candidate item over one user's recent items (docs/MODEL.md §5): how much
 //! each past item supports the candidate, the explanation behind an audience or a re-ranking.
 
 use super::AnalysisError;
 use super::query::user_history;
-use crate::train::query::ModelView;
+use crate::train::session::ModelView;
 
 /// The target-attention weights of `item` over `user`'s window, in history order.
 #[derive(Clone, Debug, PartialEq)]

@@ -1,10 +1,10 @@
-//! The command-line contract (PRODUCT.md, "Command line").
+//! The command-line contract (README, "Command line").
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use sequda::model::Positional;
+use sequda::settings::Positional;
 
 /// A count that must be at least 1 (`--top 0` would make an empty, misleading table): clap
 /// refuses zero with the flag's name before the command starts.

@@ -4,7 +4,7 @@ use anyhow::{Context, anyhow};
 
 use super::args::AudienceArgs;
 use sequda::analysis::audience::{audience, audience_table};
-use sequda::train::reopen::open_run;
+use sequda::train::run::open_run;
 
 /// Runs `audience`.
 pub fn run(args: AudienceArgs) -> anyhow::Result<()> {

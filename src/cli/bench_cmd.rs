@@ -5,8 +5,8 @@ use anyhow::anyhow;
 use super::args::BenchArgs;
 use super::load_reporting;
 use super::train_cmd::apply_shape;
-use sequda::train::TrainConfig;
-use sequda::train::bench::run_bench;
+use sequda::settings::TrainConfig;
+use sequda::train::tools::run_bench;
 use sequda::ui::sample_data_paths;
 
 /// Runs `bench`.

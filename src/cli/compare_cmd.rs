@@ -1,7 +1,7 @@
 //! `sequda compare`: is one finished run better than another on test? JSON on stdout.
 
 use super::args::CompareArgs;
-use sequda::train::compare::compare_runs;
+use sequda::train::experiment::compare_runs;
 
 /// Runs `compare`.
 pub fn run(args: CompareArgs) -> anyhow::Result<()> {

@@ -4,9 +4,9 @@ use anyhow::bail;
 
 use super::args::EvalArgs;
 use sequda::eval::Protocol;
-use sequda::train::eval_graph::EvalGraph;
-use sequda::train::evaluation::SplitPart;
-use sequda::train::reopen::open_run;
+use sequda::train::epochs::SplitPart;
+use sequda::train::run::open_run;
+use sequda::train::tools::EvalGraph;
 
 /// Runs `eval`.
 pub fn run(args: EvalArgs) -> anyhow::Result<()> {

@@ -7,9 +7,9 @@ use anyhow::anyhow;
 use super::args::ExperimentArgs;
 use super::load_reporting;
 use super::train_cmd::{base_config, data_source, guessed_items};
+use sequda::train::experiment::markdown;
 use sequda::train::experiment::{Plan, plan_outlook, run_experiment, select_variants, variants};
-use sequda::train::experiment_results::markdown;
-use sequda::train::{Event, RunStatus};
+use sequda::train::session::{Event, RunStatus};
 
 /// Runs `experiment`.
 pub fn run(args: ExperimentArgs) -> anyhow::Result<()> {

@@ -8,8 +8,8 @@ use anyhow::{Context, anyhow};
 use super::args::GenerateArgs;
 use sequda::analysis::csv::{Cell, CsvTable};
 use sequda::analysis::nearest_real::nearest_match;
-use sequda::train::reopen::open_run;
-use sequda::train::synthetic::generate_from_run;
+use sequda::train::run::open_run;
+use sequda::train::tools::generate_from_run;
 
 /// Runs `generate`.
 pub fn run(args: GenerateArgs) -> anyhow::Result<()> {

@@ -3,7 +3,7 @@
 use anyhow::anyhow;
 
 use super::args::RecommendArgs;
-use sequda::train::reopen::open_run;
+use sequda::train::run::open_run;
 
 /// Runs `recommend`.
 pub fn run(args: RecommendArgs) -> anyhow::Result<()> {

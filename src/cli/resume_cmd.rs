@@ -4,8 +4,9 @@ use anyhow::Context;
 
 use super::args::ResumeArgs;
 use super::train_cmd::follow_to_the_end;
-use sequda::train::resume::resume_job;
-use sequda::train::{DeviceChoice, TrainingSession};
+use sequda::settings::DeviceChoice;
+use sequda::train::TrainingSession;
+use sequda::train::run::resume_job;
 
 /// Runs `resume`.
 pub fn run(args: ResumeArgs) -> anyhow::Result<()> {

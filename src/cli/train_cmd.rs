@@ -10,9 +10,10 @@ use indicatif::{ProgressBar, ProgressStyle};
 use super::args::{InputArgs, ShapeArgs, TrainArgs};
 use super::load_reporting;
 use sequda::data::{Dataset, ImportReport, dataset_stats, guess_item_meta, load_item_meta};
-use sequda::train::{
-    DataSource, Event, RunConfig, RunDir, RunSummary, TrainConfig, TrainJob, TrainingSession,
-};
+use sequda::settings::{DataSource, RunConfig, TrainConfig};
+use sequda::train::run_folder::RunSummary;
+use sequda::train::session::Event;
+use sequda::train::{RunDir, TrainJob, TrainingSession};
 
 /// Runs `train`.
 pub fn run(args: TrainArgs) -> anyhow::Result<()> {

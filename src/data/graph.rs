@@ -1,4 +1,4 @@
-//! The global user–item interaction graph (MODEL.md §3): built from training interactions
+//! The global user–item interaction graph (docs/MODEL.md §3): built from training interactions
 //! only, stored as the symmetric normalised adjacency `Â = D^-1/2 A D^-1/2` in CSR form.
 //!
 //! Nodes are users `0..n_users` followed by items `n_users..n_users + n_items`. Each
@@ -193,7 +193,7 @@ impl InteractionGraph {
         Self::from_edges(self.n_users, self.n_items, kept)
     }
 
-    /// A perturbed view (SGL-style, MODEL.md §3): each node (user or item) is dropped with
+    /// A perturbed view (SGL-style, docs/MODEL.md §3): each node (user or item) is dropped with
     /// probability `node_ratio` together with all its edges, each remaining undirected edge is
     /// kept with probability `1 − edge_ratio`, and the kept graph is normalised again. Both
     /// draws are deterministic in `seed`; with `node_ratio` 0 no node draw is made, so the

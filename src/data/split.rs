@@ -1,4 +1,4 @@
-//! Leave-one-out split (MODEL.md §1): per user, the last item is the test target, the
+//! Leave-one-out split (docs/MODEL.md §1): per user, the last item is the test target, the
 //! second-to-last the validation target, the rest is training. Users with fewer than three
 //! interactions keep everything in training and are not evaluated.
 

@@ -2,8 +2,8 @@
 
 use std::ops::Range;
 
-use super::super::rng::SplitMix64;
 use super::super::*;
+use crate::rng::SplitMix64;
 
 fn keep_going() -> impl FnMut(usize, usize) -> bool {
     |_, _| true
@@ -27,7 +27,7 @@ impl Scorer for NoisyConstant {
         check_score_call(self.n_items, self.users.len(), &items, out.len())?;
         for (row, &u) in out.chunks_exact_mut(items.len()).zip(&self.users) {
             for (s, item) in row.iter_mut().zip(items.clone()) {
-                let noise = rng::mix64((u64::from(u) << 32) | item as u64) >> 40;
+                let noise = crate::rng::mix64((u64::from(u) << 32) | item as u64) >> 40;
                 *s = 1.0 + 1e-3 * (noise as f32 / (1u64 << 24) as f32);
             }
         }

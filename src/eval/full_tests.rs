@@ -2,8 +2,8 @@
 
 use std::ops::Range;
 
-use super::super::rng::SplitMix64;
 use super::super::*;
+use crate::rng::SplitMix64;
 
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() < 1e-12

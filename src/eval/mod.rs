@@ -1,6 +1,6 @@
 //! Ranking evaluation: protocols, metrics, top-K recommendation and significance tests.
 //!
-//! Implements MODEL.md §1 (full ranking with seen items filtered, sampled-100 protocols for
+//! Implements docs/MODEL.md §1 (full ranking with seen items filtered, sampled-100 protocols for
 //! cross-checking only) and the paired tests of §6. Plain Rust: no burn, no egui, no `rand`.
 //!
 //! Anything that scores items implements [`Scorer`]; [`evaluate`] walks the users in blocks and the
@@ -15,7 +15,6 @@ mod metrics;
 mod negatives;
 mod options;
 mod popularity;
-pub mod rng;
 mod sampled;
 mod scorer;
 pub mod significance;

@@ -15,7 +15,7 @@
 
 use super::EvalCase;
 use super::case::Marks;
-use super::rng::SplitMix64;
+use crate::rng::SplitMix64;
 
 /// Rejection attempts allowed per wanted negative before switching to the exact fallback.
 const ATTEMPTS_PER_DRAW: usize = 64;

@@ -230,7 +230,7 @@ mod tests {
     #[test]
     fn block_size_does_not_change_sampled_ranks() {
         let (users, n) = (40usize, 400usize);
-        let mut rng = rng::SplitMix64::new(2);
+        let mut rng = crate::rng::SplitMix64::new(2);
         let scores: Vec<f32> = (0..users * n).map(|_| rng.below(20) as f32).collect();
         let counts: Vec<u64> = (0..n).map(|i| (i % 7) as u64 * 3).collect();
         let touched: Vec<Vec<u32>> = (0..users)

@@ -1,11 +1,11 @@
-//! Paired significance tests over per-user metric values (MODEL.md §6), and mean ± std.
+//! Paired significance tests over per-user metric values (docs/MODEL.md §6), and mean ± std.
 //!
 //! Inputs are per-user values of one metric (e.g. [`super::EvalOutcome::per_case`] with
 //! [`super::Metric::Ndcg`]) for two systems on the same users, in the same order. Differences are
 //! `a - b`.
 
-use super::rng::SplitMix64;
 use super::special::{student_t_critical, student_t_two_sided_p};
+use crate::rng::SplitMix64;
 
 /// Result of a paired t-test on `a - b`.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]

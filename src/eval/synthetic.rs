@@ -1,4 +1,4 @@
-//! Quality monitors for GAN-generated sequences (MODEL.md §4): how close synthetic sequences are
+//! Quality monitors for GAN-generated sequences (docs/MODEL.md §4): how close synthetic sequences are
 //! to real ones (Jensen–Shannon divergence of item popularity and of length), how varied they are
 //! (distinct-n, mode collapse), how much they copy the training data (memorised share) and which
 //! real sequence each one resembles most (nearest real sequence).

@@ -181,7 +181,7 @@ mod tests {
     #[test]
     fn streaming_over_tiny_ranges_matches_one_block() {
         let (users, n) = (23usize, 61usize);
-        let mut rng = rng::SplitMix64::new(4);
+        let mut rng = crate::rng::SplitMix64::new(4);
         let scores: Vec<f32> = (0..users * n)
             .map(|_| {
                 if rng.below(30) == 0 {

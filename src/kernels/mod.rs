@@ -2,5 +2,4 @@
 //! that compares them.
 
 pub mod cross_entropy;
-mod cross_entropy_cpu;
 pub mod spmm;

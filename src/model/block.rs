@@ -1,4 +1,4 @@
-//! One pre-LayerNorm Transformer block that keeps its attention weights (MODEL.md §2).
+//! One pre-LayerNorm Transformer block that keeps its attention weights (docs/MODEL.md §2).
 
 use burn::module::Module;
 use burn::nn::attention::{MhaInput, MultiHeadAttention, MultiHeadAttentionConfig};

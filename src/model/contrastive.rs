@@ -1,4 +1,4 @@
-//! InfoNCE between two stochastic views of the same graph nodes (MODEL.md §3).
+//! InfoNCE between two stochastic views of the same graph nodes (docs/MODEL.md §3).
 
 use burn::tensor::{Int, Tensor};
 

@@ -1,4 +1,4 @@
-//! Next-item cross-entropy over the full catalogue (MODEL.md §2).
+//! Next-item cross-entropy over the full catalogue (docs/MODEL.md §2).
 
 use burn::tensor::{Int, Tensor};
 

@@ -2,17 +2,14 @@
 //! Pure computation: no egui, no threads, no file I/O.
 
 pub mod block;
-pub mod config;
 pub mod contrastive;
 pub mod gan;
 pub mod inference;
 pub mod loss;
-pub mod rerank;
 pub mod sasrec;
 pub mod sequda;
 pub mod target_attention;
 pub mod tokens;
 
-pub use config::{EncoderConfig, InvalidConfig, Positional};
 pub use inference::{InferenceModel, SeqUdaSnapshot};
 pub use sasrec::{EncoderOutput, PADDING_TOKEN, SasRec};

@@ -1,4 +1,4 @@
-//! SASRec sequence encoder with tied item embeddings (MODEL.md §2).
+//! SASRec sequence encoder with tied item embeddings (docs/MODEL.md §2).
 
 use burn::module::Module;
 use burn::nn::Initializer;
@@ -6,7 +6,7 @@ use burn::nn::{Dropout, DropoutConfig, Embedding, EmbeddingConfig, LayerNorm, La
 use burn::tensor::{Bool, Device, Int, Tensor, TensorData};
 
 use super::block::TransformerBlock;
-use super::config::{EncoderConfig, Positional};
+use crate::settings::{EncoderConfig, Positional};
 
 /// Item tokens are `item + 1`; token 0 is padding.
 pub const PADDING_TOKEN: i64 = 0;

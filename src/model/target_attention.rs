@@ -1,4 +1,4 @@
-//! Target attention (MODEL.md §5): a candidate item attends over a user's hidden states.
+//! Target attention (docs/MODEL.md §5): a candidate item attends over a user's hidden states.
 //!
 //! For candidate `c`: `a_t = softmax_t(q(E_c) · k(h_t) / √d)`, `r_c = Σ_t a_t v(h_t)` and
 //! `score = (h_u + r_c) · E_c`. Full ranking uses `h_u · E_c`; target attention re-ranks the

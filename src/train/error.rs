@@ -2,10 +2,10 @@
 
 use std::path::PathBuf;
 
-use super::device::DeviceError;
 use crate::data::DataError;
 use crate::eval::EvalError;
-use crate::model::InvalidConfig;
+use crate::settings::InvalidConfig;
+use crate::train::device::DeviceError;
 
 /// A training, evaluation or run-folder failure, as one plain-language line.
 #[derive(Debug, thiserror::Error)]

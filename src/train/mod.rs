@@ -1,45 +1,20 @@
-//! The training session: one thread owns model + device; [`Command`]s in, [`Event`]s out;
-//! checkpoints, device selection, run folders.
+//! Training: a session thread that owns the model and the device ([`session`]), one run from
+//! start to summary ([`run`]), the epoch loop every model shares (`epochs`), the trainers of
+//! SASRec-CE, SeqUDA-Rec and its GAN (`trainers`), the run folder's files ([`run_folder`]),
+//! experiment plans ([`experiment`]), device selection ([`device`]) and the command-line
+//! tools built on them ([`tools`]). docs/ARCHITECTURE.md draws the map.
 
-pub mod batches;
-pub mod bench;
-pub mod checkpoint;
-pub mod checkpoint_stage;
-pub mod compare;
-pub mod config;
-pub mod control;
 pub mod device;
-pub mod epoch_loop;
-pub mod error;
-pub mod eval_graph;
-pub mod evaluation;
-pub mod events;
+pub mod epochs;
+mod error;
 pub mod experiment;
-pub mod experiment_results;
-pub mod experiment_reuse;
-mod experiment_settle;
-pub mod gan;
-pub mod grouped_loss;
-pub mod models;
-pub mod query;
-pub mod recipe;
-pub mod reopen;
-pub mod resume;
 pub mod run;
-pub mod run_dir;
-pub mod sasrec_trainer;
-pub mod sequda_terms;
-pub mod sequda_trainer;
+pub mod run_folder;
 pub mod session;
-pub mod sparsity;
-pub mod summary;
-pub mod synthetic;
+pub mod tools;
+pub mod trainers;
 
-pub use config::{DataSource, ModelKind, RunConfig, TrainConfig};
-pub use device::{DeviceChoice, SelectedDevice, select_device};
 pub use error::TrainError;
-pub use events::{Command, EpochReport, Event, RunStatus, StepReport};
 pub use run::{TrainJob, run_training};
-pub use run_dir::RunDir;
+pub use run_folder::RunDir;
 pub use session::TrainingSession;
-pub use summary::{DatasetSummary, RunSummary};

@@ -7,7 +7,7 @@ use std::sync::mpsc::{Receiver, TryRecvError};
 use super::workspace::Workspace;
 use crate::analysis::AnalysisError;
 use crate::analysis::query::reply_query;
-use crate::train::query::ModelView;
+use crate::train::session::ModelView;
 
 /// The latest answer to a keyed query.
 pub struct LiveQuery<K, T> {

@@ -4,7 +4,7 @@
 
 use egui::Ui;
 
-use crate::model::sequda::SeqUdaConfig;
+use crate::settings::SeqUdaConfig;
 use crate::ui::widgets::labelled::labelled_drag;
 
 /// The window's title.

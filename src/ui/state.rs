@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::layout::{PaneKind, default_tree};
 use crate::analysis::attention::HeadChoice;
 use crate::analysis::history::XAxis;
-use crate::train::TrainConfig;
+use crate::settings::TrainConfig;
 
 /// Most recent files kept.
 pub const MAX_RECENT: usize = 8;
@@ -30,7 +30,7 @@ pub enum Preset {
     /// Small and fast: a visible model in about a minute on a laptop CPU.
     #[default]
     QuickDemo,
-    /// The settings MODEL.md gives for this size of data.
+    /// The settings docs/MODEL.md gives for this size of data.
     Paper,
     /// Whatever the user set by hand.
     Custom,

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use sequda::train::{DeviceChoice, ModelKind, TrainConfig};
+use sequda::settings::{DeviceChoice, ModelKind, TrainConfig};
 use sequda::ui::files::ScriptedPicker;
 use sequda::ui::{LaunchOptions, StudioApp};
 

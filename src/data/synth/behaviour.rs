@@ -4,7 +4,7 @@
 use super::SynthConfig;
 use super::catalogue::{Catalogue, Stage};
 use super::funnel::{Affinity, Event, continue_per_mille, draw_event, related_per_mille};
-use super::rng::SplitMix64;
+use crate::rng::SplitMix64;
 
 /// Users start within the first three weeks of the log.
 const START_SPREAD_S: u64 = 21 * 86_400;

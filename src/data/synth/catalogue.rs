@@ -1,7 +1,7 @@
 //! The ad catalogue: categories (one brand's campaign each), products, the funnel chain of ads
 //! of every product (teaser → launch → retargeting → last call) and the related-product graph.
 
-use super::rng::SplitMix64;
+use crate::rng::SplitMix64;
 
 /// One campaign template: the category's display name, its brand and its product names.
 struct CategoryTemplate {

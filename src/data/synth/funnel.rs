@@ -2,7 +2,7 @@
 //! funnel is continued, by funnel stage, affinity and the previous event.
 
 use super::catalogue::Stage;
-use super::rng::SplitMix64;
+use crate::rng::SplitMix64;
 
 /// The deepest funnel stage reached on one exposure.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

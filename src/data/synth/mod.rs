@@ -20,15 +20,14 @@
 mod behaviour;
 mod catalogue;
 mod funnel;
-mod rng;
 #[cfg(test)]
 mod tests;
 
 use std::path::{Path, PathBuf};
 
+use crate::rng::SplitMix64;
 use catalogue::Catalogue;
 use funnel::Event;
-use rng::SplitMix64;
 
 /// File name of the interaction log (`user_id,item_id,timestamp,event`).
 pub const EVENTS_FILE: &str = "ad_events.csv";
@@ -151,7 +150,7 @@ pub fn generate(config: &SynthConfig) -> SampleData {
     let catalogue = Catalogue::build(
         config.ads,
         config.categories,
-        &mut SplitMix64::stream(config.seed, CATALOGUE_STREAM),
+        &mut SplitMix64::offset_stream(config.seed, CATALOGUE_STREAM),
     );
     let ad_width = id_width(config.ads, 3);
     let ad_ids: Vec<String> = (1..=config.ads)
@@ -171,7 +170,7 @@ pub fn generate(config: &SynthConfig) -> SampleData {
     let mut rows = Vec::new();
     let mut active_users = 0;
     for user in 0..config.users {
-        let mut rng = SplitMix64::stream(config.seed, user as u64);
+        let mut rng = SplitMix64::offset_stream(config.seed, user as u64);
         let log = behaviour::simulate_user(&catalogue, config, &mut rng);
         active_users += usize::from(!log.is_empty());
         rows.extend(log.iter().enumerate().map(|(position, e)| Row {

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use burn::backend::flex::FlexTensor;
 use burn::tensor::{Shape, TensorData};
 
-use super::CsrPrimitive;
+use super::primitive::CsrPrimitive;
 use burn::backend::Flex;
 
 /// Below this many multiply-adds (`nnz · width`) one thread does all the rows.

@@ -1,7 +1,10 @@
 //! Unit tests on flex (the CPU backend). tests/kernel_spmm.rs compares kernel and reference on
 //! flex and on wgpu, values and gradients.
 
+use burn::tensor::{Device, Tensor, TensorData};
+
 use super::*;
+use crate::data::graph::Csr;
 use crate::data::graph::InteractionGraph;
 
 /// A 4 × 4 asymmetric matrix with an empty row (row 2) and an empty column (column 0):

@@ -15,7 +15,7 @@ use burn::cubecl::prelude::{CubeCount, KernelId};
 use burn::cubecl::server::KernelArguments;
 use burn::tensor::{DType, FloatDType, IntDType, Shape};
 
-use super::CsrPrimitive;
+use super::primitive::CsrPrimitive;
 
 /// Invocations per workgroup.
 const WORKGROUP_SIZE: u32 = 64;

@@ -1,13 +1,13 @@
-//! The discriminator D: real vs generated item windows (MODEL.md §4).
+//! The discriminator D: real vs generated item windows (docs/MODEL.md §4).
 
 use burn::module::Module;
 use burn::nn::{Linear, LinearConfig};
 use burn::tensor::activation::{log_sigmoid, sigmoid};
 use burn::tensor::{Device, Int, Tensor};
 
-use super::config::GanConfig;
 use super::init::seeded_init;
 use crate::model::{PADDING_TOKEN, SasRec};
+use crate::settings::GanConfig;
 
 /// D: a SASRec sequence encoder (its own item table) over left-padded tokens, pooled into
 /// `[state after the last item ; mean state over real items]` (`[batch, 2d]`), and a linear

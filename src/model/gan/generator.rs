@@ -1,13 +1,13 @@
-//! The generator G: a small autoregressive Transformer over items (MODEL.md §4).
+//! The generator G: a small autoregressive Transformer over items (docs/MODEL.md §4).
 
 use burn::module::{Module, Param};
 use burn::tensor::activation::softmax;
 use burn::tensor::{Device, Int, Tensor};
 
-use super::config::GanConfig;
 use super::init::{seeded_init, with_values};
 use crate::kernels::cross_entropy::linear_cross_entropy;
 use crate::model::SasRec;
+use crate::settings::GanConfig;
 
 /// G: a SASRec encoder (causal self-attention over left-padded item tokens, item + 1, 0 =
 /// padding) whose state after the last item scores the next item against the tied item table,
@@ -39,7 +39,7 @@ impl Generator {
     /// Starts the output bias at `ln(count + 1)` minus its mean for each item's training
     /// `counts` (`[n_items]`; missing entries count 0), so that from the first step G draws
     /// items about as often as the training data holds them: a unigram prior that maximum
-    /// likelihood and the adversarial steps then refine. OUR choice (MODEL.md §4 leaves G's
+    /// likelihood and the adversarial steps then refine. OUR choice (docs/MODEL.md §4 leaves G's
     /// output layer open): without it a small G trained for a few hundred steps samples close
     /// to uniformly over a large catalogue, far from the real popularity distribution.
     pub fn with_popularity_prior(mut self, counts: &[u64]) -> Self {

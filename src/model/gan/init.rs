@@ -8,7 +8,7 @@
 use burn::module::{Module, ModuleMapper, Param};
 use burn::tensor::{Tensor, TensorData};
 
-use crate::eval::rng::SplitMix64;
+use crate::rng::SplitMix64;
 
 /// Redraws every float parameter of `module` from a seeded stream (one per parameter, in
 /// field order): matrices (rank ≥ 2, `[fan_in, …, fan_out]`) from Xavier-normal

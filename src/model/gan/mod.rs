@@ -1,15 +1,13 @@
-//! GAN sequence augmentation (MODEL.md §4): a generator G that continues real training
+//! GAN sequence augmentation (docs/MODEL.md §4): a generator G that continues real training
 //! prefixes, a discriminator D that tells real windows from generated ones, and the seeded
-//! sampling between them. The training loop lives in `crate::train::gan`; the quality
+//! sampling between them. The training loop lives in `crate::train::trainers::gan`; the quality
 //! monitors in `crate::eval::synthetic`.
 
-pub mod config;
 pub mod discriminator;
 pub mod generator;
 pub mod init;
 pub mod sampling;
 
-pub use config::{AdversarialMethod, GanConfig, InvalidGanConfig, SyntheticWeighting};
 pub use discriminator::{Discriminator, discriminator_loss};
 pub use generator::Generator;
 pub use init::seeded_init;

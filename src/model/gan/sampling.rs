@@ -5,8 +5,8 @@
 //! probabilities (not on the backend's random state, the batch size or the processing order).
 
 use super::generator::Generator;
-use crate::eval::rng::SplitMix64;
 use crate::model::tokens::TokenMatrix;
+use crate::rng::SplitMix64;
 
 /// How to sample continuations.
 #[derive(Clone, Copy, Debug)]
@@ -116,7 +116,7 @@ pub fn sample_index(row: &[f32], allowed: Option<&[bool]>, u: f64) -> Option<usi
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::gan::GanConfig;
+    use crate::settings::GanConfig;
     use burn::module::Module;
     use burn::tensor::Device;
 

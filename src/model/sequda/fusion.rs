@@ -1,4 +1,4 @@
-//! The global graph side of SeqUDA-Rec (MODEL.md §3): LightGCN propagation of user and item
+//! The global graph side of SeqUDA-Rec (docs/MODEL.md §3): LightGCN propagation of user and item
 //! embeddings over the normalised adjacency, and gated fusion into the encoder input (and,
 //! optionally, the user state).
 

@@ -1,20 +1,18 @@
-//! SeqUDA-Rec (MODEL.md §3–5): the SASRec encoder with the global user–item graph fused
+//! SeqUDA-Rec (docs/MODEL.md §3–5): the SASRec encoder with the global user–item graph fused
 //! into its input, a contrastive loss over perturbed graph views, GAN-generated training
 //! sequences (trained in `train`), and target attention.
 
-pub mod config;
 pub mod fusion;
 
 use burn::module::Module;
 use burn::tensor::{Device, Int, Tensor};
 
-pub use config::SeqUdaConfig;
 pub use fusion::GraphFusion;
 
 use crate::kernels::spmm::SparseMatrix;
-use crate::model::EncoderConfig;
 use crate::model::sasrec::{EncoderOutput, PADDING_TOKEN, SasRec};
 use crate::model::target_attention::TargetAttention;
+use crate::settings::{EncoderConfig, SeqUdaConfig};
 
 /// The trainable SeqUDA-Rec model.
 #[derive(Module, Debug)]

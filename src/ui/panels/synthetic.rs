@@ -1,5 +1,5 @@
 //! The Synthetic sequences pane: GAN-generated sequences next to real ones with item titles
-//! and discriminator scores, the quality monitors of MODEL.md §4 as numbers and charts
+//! and discriminator scores, the quality monitors of docs/MODEL.md §4 as numbers and charts
 //! (length and popularity distributions, real vs generated; divergences over epochs), and CSV
 //! export. Only SeqUDA-Rec runs generate sequences; for other models the pane says so and shows
 //! the real distributions alone.
@@ -12,7 +12,7 @@ use crate::analysis::csv::{Cell, CsvTable};
 use crate::analysis::nearest_real::NearestRealFinder;
 use crate::analysis::synthetic_view::{decile_shares, length_shares, samples_table};
 use crate::eval::popularity_counts;
-use crate::train::events::{SyntheticReport, SyntheticSample};
+use crate::train::session::{SyntheticReport, SyntheticSample};
 use crate::ui::exports::{Exports, chart_buttons, remember_chart_rect};
 use crate::ui::widgets::labelled::{note, truncate};
 use crate::ui::widgets::plots::series_color;

@@ -1,6 +1,6 @@
 //! The Attention pane's target-attention section: pick a candidate ad (the one Audience and
 //! Graph show) and see, as bars over the user's recent items, how much each supports it
-//! (MODEL.md §5), with the candidate's score and its strongest supports in words.
+//! (docs/MODEL.md §5), with the candidate's score and its strongest supports in words.
 
 use egui::{Id, RichText, Ui};
 use egui_plot::{Bar, BarChart, Plot, uniform_grid_spacer};

@@ -6,8 +6,9 @@ use std::sync::mpsc::Receiver;
 use egui::{RichText, Ui};
 
 use super::PaneContext;
+use crate::settings::{DeviceChoice, ModelKind, TrainConfig};
 use crate::train::device::{AdapterSummary, list_adapters};
-use crate::train::{DeviceChoice, ModelKind, RunStatus, TrainConfig};
+use crate::train::session::RunStatus;
 use crate::ui::commands::UiCommand;
 use crate::ui::state::Preset;
 use crate::ui::widgets::labelled::{duration, labelled_drag, note, thousands};

@@ -17,8 +17,8 @@ use training::{LiveRun, RunNews};
 use worker::ModelWorker;
 
 use super::notifications::Notifications;
-use crate::train::TrainConfig;
-use crate::train::query::QueryFn;
+use crate::settings::TrainConfig;
+use crate::train::session::QueryFn;
 
 /// The window's working state (not persisted).
 pub struct Workspace {

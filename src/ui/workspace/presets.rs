@@ -1,8 +1,8 @@
 //! Training presets.
 
 use crate::data::DatasetStats;
-use crate::model::EncoderConfig;
-use crate::train::{DeviceChoice, ModelKind, TrainConfig};
+use crate::settings::EncoderConfig;
+use crate::settings::{DeviceChoice, ModelKind, TrainConfig};
 
 /// "Quick demo": a small SeqUDA-Rec on the CPU that trains visibly in under a minute on the
 /// bundled sample data (2,500 users, 20 steps per epoch, 3–6 s per epoch on two cores),
@@ -34,7 +34,7 @@ pub fn quick_demo() -> TrainConfig {
     config
 }
 
-/// "Paper": the published settings for data of this shape ([`TrainConfig::for_data`]: MODEL.md
+/// "Paper": the published settings for data of this shape ([`TrainConfig::for_data`]: docs/MODEL.md
 /// §2's, with the dropout validation chose where it differs: the published SASRec-CE 0.1 for
 /// long histories, 0.4 for very short ones), on the best device found.
 pub fn paper(stats: Option<&DatasetStats>) -> TrainConfig {

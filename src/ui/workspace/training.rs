@@ -6,13 +6,13 @@ use std::path::{Path, PathBuf};
 use super::loader::LoadedData;
 use crate::analysis::history::RunHistory;
 use crate::eval::synthetic::SyntheticQuality;
-use crate::train::events::SyntheticReport;
-use crate::train::query::QueryFn;
-use crate::train::resume::{check_resumable, read_resume_point};
-use crate::train::{
-    Command, DataSource, Event, RunDir, RunStatus, RunSummary, StepReport, TrainConfig, TrainJob,
-    TrainingSession,
-};
+use crate::settings::{DataSource, TrainConfig};
+use crate::train::run_folder::RunSummary;
+use crate::train::run_folder::{check_resumable, read_resume_point};
+use crate::train::session::QueryFn;
+use crate::train::session::SyntheticReport;
+use crate::train::session::{Command, Event, RunStatus, StepReport};
+use crate::train::{RunDir, TrainJob, TrainingSession};
 
 /// Something the rest of the window should react to.
 #[derive(Clone, Debug, PartialEq)]

@@ -7,9 +7,9 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use super::loader::LoadedData;
-use crate::train::DeviceChoice;
-use crate::train::query::{ModelView, QueryFn};
-use crate::train::reopen::{OpenedRun, open_run};
+use crate::settings::DeviceChoice;
+use crate::train::run::{OpenedRun, open_run};
+use crate::train::session::{ModelView, QueryFn};
 
 /// What the worker answers from.
 #[derive(Clone, Debug, Default, PartialEq)]

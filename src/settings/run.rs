@@ -1,0 +1,76 @@
+//! Everything a run folder's `config.toml` holds: where the data came from and how to train.
+
+use serde::{Deserialize, Serialize};
+
+use super::invalid::InvalidConfig;
+use super::train::TrainConfig;
+use crate::data::LoadOptions;
+
+/// Where the data came from, so a run can be reopened and evaluated again.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DataSource {
+    /// The interaction log.
+    pub path: String,
+    /// Format name ("auto", "sasrec", "csv", "movielens").
+    pub format: String,
+    /// Optional item metadata file (titles, categories).
+    pub items: Option<String>,
+    /// Column overrides for delimited files.
+    pub user_column: Option<String>,
+    /// Column overrides for delimited files.
+    pub item_column: Option<String>,
+    /// Column overrides for delimited files.
+    pub time_column: Option<String>,
+    /// Column overrides for delimited files.
+    pub behaviour_column: Option<String>,
+    /// Users, items and interactions when the run was made (checked when reopened).
+    pub users: usize,
+    /// See `users`.
+    pub items_count: usize,
+    /// See `users`.
+    pub interactions: usize,
+}
+
+impl DataSource {
+    /// Whether `self` and `other` name one interaction log: paths equal as written, or
+    /// resolving from the working folder to the same file (relative and absolute spellings).
+    pub fn same_file_as(&self, other: &DataSource) -> bool {
+        self.path == other.path
+            || matches!(
+                (std::fs::canonicalize(&self.path), std::fs::canonicalize(&other.path)),
+                (Ok(a), Ok(b)) if a == b
+            )
+    }
+}
+
+impl DataSource {
+    /// Load options matching how the run read its data.
+    pub fn load_options(&self) -> Result<LoadOptions, InvalidConfig> {
+        let format = if self.format.is_empty() {
+            "auto"
+        } else {
+            &self.format
+        };
+        Ok(LoadOptions {
+            format: format.parse().map_err(|e| {
+                InvalidConfig(format!("unknown data format '{format}' in config: {e}"))
+            })?,
+            user_column: self.user_column.clone(),
+            item_column: self.item_column.clone(),
+            time_column: self.time_column.clone(),
+            behaviour_column: self.behaviour_column.clone(),
+            ..LoadOptions::default()
+        })
+    }
+}
+
+/// Everything in `config.toml`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RunConfig {
+    /// The data.
+    pub data: DataSource,
+    /// The training settings.
+    pub train: TrainConfig,
+}

@@ -1,0 +1,36 @@
+//! What the shared epoch loop needs from a model being trained.
+
+use crate::model::inference::InferenceModel;
+use crate::train::TrainError;
+use crate::train::run_folder::{MetricsWriter, RunDir};
+use crate::train::session::Control;
+use crate::train::session::LossValues;
+
+/// A model variant's training: its optimisation step, its snapshots and its checkpoint.
+pub trait Recipe {
+    /// Work before an epoch's steps (a GAN round, new graph views); may log records and send
+    /// events.
+    fn begin_epoch(
+        &mut self,
+        epoch: usize,
+        control: &mut Control,
+        metrics: &mut MetricsWriter,
+    ) -> Result<(), TrainError> {
+        let _ = (epoch, control, metrics);
+        Ok(())
+    }
+
+    /// One optimisation step on these users' training sequences. The returned components
+    /// include `loss` (the total); a non-finite `loss` stops the run.
+    fn step(&mut self, users: &[usize]) -> Result<LossValues, TrainError>;
+
+    /// The current weights in inference mode (dropout off, graph tables computed).
+    fn snapshot(&self) -> InferenceModel;
+
+    /// Called once, before the first step, when a cut run resumes from its checkpoint of
+    /// `best_epoch` in `run_dir`: restores what [`Self::save`] wrote for that epoch.
+    fn resume(&mut self, run_dir: &RunDir, best_epoch: usize) -> Result<(), TrainError>;
+
+    /// Writes the checkpoint of `snapshot` into the run folder (atomically).
+    fn save(&self, snapshot: &InferenceModel, run_dir: &RunDir) -> Result<(), TrainError>;
+}
