@@ -2,7 +2,9 @@
 //!
 //! Text cells that a spreadsheet would read as a formula (starting with `=`, `+`, `-`, `@`, a
 //! tab or a carriage return) get a leading apostrophe, as OWASP recommends against CSV
-//! injection; numbers we computed are written as numbers. Quoting follows RFC 4180.
+//! injection; numbers we computed are written as numbers. The `csv` crate's writer does the
+//! rest (RFC 4180 quoting; a record holding one empty field is written as `""` so that readers
+//! do not skip it as a blank line).
 
 use std::io::Write;
 use std::path::Path;
@@ -79,47 +81,50 @@ impl CsvTable {
 
     /// The whole file as text (`\n` line ends, trailing newline).
     pub fn to_csv_string(&self) -> String {
-        let mut out = String::new();
-        let header: Vec<String> = self.headers.iter().map(|h| text_field(h)).collect();
-        out.push_str(&header.join(","));
-        out.push('\n');
-        for row in &self.rows {
-            let fields: Vec<String> = row.iter().map(field).collect();
-            out.push_str(&fields.join(","));
-            out.push('\n');
+        let mut bytes = Vec::new();
+        // Writing into memory cannot fail: `Vec` never refuses bytes and the writer is flexible.
+        if let Err(error) = self.write_records(&mut bytes) {
+            tracing::error!("CSV export into memory failed: {error}");
         }
-        out
+        String::from_utf8_lossy(&bytes).into_owned()
     }
 
     /// Writes the file.
     pub fn write_to(&self, path: &Path) -> std::io::Result<()> {
         let mut file = std::fs::File::create(path)?;
-        file.write_all(self.to_csv_string().as_bytes())?;
+        self.write_records(&mut file)?;
         file.sync_all()
+    }
+
+    /// Writes the header and the rows through a [`::csv::Writer`] (RFC 4180 quoting, `\n`
+    /// line ends, rows of any length).
+    fn write_records(&self, out: impl Write) -> Result<(), ::csv::Error> {
+        let mut writer = ::csv::WriterBuilder::new().flexible(true).from_writer(out);
+        writer.write_record(self.headers.iter().map(|header| neutralised(header)))?;
+        for row in &self.rows {
+            writer.write_record(row.iter().map(field))?;
+        }
+        writer.flush()?;
+        Ok(())
     }
 }
 
-/// One field as written.
+/// One field as written, before quoting.
 fn field(cell: &Cell) -> String {
     match cell {
-        Cell::Text(text) => text_field(text),
+        Cell::Text(text) => neutralised(text),
         Cell::Number(value) if value.is_finite() => format!("{value}"),
         Cell::Number(_) => String::new(),
         Cell::Integer(value) => value.to_string(),
     }
 }
 
-/// A text field: neutralised if a spreadsheet would run it, then quoted if needed.
-fn text_field(text: &str) -> String {
-    let neutral = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+/// A text field with a leading apostrophe if a spreadsheet would run it as a formula.
+fn neutralised(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{text}")
     } else {
         text.to_owned()
-    };
-    if neutral.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", neutral.replace('"', "\"\""))
-    } else {
-        neutral
     }
 }
 
@@ -149,6 +154,21 @@ mod tests {
         assert_eq!(lines[2], "2,'-2+3,-1.5");
         assert_eq!(lines[3], "3,'@sum,");
         assert_eq!(lines[4], "4,\"plain, with comma\",0.001");
+        assert_eq!(lines.len(), 5);
+        assert!(text.ends_with("0.001\n"));
+    }
+
+    #[test]
+    fn short_rows_headers_and_special_characters() {
+        let mut table = CsvTable::new(["=a", "b,c"]);
+        table.push(vec![Cell::Integer(-3)]);
+        table.push(vec!["\ttab".into(), "cr\r".into()]);
+        table.push(vec![f64::INFINITY.into(), "quote\"d".into()]);
+        table.push(vec![f64::NAN.into()]);
+        assert_eq!(
+            table.to_csv_string(),
+            "'=a,\"b,c\"\n-3\n'\ttab,\"cr\r\"\n,\"quote\"\"d\"\n\"\"\n"
+        );
     }
 
     #[test]

@@ -6,11 +6,13 @@
 //! approximations) and costs one extra batch of at most `max_len` sequences.
 
 use std::cmp::Ordering;
+use std::ops::Range;
 
 use super::AnalysisError;
 use super::query::user_history;
-use super::states::item_scores;
+use super::states::{Rows, item_scores};
 use crate::eval::popularity_counts;
+use crate::model::InferenceModel;
 use crate::train::session::ModelView;
 
 /// A history item that pushed a recommendation up.
@@ -72,23 +74,7 @@ pub fn recommend(
     let history = user_history(view, request.user)?.to_vec();
     let n_items = view.dataset.n_items();
     let Some(model) = view.model else {
-        let counts = popularity_counts(&view.split.train, n_items);
-        let scores: Vec<f32> = counts.iter().map(|&c| c as f32).collect();
-        let items = best_items(&scores, &history, request)
-            .into_iter()
-            .map(|(item, score)| Recommendation {
-                item,
-                score,
-                drivers: Vec::new(),
-            })
-            .collect();
-        return Ok(UserRecommendations {
-            user: request.user,
-            history,
-            items,
-            model_based: false,
-            epoch: view.epoch,
-        });
+        return Ok(popularity_recommendations(view, history, request));
     };
     if model.n_items() != n_items {
         return Err(AnalysisError::CatalogueMismatch {
@@ -98,48 +84,13 @@ pub fn recommend(
     }
     let base = item_scores(model, &[request.user], &[history.as_slice()])?;
     let best = best_items(base.row(0), &history, request);
-
-    // Occlusion: one variant per history position inside the encoder's window.
-    let window_start = history.len().saturating_sub(model.encoder().max_len());
-    let variants: Vec<Vec<u32>> = (window_start..history.len())
-        .map(|left_out| {
-            let mut variant = history.clone();
-            variant.remove(left_out);
-            variant
-        })
-        .collect();
-    let variant_refs: Vec<&[u32]> = variants.iter().map(Vec::as_slice).collect();
-    let occluded = item_scores(
-        model,
-        &vec![request.user; variant_refs.len()],
-        &variant_refs,
-    )?;
-
+    let occlusion = Occlusion::run(model, request.user, &history)?;
     let items = best
         .into_iter()
-        .map(|(item, score)| {
-            let mut drivers: Vec<Driver> = (0..variants.len())
-                .filter_map(|row| {
-                    let effect = score - occluded.row(row).get(item as usize)?;
-                    let position = window_start + row;
-                    (effect > 0.0).then(|| Driver {
-                        item: history[position],
-                        position,
-                        effect,
-                    })
-                })
-                .collect();
-            drivers.sort_by(|a, b| {
-                b.effect
-                    .total_cmp(&a.effect)
-                    .then(a.position.cmp(&b.position))
-            });
-            drivers.truncate(request.drivers);
-            Recommendation {
-                item,
-                score,
-                drivers,
-            }
+        .map(|(item, score)| Recommendation {
+            item,
+            score,
+            drivers: occlusion.drivers(item, score, &history, request.drivers),
         })
         .collect();
     Ok(UserRecommendations {
@@ -149,6 +100,84 @@ pub fn recommend(
         model_based: true,
         epoch: view.epoch,
     })
+}
+
+/// The fallback without a model: the most popular training items, without drivers.
+fn popularity_recommendations(
+    view: &ModelView<'_>,
+    history: Vec<u32>,
+    request: RecommendRequest,
+) -> UserRecommendations {
+    let counts = popularity_counts(&view.split.train, view.dataset.n_items());
+    let scores: Vec<f32> = counts.iter().map(|&c| c as f32).collect();
+    let items = best_items(&scores, &history, request)
+        .into_iter()
+        .map(|(item, score)| Recommendation {
+            item,
+            score,
+            drivers: Vec::new(),
+        })
+        .collect();
+    UserRecommendations {
+        user: request.user,
+        history,
+        items,
+        model_based: false,
+        epoch: view.epoch,
+    }
+}
+
+/// Item scores of the user's history with one item left out, for each history position inside
+/// the encoder's window.
+struct Occlusion {
+    /// The history positions left out, one per variant.
+    left_out: Range<usize>,
+    /// Row `r`: scores without the history item at `left_out.start + r`.
+    scores: Rows,
+}
+
+impl Occlusion {
+    /// Encodes every one-item-left-out variant of `history` in one batch.
+    fn run(model: &InferenceModel, user: u32, history: &[u32]) -> Result<Self, AnalysisError> {
+        let left_out = history.len().saturating_sub(model.encoder().max_len())..history.len();
+        let variants: Vec<Vec<u32>> = left_out
+            .clone()
+            .map(|left_out| {
+                let mut variant = history.to_vec();
+                variant.remove(left_out);
+                variant
+            })
+            .collect();
+        let variant_refs: Vec<&[u32]> = variants.iter().map(Vec::as_slice).collect();
+        let scores = item_scores(model, &vec![user; variant_refs.len()], &variant_refs)?;
+        Ok(Self { left_out, scores })
+    }
+
+    /// The (at most `limit`) history items whose absence lowers `item`'s `score`, strongest
+    /// first, ties by earlier position.
+    fn drivers(&self, item: u32, score: f32, history: &[u32], limit: usize) -> Vec<Driver> {
+        let mut drivers: Vec<Driver> = self
+            .left_out
+            .clone()
+            .enumerate()
+            .filter_map(|(row, position)| {
+                let effect = score - self.scores.row(row).get(item as usize)?;
+                let history_item = *history.get(position)?;
+                (effect > 0.0).then_some(Driver {
+                    item: history_item,
+                    position,
+                    effect,
+                })
+            })
+            .collect();
+        drivers.sort_by(|a, b| {
+            b.effect
+                .total_cmp(&a.effect)
+                .then(a.position.cmp(&b.position))
+        });
+        drivers.truncate(limit);
+        drivers
+    }
 }
 
 /// The `k` best (item, score) pairs, best first, ties by lower index; NaN never recommended;

@@ -135,27 +135,71 @@ pub fn load_item_meta_bytes(
     if latin1 {
         report.warn("the file is not UTF-8, so it was read as ISO-8859-1 (Latin-1)");
     }
-    let sample: Vec<&str> = text::content_lines(&text)
-        .take(50)
-        .map(|(_, line)| line)
-        .collect();
-    let delimiter = if sample.first().is_some_and(|line| line.contains("::")) {
-        Delimiter::Split(Separator::Text("::"))
-    } else {
-        format::sniff_delimiter(name, &sample).unwrap_or(Delimiter::Split(Separator::Whitespace))
-    };
-    let rows = records::collect_rows(name, &text, delimiter)?;
+    let rows = records::collect_rows(name, &text, meta_delimiter(name, &text))?;
     let first: Vec<&str> = rows
         .first()
         .map(|(_, row)| row.iter().map(String::as_str).collect())
         .unwrap_or_default();
     let layout = layout(&first);
-    let mut meta = ItemMeta {
-        titles: vec![None; items.len()],
-        categories: vec![None; items.len()],
+    let matched = match_rows(&layout, &rows, items, &mut report);
+    if report.rows_used == 0 {
+        let kind = match matched.unknown_example {
+            Some(meta_example) => DataErrorKind::NoMatchingItems {
+                rows: report.rows_read,
+                meta_example: one_line(&meta_example, 40),
+                data_example: one_line(items.token(0), 40),
+            },
+            None => DataErrorKind::NoUsableRows,
+        };
+        return Err(DataError::new(name, kind));
+    }
+    warn_about_unmatched(&matched, items.len(), &mut report);
+    Ok((matched.meta, report))
+}
+
+/// The field delimiter of a metadata file: `::` when its first line has one (MovieLens
+/// `movies.dat`), else sniffed as for interaction files, else whitespace.
+fn meta_delimiter(name: &Path, text: &str) -> Delimiter {
+    let sample: Vec<&str> = text::content_lines(text)
+        .take(50)
+        .map(|(_, line)| line)
+        .collect();
+    if sample.first().is_some_and(|line| line.contains("::")) {
+        Delimiter::Split(Separator::Text("::"))
+    } else {
+        format::sniff_delimiter(name, &sample).unwrap_or(Delimiter::Split(Separator::Whitespace))
+    }
+}
+
+/// Metadata read from the rows, and what could not be used.
+struct MatchedRows {
+    /// Titles and categories of the dataset's items.
+    meta: ItemMeta,
+    /// Rows whose id is not an item of the dataset.
+    unknown: u64,
+    /// The first such id.
+    unknown_example: Option<String>,
+    /// Rows repeating an item already described.
+    repeated: u64,
+}
+
+/// Reads the title and category of each row (the header skipped) whose id is an item of the
+/// dataset; the first row of an item wins. Counts rows read, used and skipped in `report`.
+fn match_rows(
+    layout: &MetaLayout,
+    rows: &[(u64, Vec<String>)],
+    items: &IdMap,
+    report: &mut ImportReport,
+) -> MatchedRows {
+    let mut matched = MatchedRows {
+        meta: ItemMeta {
+            titles: vec![None; items.len()],
+            categories: vec![None; items.len()],
+        },
+        unknown: 0,
+        unknown_example: None,
+        repeated: 0,
     };
-    let (mut unknown, mut repeated) = (0u64, 0u64);
-    let mut unknown_example = None;
     for (line, row) in rows.iter().skip(usize::from(layout.header)) {
         report.rows_read += 1;
         if row.len() != layout.width {
@@ -171,17 +215,18 @@ pub fn load_item_meta_bytes(
             .index(id)
             .and_then(|index| usize::try_from(index).ok())
         else {
-            unknown += 1;
-            unknown_example.get_or_insert_with(|| id.to_owned());
+            matched.unknown += 1;
+            matched.unknown_example.get_or_insert_with(|| id.to_owned());
             continue;
         };
+        let meta = &mut matched.meta;
         let (Some(title), Some(category)) =
             (meta.titles.get_mut(index), meta.categories.get_mut(index))
         else {
             continue;
         };
         if title.is_some() || category.is_some() {
-            repeated += 1;
+            matched.repeated += 1;
             continue;
         }
         *title = layout
@@ -189,20 +234,15 @@ pub fn load_item_meta_bytes(
             .and_then(|column| row.get(column))
             .filter(|t| !t.is_empty())
             .cloned();
-        *category = category_of(&layout, row);
+        *category = category_of(layout, row);
         report.rows_used += 1;
     }
-    if report.rows_used == 0 {
-        let kind = match unknown_example {
-            Some(meta_example) => DataErrorKind::NoMatchingItems {
-                rows: report.rows_read,
-                meta_example: one_line(&meta_example, 40),
-                data_example: one_line(items.token(0), 40),
-            },
-            None => DataErrorKind::NoUsableRows,
-        };
-        return Err(DataError::new(name, kind));
-    }
+    matched
+}
+
+/// Warns about rows for unknown items, repeated rows and items left without metadata.
+fn warn_about_unmatched(matched: &MatchedRows, n_items: usize, report: &mut ImportReport) {
+    let (unknown, repeated) = (matched.unknown, matched.repeated);
     if unknown > 0 {
         report.warn(format!(
             "{unknown} rows describe items that are not in the dataset; they were ignored"
@@ -213,20 +253,20 @@ pub fn load_item_meta_bytes(
             "{repeated} rows repeat an item id; the first row of each was used"
         ));
     }
+    let meta = &matched.meta;
     let described = meta
         .titles
         .iter()
         .zip(&meta.categories)
         .filter(|(t, c)| t.is_some() || c.is_some())
         .count();
-    if described < items.len() {
+    if described < n_items {
         report.warn(format!(
             "{} of the dataset's {} items have no metadata; their raw ids are shown instead",
-            items.len() - described,
-            items.len()
+            n_items - described,
+            n_items
         ));
     }
-    Ok((meta, report))
 }
 
 /// The layout of a metadata file, from its first row.

@@ -11,6 +11,7 @@
 
 use super::case::{Uses, validate};
 use super::negatives::NegativeSampler;
+use super::options::BlockPlan;
 use super::{
     EvalCase, EvalError, EvalOptions, Protocol, SAMPLED_NEGATIVES, Scorer, check_catalogue,
     not_less, to_rank,
@@ -26,19 +27,7 @@ pub(super) fn rank_sampled(
 ) -> Result<Vec<u32>, EvalError> {
     let n_items = scorer.n_items();
     check_catalogue(n_items)?;
-    let weights = match options.protocol {
-        Protocol::Popular100 => {
-            let counts = popularity.ok_or(EvalError::MissingPopularity)?;
-            if counts.len() != n_items {
-                return Err(EvalError::PopularityLength {
-                    expected: n_items,
-                    got: counts.len(),
-                });
-            }
-            Some(counts)
-        }
-        Protocol::Uniform100 | Protocol::Full => None,
-    };
+    let weights = sampling_weights(options.protocol, popularity, n_items)?;
     let uses = Uses {
         target: true,
         touched: true,
@@ -49,67 +38,128 @@ pub(super) fn rank_sampled(
     let mut sampler = NegativeSampler::new(n_items, weights);
     let mut buf = vec![0.0f32; plan.buffer_len()];
     let mut needed = vec![false; plan.n_ranges()];
-    // Per case of the block: candidates[bounds[c]..bounds[c + 1]] = target, then its negatives.
-    let mut candidates: Vec<u32> =
-        Vec::with_capacity(plan.users_per_block * (SAMPLED_NEGATIVES + 1));
-    let mut bounds: Vec<usize> = Vec::with_capacity(plan.users_per_block + 1);
-    let mut cand_scores: Vec<f32> = Vec::new();
+    let mut candidates = BlockCandidates::with_capacity(plan.users_per_block);
     let mut ranks = Vec::with_capacity(cases.len());
 
     for (block_index, block) in cases.chunks(plan.users_per_block).enumerate() {
         let first_case = block_index * plan.users_per_block;
-        candidates.clear();
-        bounds.clear();
-        for (c, case) in block.iter().enumerate() {
-            bounds.push(candidates.len());
-            candidates.push(case.target);
-            let stream = (first_case + c) as u64;
-            sampler.sample(
-                case,
-                options.seed,
-                stream,
-                SAMPLED_NEGATIVES,
-                &mut candidates,
-            );
+        candidates.draw(&mut sampler, block, first_case, options.seed);
+        scorer.prepare(block)?;
+        candidates.score(scorer, &plan, &mut needed, &mut buf)?;
+        candidates.push_ranks(&mut ranks);
+        if !progress(ranks.len(), cases.len()) {
+            return Err(EvalError::Cancelled);
         }
-        bounds.push(candidates.len());
+    }
+    Ok(ranks)
+}
 
+/// The popularity counts that popular-100 draws negatives by (checked against the catalogue);
+/// `None` (uniform draws) for the other protocols.
+fn sampling_weights(
+    protocol: Protocol,
+    popularity: Option<&[u64]>,
+    n_items: usize,
+) -> Result<Option<&[u64]>, EvalError> {
+    match protocol {
+        Protocol::Popular100 => {
+            let counts = popularity.ok_or(EvalError::MissingPopularity)?;
+            if counts.len() != n_items {
+                return Err(EvalError::PopularityLength {
+                    expected: n_items,
+                    got: counts.len(),
+                });
+            }
+            Ok(Some(counts))
+        }
+        Protocol::Uniform100 | Protocol::Full => Ok(None),
+    }
+}
+
+/// The candidates of one block of cases and their scores.
+struct BlockCandidates {
+    /// Per case `c` of the block: `items[bounds[c]..bounds[c + 1]]` = its target, then its
+    /// negatives.
+    items: Vec<u32>,
+    /// Where each case's candidates start, and where the last one's end.
+    bounds: Vec<usize>,
+    /// The score of each candidate (NaN until scored).
+    scores: Vec<f32>,
+}
+
+impl BlockCandidates {
+    /// Empty buffers sized for blocks of `users_per_block` cases.
+    fn with_capacity(users_per_block: usize) -> Self {
+        Self {
+            items: Vec::with_capacity(users_per_block * (SAMPLED_NEGATIVES + 1)),
+            bounds: Vec::with_capacity(users_per_block + 1),
+            scores: Vec::new(),
+        }
+    }
+
+    /// Draws the negatives of `block`, whose first case is case `first_case` of the run (the
+    /// sampler's stream), and resets the scores to NaN.
+    fn draw(
+        &mut self,
+        sampler: &mut NegativeSampler<'_>,
+        block: &[EvalCase<'_>],
+        first_case: usize,
+        seed: u64,
+    ) {
+        self.items.clear();
+        self.bounds.clear();
+        for (c, case) in block.iter().enumerate() {
+            self.bounds.push(self.items.len());
+            self.items.push(case.target);
+            let stream = (first_case + c) as u64;
+            sampler.sample(case, seed, stream, SAMPLED_NEGATIVES, &mut self.items);
+        }
+        self.bounds.push(self.items.len());
+        self.scores.clear();
+        self.scores.resize(self.items.len(), f32::NAN);
+    }
+
+    /// Scores the candidates with the item ranges of `plan` that hold one (the scorer is
+    /// prepared for the block); `needed` and `buf` are scratch space.
+    fn score(
+        &mut self,
+        scorer: &mut dyn Scorer,
+        plan: &BlockPlan,
+        needed: &mut [bool],
+        buf: &mut [f32],
+    ) -> Result<(), EvalError> {
         needed.fill(false);
-        for &item in &candidates {
+        for &item in &self.items {
             needed[plan.range_of(item as usize)] = true;
         }
-        cand_scores.clear();
-        cand_scores.resize(candidates.len(), f32::NAN);
-
-        scorer.prepare(block)?;
-        let rows = block.len();
+        let rows = self.bounds.len() - 1;
         for (index, _) in needed.iter().enumerate().filter(|(_, n)| **n) {
             let range = plan.range(index);
             let scores = &mut buf[..rows * range.len()];
             scorer.score_items(range.clone(), scores)?;
             for c in 0..rows {
                 let row = &scores[c * range.len()..(c + 1) * range.len()];
-                for k in bounds[c]..bounds[c + 1] {
-                    let item = candidates[k] as usize;
+                for k in self.bounds[c]..self.bounds[c + 1] {
+                    let item = self.items[k] as usize;
                     if range.contains(&item) {
-                        cand_scores[k] = row[item - range.start];
+                        self.scores[k] = row[item - range.start];
                     }
                 }
             }
         }
+        Ok(())
+    }
 
-        for c in 0..rows {
-            let t = cand_scores[bounds[c]];
-            let negatives = &cand_scores[bounds[c] + 1..bounds[c + 1]];
+    /// Appends each case's rank: the number of its negatives scoring at least its target.
+    fn push_ranks(&self, ranks: &mut Vec<u32>) {
+        for bounds in self.bounds.windows(2) {
+            let target = self.scores[bounds[0]];
+            let negatives = &self.scores[bounds[0] + 1..bounds[1]];
             ranks.push(to_rank(
-                negatives.iter().filter(|&&s| not_less(s, t)).count(),
+                negatives.iter().filter(|&&s| not_less(s, target)).count(),
             ));
         }
-        if !progress(ranks.len(), cases.len()) {
-            return Err(EvalError::Cancelled);
-        }
     }
-    Ok(ranks)
 }
 
 #[cfg(test)]
