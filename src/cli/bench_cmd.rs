@@ -3,7 +3,7 @@
 use anyhow::anyhow;
 
 use super::args::BenchArgs;
-use super::load_reporting;
+use super::input::load_reporting;
 use super::train_cmd::apply_shape;
 use sequda::settings::TrainConfig;
 use sequda::train::tools::run_bench;

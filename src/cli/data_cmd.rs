@@ -3,7 +3,7 @@
 use anyhow::Context;
 
 use super::args::DataCommand;
-use super::load_reporting;
+use super::input::load_reporting;
 use sequda::data::dataset_stats;
 use sequda::data::synth::{SynthConfig, write_sample_data};
 

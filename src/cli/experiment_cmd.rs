@@ -5,7 +5,7 @@ use std::sync::Arc;
 use anyhow::anyhow;
 
 use super::args::ExperimentArgs;
-use super::load_reporting;
+use super::input::load_reporting;
 use super::train_cmd::{base_config, data_source, guessed_items};
 use sequda::train::experiment::markdown;
 use sequda::train::experiment::{Plan, plan_outlook, run_experiment, select_variants, variants};

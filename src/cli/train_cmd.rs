@@ -8,7 +8,7 @@ use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::args::{InputArgs, ShapeArgs, TrainArgs};
-use super::load_reporting;
+use super::input::load_reporting;
 use sequda::data::{Dataset, ImportReport, dataset_stats, guess_item_meta, load_item_meta};
 use sequda::settings::{DataSource, RunConfig, TrainConfig};
 use sequda::train::run_folder::RunSummary;

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use super::dataset::Dataset;
 use super::error::{DataError, DataErrorKind};
-use super::format::Format;
+use super::format_kind::Format;
 use super::idmap::IdMap;
 use super::report::{self, ImportReport};
 

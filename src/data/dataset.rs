@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::format::Format;
+use super::format_kind::Format;
 use super::idmap::IdMap;
 use super::report::ImportReport;
 

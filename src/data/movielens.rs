@@ -11,7 +11,8 @@ use super::columns::Columns;
 use super::dataset::Dataset;
 use super::delimited::{self, Layout};
 use super::error::DataError;
-use super::format::{Delimiter, Format};
+use super::format::Delimiter;
+use super::format_kind::Format;
 
 /// Reads a MovieLens ratings file whose fields are separated as `delimiter` says.
 pub(crate) fn load(

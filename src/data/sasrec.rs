@@ -10,7 +10,7 @@ use std::path::Path;
 use super::builder::Builder;
 use super::dataset::Dataset;
 use super::error::DataError;
-use super::format::Format;
+use super::format_kind::Format;
 use super::report;
 use super::text;
 

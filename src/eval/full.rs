@@ -17,7 +17,8 @@
 
 use super::case::{Marks, Uses, validate};
 use super::options::BlockPlan;
-use super::{EvalCase, EvalError, EvalOptions, Scorer, check_catalogue, not_less, to_rank};
+use super::rank::{check_catalogue, not_less, to_rank};
+use super::{EvalCase, EvalError, EvalOptions, Scorer};
 
 /// 0-based full-ranking rank of every case's target, in input order.
 pub(super) fn rank_full(

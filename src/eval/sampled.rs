@@ -12,10 +12,8 @@
 use super::case::{Uses, validate};
 use super::negatives::NegativeSampler;
 use super::options::BlockPlan;
-use super::{
-    EvalCase, EvalError, EvalOptions, Protocol, SAMPLED_NEGATIVES, Scorer, check_catalogue,
-    not_less, to_rank,
-};
+use super::rank::{check_catalogue, not_less, to_rank};
+use super::{EvalCase, EvalError, EvalOptions, Protocol, SAMPLED_NEGATIVES, Scorer};
 
 /// 0-based sampled rank of every case's target, in input order.
 pub(super) fn rank_sampled(

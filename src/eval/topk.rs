@@ -4,7 +4,8 @@ use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 use super::case::{Uses, validate};
-use super::{EvalCase, EvalError, EvalOptions, Scorer, check_catalogue};
+use super::rank::check_catalogue;
+use super::{EvalCase, EvalError, EvalOptions, Scorer};
 
 /// A candidate in a user's heap. Ordered so that the *worst* candidate is the greatest (the heap
 /// top): lower score is worse, and on equal scores the higher item index is worse.

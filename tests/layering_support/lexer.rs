@@ -105,6 +105,38 @@ fn char_literal_end(bytes: &[u8], i: usize) -> Option<usize> {
     (bytes.get(i + 1 + width) == Some(&b'\'')).then_some(i + 2 + width)
 }
 
+/// `code` with the bodies of inline test modules (`#[cfg(test)] mod name { … }`) blanked:
+/// what only tests import is not a dependency of the file.
+pub fn blank_inline_test_modules(code: &str) -> String {
+    let mut out = code.as_bytes().to_vec();
+    let mut from = 0;
+    while let Some(found) = code[from..].find("#[cfg(test)]") {
+        let at = from + found;
+        from = at + 12;
+        let rest = code[from..].trim_start();
+        let Some(tail) = rest.strip_prefix("mod ") else {
+            continue;
+        };
+        let name_end = tail
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(tail.len());
+        if !tail[name_end..].trim_start().starts_with('{') {
+            continue;
+        }
+        let open = code.len() - tail.len() + name_end + tail[name_end..].find('{').unwrap_or(0);
+        let Some(close) = matching_brace(code.as_bytes(), open) else {
+            break;
+        };
+        for byte in &mut out[at..=close] {
+            if *byte != b'\n' {
+                *byte = b' ';
+            }
+        }
+        from = close + 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// A `use` declaration: whether it is a re-export (`pub use`, `pub(crate) use`, …), its tree,
 /// and the byte range it spans.
 pub struct UseDecl {

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::Source;
-use super::lexer::{expand_use, rooted_paths, use_decls};
+use super::lexer::{blank_inline_test_modules, expand_use, rooted_paths, use_decls};
 
 /// A module: which crate (library or binary) and its path from that crate's root.
 type ModulePath = (bool, Vec<String>);
@@ -96,15 +96,16 @@ impl<'s> Crate<'s> {
     /// The file defining what `path` (absolute, in crate `binary`) names.
     fn resolve(&self, binary: bool, path: &[String], depth: usize) -> Option<usize> {
         let mut module = Vec::new();
-        let mut file = *self.files.get(&(binary, Vec::new()))?;
+        let mut file = self.files.get(&(binary, Vec::new())).copied();
         for (i, segment) in path.iter().enumerate() {
             let mut next = module.clone();
             next.push(segment.clone());
             if let Some(&child) = self.files.get(&(binary, next.clone())) {
                 module = next;
-                file = child;
+                file = Some(child);
                 continue;
             }
+            let file = file?;
             return match self.reexports[file].get(segment) {
                 Some(target) if depth < 16 && target.as_slice() != path => {
                     let mut target = target.clone();
@@ -114,7 +115,7 @@ impl<'s> Crate<'s> {
                 _ => Some(file),
             };
         }
-        Some(file)
+        file
     }
 
     /// Files whose `#[cfg(test)] mod name;` makes them test-only.
@@ -149,9 +150,9 @@ impl<'s> Crate<'s> {
         let mut edges = vec![BTreeSet::new(); self.sources.len()];
         for (index, source) in self.sources.iter().enumerate() {
             let module = module_path(source);
-            let mut code = source.code.clone();
+            let mut code = blank_inline_test_modules(&source.code);
             let mut paths = Vec::new();
-            for decl in use_decls(&source.code) {
+            for decl in use_decls(&code.clone()) {
                 code.replace_range(decl.span.clone(), &" ".repeat(decl.span.len()));
                 if !decl.reexport {
                     paths.extend(expand_use(&decl.tree).into_iter().map(|(p, _)| p));
@@ -188,8 +189,8 @@ impl<'s> Crate<'s> {
     }
 }
 
-/// Each set of files that import each other around a circle (test-only files left out), as
-/// sorted paths.
+/// Each set of files that import each other around a circle (test-only files left out): one
+/// line per file, "path imports other, …" (the files of the same circle it imports).
 pub fn cycles(sources: &[Source]) -> Vec<Vec<String>> {
     let crate_ = Crate::new(sources);
     let tests = crate_.test_files();
@@ -209,12 +210,19 @@ pub fn cycles(sources: &[Source]) -> Vec<Vec<String>> {
         .into_iter()
         .filter(|component| component.len() > 1)
         .map(|component| {
-            let mut paths: Vec<String> = component
-                .into_iter()
-                .map(|i| sources[i].path.clone())
-                .collect();
-            paths.sort();
-            paths
+            let mut members: Vec<usize> = component;
+            members.sort_by(|a, b| sources[*a].path.cmp(&sources[*b].path));
+            members
+                .iter()
+                .map(|&i| {
+                    let inside: Vec<&str> = edges[i]
+                        .iter()
+                        .filter(|j| members.contains(j))
+                        .map(|&j| sources[j].path.as_str())
+                        .collect();
+                    format!("{} imports {}", sources[i].path, inside.join(", "))
+                })
+                .collect()
         })
         .collect()
 }

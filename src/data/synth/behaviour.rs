@@ -1,8 +1,8 @@
 //! One simulated user: drifting category interests, funnel chains and related-product
 //! follow-ups, random exposures, and the deepest funnel event reached on every exposure.
 
-use super::SynthConfig;
 use super::catalogue::{Catalogue, Stage};
+use super::config::SynthConfig;
 use super::funnel::{Affinity, Event, continue_per_mille, draw_event, related_per_mille};
 use crate::rng::SplitMix64;
 

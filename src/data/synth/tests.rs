@@ -3,7 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use super::{ADS_FILE, EVENTS_FILE, SynthConfig, csv_field, generate, write_sample_data};
+use super::sample::csv_field;
+use super::{ADS_FILE, EVENTS_FILE, SynthConfig, generate, write_sample_data};
 
 /// Per-user item sequences (item indices in file order) and the event counts of a log.
 struct Parsed {

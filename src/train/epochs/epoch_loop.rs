@@ -55,56 +55,130 @@ pub fn run_epochs(
     metrics: &mut MetricsWriter,
     resume: Option<&ResumePoint>,
 ) -> Result<LoopOutcome, TrainError> {
-    let config = inputs.config;
-    let mut users = trainable_users(&inputs.split.train);
-    if users.is_empty() {
-        return Err(TrainError::NotEnoughData(
-            "no user has two or more training interactions; nothing to learn from".into(),
-        ));
-    }
-    let valid_inputs = CaseInputs::new(inputs.split, SplitPart::Valid);
-    if valid_inputs.is_empty() {
-        return Err(TrainError::NotEnoughData(
-            "no user has 3 or more interactions, so there is no validation item to select a model with".into(),
-        ));
-    }
-    let mut rng = SplitMix64::new(config.seed);
-    let batch_size = config.batch_size.max(1);
-    let steps_per_epoch = users.len().div_ceil(batch_size);
-    let mut outcome = LoopOutcome::default();
-    let mut global_step = 0;
-    if let Some(point) = resume {
-        for _ in 0..point.best_epoch {
-            shuffle(&mut users, &mut rng);
+    let mut run = EpochLoop::start(recipe, inputs, control, metrics, resume)?;
+    run.control.status(RunStatus::Training, "training");
+    for epoch in run.outcome.epochs_run + 1..=inputs.config.epochs {
+        let epoch_start = run.control.elapsed_seconds();
+        run.recipe.begin_epoch(epoch, run.control, run.metrics)?;
+        run.train_epoch(epoch)?;
+        if run.control.stop_requested() {
+            run.outcome.stop_reason = "stopped by user".into();
+            break;
         }
-        outcome.epochs_run = point.best_epoch;
-        outcome.best_epoch = point.best_epoch;
-        outcome.best_valid = point.best_valid.clone();
-        outcome.epoch_seconds = point.epoch_seconds.clone();
-        global_step = point.global_step;
+        run.outcome.epochs_run = epoch;
+        let epoch_seconds = run.control.elapsed_seconds() - epoch_start;
+        run.outcome.epoch_seconds.push(epoch_seconds);
+        if !run.validate_epoch(epoch, epoch_seconds)? {
+            run.outcome.stop_reason = "stopped by user".into();
+            break;
+        }
+        if epoch - run.outcome.best_epoch >= inputs.config.patience.max(1) {
+            run.outcome.stop_reason = "early stopping".into();
+            break;
+        }
     }
-    control.status(RunStatus::Training, "training");
+    let mut outcome = run.outcome;
+    if outcome.stop_reason.is_empty() {
+        outcome.stop_reason = "max epochs".into();
+    }
+    if outcome.best_epoch == 0 {
+        return Err(TrainError::NotEnoughData(
+            "training stopped before the first validation, so there is no checkpoint to test"
+                .into(),
+        ));
+    }
+    Ok(outcome)
+}
 
-    for epoch in outcome.epochs_run + 1..=config.epochs {
-        let epoch_start = control.elapsed_seconds();
-        recipe.begin_epoch(epoch, control, metrics)?;
-        shuffle(&mut users, &mut rng);
-        let mut interval = Interval::new(control.elapsed_seconds());
-        for (index, chunk) in users.chunks(batch_size).enumerate() {
+/// The loop's state between epochs.
+struct EpochLoop<'r, 'i> {
+    recipe: &'r mut dyn Recipe,
+    inputs: &'r LoopInputs<'i>,
+    control: &'r mut Control,
+    metrics: &'r mut MetricsWriter,
+    /// Trainable users, reshuffled every epoch.
+    users: Vec<usize>,
+    rng: SplitMix64,
+    valid_inputs: CaseInputs,
+    steps_per_epoch: usize,
+    global_step: usize,
+    outcome: LoopOutcome,
+}
+
+impl<'r, 'i> EpochLoop<'r, 'i> {
+    /// Checks there is something to train and validate on, and replays a resumed run's
+    /// shuffles and figures.
+    fn start(
+        recipe: &'r mut dyn Recipe,
+        inputs: &'r LoopInputs<'i>,
+        control: &'r mut Control,
+        metrics: &'r mut MetricsWriter,
+        resume: Option<&ResumePoint>,
+    ) -> Result<Self, TrainError> {
+        let mut users = trainable_users(&inputs.split.train);
+        if users.is_empty() {
+            return Err(TrainError::NotEnoughData(
+                "no user has two or more training interactions; nothing to learn from".into(),
+            ));
+        }
+        let valid_inputs = CaseInputs::new(inputs.split, SplitPart::Valid);
+        if valid_inputs.is_empty() {
+            return Err(TrainError::NotEnoughData(
+                "no user has 3 or more interactions, so there is no validation item to select a model with".into(),
+            ));
+        }
+        let mut rng = SplitMix64::new(inputs.config.seed);
+        let steps_per_epoch = users.len().div_ceil(inputs.config.batch_size.max(1));
+        let mut outcome = LoopOutcome::default();
+        let mut global_step = 0;
+        if let Some(point) = resume {
+            for _ in 0..point.best_epoch {
+                rng.shuffle(&mut users);
+            }
+            outcome.epochs_run = point.best_epoch;
+            outcome.best_epoch = point.best_epoch;
+            outcome.best_valid = point.best_valid.clone();
+            outcome.epoch_seconds = point.epoch_seconds.clone();
+            global_step = point.global_step;
+        }
+        Ok(Self {
+            recipe,
+            inputs,
+            control,
+            metrics,
+            users,
+            rng,
+            valid_inputs,
+            steps_per_epoch,
+            global_step,
+            outcome,
+        })
+    }
+
+    /// One epoch of optimisation steps over the reshuffled users, answering live queries
+    /// between steps; returns early (no error) when a stop is requested.
+    fn train_epoch(&mut self, epoch: usize) -> Result<(), TrainError> {
+        let config = self.inputs.config;
+        let batch_size = config.batch_size.max(1);
+        self.rng.shuffle(&mut self.users);
+        let mut interval = Interval::new(self.control.elapsed_seconds());
+        for (index, chunk) in self.users.chunks(batch_size).enumerate() {
+            let recipe = &*self.recipe;
+            let (inputs, epochs_run) = (self.inputs, self.outcome.epochs_run);
             let views = |answer: &mut dyn FnMut(&ModelView<'_>)| {
                 let snapshot = recipe.snapshot();
                 answer(&ModelView {
                     model: Some(&snapshot),
                     dataset: inputs.dataset,
                     split: inputs.split,
-                    epoch: outcome.epochs_run,
+                    epoch: epochs_run,
                 });
             };
-            if control.poll_answering(Some(&views)) == Flow::Stop {
+            if self.control.poll_answering(Some(&views)) == Flow::Stop {
                 break;
             }
             let step = index + 1;
-            let losses = recipe.step(chunk)?;
+            let losses = self.recipe.step(chunk)?;
             let total = losses.get("loss").copied().unwrap_or(f64::NAN);
             if !total.is_finite() {
                 return Err(TrainError::NonFiniteLoss {
@@ -113,42 +187,40 @@ pub fn run_epochs(
                     value: total,
                 });
             }
-            global_step += 1;
+            self.global_step += 1;
             interval.add(chunk.len(), &losses);
-            if step % config.log_every.max(1) == 0 || step == steps_per_epoch {
-                let now = control.elapsed_seconds();
-                let report = interval.report(epoch, step, steps_per_epoch, global_step, now);
-                metrics.append(&step_record(&report))?;
-                control.send(Event::Step(report));
+            if step % config.log_every.max(1) == 0 || step == self.steps_per_epoch {
+                let now = self.control.elapsed_seconds();
+                let report =
+                    interval.report(epoch, step, self.steps_per_epoch, self.global_step, now);
+                self.metrics.append(&step_record(&report))?;
+                self.control.send(Event::Step(report));
                 interval = Interval::new(now);
             }
         }
-        if control.stop_requested() {
-            outcome.stop_reason = "stopped by user".into();
-            break;
-        }
-        outcome.epochs_run = epoch;
-        let epoch_seconds = control.elapsed_seconds() - epoch_start;
-        outcome.epoch_seconds.push(epoch_seconds);
+        Ok(())
+    }
 
+    /// Validates the epoch's weights, keeps them when they are the best so far (staged,
+    /// logged, then moved in, so a crash never leaves files of an epoch the log does not call
+    /// best) and reports the epoch. False when validation was cancelled by a stop.
+    fn validate_epoch(&mut self, epoch: usize, epoch_seconds: f64) -> Result<bool, TrainError> {
+        let control = &mut *self.control;
         control.status(RunStatus::Evaluating, format!("validating epoch {epoch}"));
         let eval_start = control.elapsed_seconds();
-        let snapshot = recipe.snapshot();
-        let evaluated =
-            match evaluate_model(&snapshot, &valid_inputs, &inputs.dataset.sequences, control) {
-                Err(TrainError::Eval(EvalError::Cancelled)) => {
-                    outcome.stop_reason = "stopped by user".into();
-                    break;
-                }
-                other => other?,
-            };
+        let snapshot = self.recipe.snapshot();
+        let sequences = &self.inputs.dataset.sequences;
+        let evaluated = match evaluate_model(&snapshot, &self.valid_inputs, sequences, control) {
+            Err(TrainError::Eval(EvalError::Cancelled)) => return Ok(false),
+            other => other?,
+        };
+        let outcome = &mut self.outcome;
         let improved =
             outcome.best_epoch == 0 || evaluated.metrics.ndcg_10 > outcome.best_valid.ndcg_10;
+        let run_dir = self.inputs.run_dir;
         if improved {
-            // Staged and sealed now, moved in once the epoch's record is in the log, so that
-            // a crash never leaves files of an epoch the log does not call best.
-            let staged = staging::begin(inputs.run_dir)?;
-            recipe.save(&snapshot, &staged)?;
+            let staged = staging::begin(run_dir)?;
+            self.recipe.save(&snapshot, &staged)?;
             staging::seal(&staged, epoch)?;
             outcome.best_epoch = epoch;
             outcome.best_valid = evaluated.metrics.clone();
@@ -162,27 +234,14 @@ pub fn run_epochs(
             improved,
             best_epoch: outcome.best_epoch,
         };
-        metrics.append(&epoch_record(&report))?;
+        self.metrics.append(&epoch_record(&report))?;
         if improved {
-            staging::commit(inputs.run_dir)?;
+            staging::commit(run_dir)?;
         }
         control.send(Event::Epoch(report));
         control.status(RunStatus::Training, "training");
-        if epoch - outcome.best_epoch >= config.patience.max(1) {
-            outcome.stop_reason = "early stopping".into();
-            break;
-        }
+        Ok(true)
     }
-    if outcome.stop_reason.is_empty() {
-        outcome.stop_reason = "max epochs".into();
-    }
-    if outcome.best_epoch == 0 {
-        return Err(TrainError::NotEnoughData(
-            "training stopped before the first validation, so there is no checkpoint to test"
-                .into(),
-        ));
-    }
-    Ok(outcome)
 }
 
 /// Loss components and throughput accumulated between two logged steps.
@@ -233,13 +292,5 @@ impl Interval {
                 .map(|(name, sum)| (name.clone(), sum / steps))
                 .collect(),
         }
-    }
-}
-
-/// Fisher–Yates shuffle with the run's seeded generator.
-fn shuffle(values: &mut [usize], rng: &mut SplitMix64) {
-    for i in (1..values.len()).rev() {
-        let j = rng.below(i as u64 + 1) as usize;
-        values.swap(i, j);
     }
 }

@@ -169,11 +169,11 @@ mod tests {
         assert_ne!(comparable(&changed), comparable(&plain));
     }
 
-    #[test]
-    fn a_folder_is_reused_resumed_or_trained_by_its_settings_and_files() {
+    /// A run folder holding `config.toml` (default settings on a two-user log) and an empty
+    /// `metrics.jsonl`, with that log and its source.
+    fn started_folder() -> (tempfile::TempDir, RunDir, crate::data::Dataset, DataSource) {
         use crate::data::{Dataset, IdMap};
         use crate::settings::RunConfig;
-        use crate::train::run_folder::DatasetSummary;
 
         let users: IdMap = ["a", "b"].into_iter().collect();
         let items: IdMap = ["x", "y", "z"].into_iter().collect();
@@ -185,15 +185,43 @@ mod tests {
             interactions: 6,
             ..DataSource::default()
         };
-        let config = TrainConfig::default();
         let dir = tempfile::tempdir().expect("tempdir");
         let run = RunDir::new(dir.path());
         let stored = RunConfig {
             data: source.clone(),
-            train: config.clone(),
+            train: TrainConfig::default(),
         };
         run.write_config(&stored).expect("config");
         std::fs::write(run.metrics_path(), "").expect("metrics");
+        (dir, run, dataset, source)
+    }
+
+    /// The summary of a tested one-epoch run on the two-user log.
+    fn tested_summary() -> RunSummary {
+        RunSummary {
+            model: "sasrec".into(),
+            device: "cpu".into(),
+            dataset: crate::train::run_folder::DatasetSummary {
+                path: "d".into(),
+                users: 2,
+                items: 3,
+                interactions: 6,
+            },
+            epochs_run: 1,
+            best_epoch: 1,
+            train_seconds: 1.0,
+            seconds_per_epoch: 1.0,
+            valid: Default::default(),
+            test: Some(Default::default()),
+            stop_reason: "max epochs".into(),
+            resumed_after: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn an_unfinished_folder_is_trained_resumed_left_or_refused_by_its_settings() {
+        let (dir, run, dataset, source) = started_folder();
+        let config = TrainConfig::default();
         let state = |config: &TrainConfig, source: &DataSource| {
             planned_run(dir.path(), source, &dataset, config)
         };
@@ -202,7 +230,6 @@ mod tests {
             PlannedRun::Fresh,
             "no checkpoint yet"
         );
-
         std::fs::write(run.checkpoint_path(), b"weights").expect("checkpoint");
         assert_eq!(state(&config, &source), PlannedRun::Resumable);
         {
@@ -232,42 +259,30 @@ mod tests {
             state(&config, &other_data),
             PlannedRun::Conflict("a run on other data (read from `d`, not `elsewhere`)".into())
         );
+    }
 
-        run.write_summary(&RunSummary {
-            model: "sasrec".into(),
-            device: "cpu".into(),
-            dataset: DatasetSummary {
-                path: "d".into(),
-                users: 2,
-                items: 3,
-                interactions: 6,
-            },
-            epochs_run: 1,
-            best_epoch: 1,
-            train_seconds: 1.0,
-            seconds_per_epoch: 1.0,
-            valid: Default::default(),
-            test: Some(Default::default()),
-            stop_reason: "max epochs".into(),
-            resumed_after: Vec::new(),
-        })
-        .expect("summary");
+    #[test]
+    fn a_finished_folder_is_reused_only_with_its_ranks_and_readable_settings() {
+        let (dir, run, dataset, source) = started_folder();
+        let config = TrainConfig::default();
+        let state = |config: &TrainConfig| planned_run(dir.path(), &source, &dataset, config);
+        std::fs::write(run.checkpoint_path(), b"weights").expect("checkpoint");
+        run.write_summary(&tested_summary()).expect("summary");
         assert_eq!(
-            state(&config, &source),
+            state(&config),
             PlannedRun::Fresh,
             "tested, but without per-user ranks to compare"
         );
         std::fs::write(dir.path().join(TEST_RANKS_FILE), "[]").expect("ranks");
-        assert!(matches!(state(&config, &source), PlannedRun::Finished(_)));
-        assert!(matches!(
-            state(&other_seed, &source),
-            PlannedRun::Conflict(_)
-        ));
+        assert!(matches!(state(&config), PlannedRun::Finished(_)));
+        let other_seed = TrainConfig {
+            seed: 9,
+            ..config.clone()
+        };
+        assert!(matches!(state(&other_seed), PlannedRun::Conflict(_)));
         std::fs::write(run.config_path(), "not = [toml").expect("config");
-        assert!(
-            matches!(state(&config, &source), PlannedRun::Conflict(reason)
-                if reason.starts_with("a run whose settings do not read")),
-        );
+        assert!(matches!(state(&config), PlannedRun::Conflict(reason)
+                if reason.starts_with("a run whose settings do not read")),);
     }
 
     #[test]

@@ -6,16 +6,20 @@ use std::sync::Arc;
 use super::models::{load_inference, recipe};
 use super::split::training_split;
 use crate::data::{Dataset, Split};
-use crate::eval::{EvalOptions, EvalOutcome, PopularityScorer, evaluate, popularity_counts};
+use burn::tensor::Device;
+
+use crate::eval::{
+    EvalOptions, EvalOutcome, PopularityScorer, RankingMetrics, evaluate, popularity_counts,
+};
 use crate::settings::{DataSource, RunConfig, TrainConfig};
 use crate::train::TrainError;
 use crate::train::device::select_device;
 use crate::train::epochs::evaluate_model;
 use crate::train::epochs::{CaseInputs, SplitPart};
-use crate::train::epochs::{LoopInputs, LoopOutcome, run_epochs};
+use crate::train::epochs::{LoopInputs, LoopOutcome, Recipe, run_epochs};
 use crate::train::run_folder::{DatasetSummary, RunSummary};
+use crate::train::run_folder::{MetricsWriter, ResumePoint, prepare_resume, resume_record};
 use crate::train::run_folder::{RunDir, write_test_ranks};
-use crate::train::run_folder::{prepare_resume, resume_record};
 use crate::train::session::{Control, Flow};
 use crate::train::session::{Event, RunStatus};
 
@@ -59,86 +63,25 @@ pub fn run_training(
     let resume = if resume {
         Some(prepare_resume(&run_dir)?)
     } else {
-        let mut source = job.source.clone();
-        source.users = dataset.n_users();
-        source.items_count = dataset.n_items();
-        source.interactions = dataset.n_interactions();
-        run_dir.write_config(&RunConfig {
-            data: source,
-            train: job.config.clone(),
-        })?;
+        write_run_config(job, &run_dir)?;
         None
     };
+    let (mut metrics, started) = open_metrics(&run_dir, resume.as_ref(), control)?;
     // A resumed run's recipe loads its own checkpoint (`Recipe::resume`), not a warm start.
     let mut start_config = job.config.clone();
-    let (mut metrics, started) = match &resume {
-        Some(point) => {
-            let mut metrics = run_dir.metrics_appender()?;
-            metrics.append(&resume_record(point))?;
-            control.continue_clock_from(point.elapsed_seconds);
-            // Preparing until the first step: the experiment's log prints it, after the claim.
-            control.status(
-                RunStatus::Preparing,
-                format!("resuming from the checkpoint of epoch {}", point.best_epoch),
-            );
-            start_config.init_from = None;
-            (metrics, 0.0)
-        }
-        None => (run_dir.metrics_writer()?, control.elapsed_seconds()),
+    if resume.is_some() {
+        start_config.init_from = None;
+    }
+    let run = RunParts {
+        job,
+        split: &split,
+        run_dir: &run_dir,
+        device: &selected.device,
     };
-    let test_inputs = CaseInputs::new(&split, SplitPart::Test);
-
-    let (trained, test) = match recipe(&start_config, &split, dataset.n_items(), &selected.device)?
-    {
-        None => {
-            control.status(RunStatus::Evaluating, "counting training popularity");
-            let valid_inputs = CaseInputs::new(&split, SplitPart::Valid);
-            let valid = evaluate_popularity(&split, dataset, &valid_inputs, control)?;
-            let test = evaluate_popularity(&split, dataset, &test_inputs, control)?;
-            write_test_ranks(&run_dir, &test_inputs.users, &test.ranks)?;
-            let trained = LoopOutcome {
-                stop_reason: "no training needed".into(),
-                best_valid: valid.metrics,
-                ..LoopOutcome::default()
-            };
-            (trained, Some(test.metrics))
-        }
-        Some(mut recipe) => {
-            let inputs = LoopInputs {
-                dataset,
-                split: &split,
-                config: &job.config,
-                run_dir: &run_dir,
-            };
-            if let Some(point) = &resume {
-                recipe.resume(&run_dir, point.best_epoch)?;
-            }
-            let outcome = run_epochs(
-                recipe.as_mut(),
-                &inputs,
-                control,
-                &mut metrics,
-                resume.as_ref(),
-            )?;
-            drop(recipe);
-            let test = if control.stop_requested() {
-                None
-            } else {
-                control.status(RunStatus::Evaluating, "testing the best checkpoint");
-                let best = load_inference(
-                    &job.config,
-                    &split,
-                    dataset.n_items(),
-                    &run_dir.checkpoint_path(),
-                    &selected.device,
-                )?
-                .ok_or_else(|| TrainError::Mismatch("no checkpoint to test".into()))?;
-                let tested = evaluate_model(&best, &test_inputs, &dataset.sequences, control)?;
-                write_test_ranks(&run_dir, &test_inputs.users, &tested.ranks)?;
-                Some(tested.metrics)
-            };
-            (outcome, test)
-        }
+    let recipe = recipe(&start_config, &split, dataset.n_items(), &selected.device)?;
+    let (trained, test) = match recipe {
+        None => run.popularity(control)?,
+        Some(recipe) => run.train_and_test(recipe, control, &mut metrics, resume.as_ref())?,
     };
     let summary = RunSummary {
         model: job.config.model.name().into(),
@@ -160,6 +103,108 @@ pub fn run_training(
     };
     run_dir.write_summary(&summary)?;
     Ok(summary)
+}
+
+/// Writes `config.toml` of a new run, with the data's counts.
+fn write_run_config(job: &TrainJob, run_dir: &RunDir) -> Result<(), TrainError> {
+    let mut source = job.source.clone();
+    source.users = job.dataset.n_users();
+    source.items_count = job.dataset.n_items();
+    source.interactions = job.dataset.n_interactions();
+    run_dir.write_config(&RunConfig {
+        data: source,
+        train: job.config.clone(),
+    })
+}
+
+/// `metrics.jsonl` started afresh, or (resuming) appended to after a resume record with the
+/// run's clock continued; with the clock reading training starts from.
+fn open_metrics(
+    run_dir: &RunDir,
+    resume: Option<&ResumePoint>,
+    control: &mut Control,
+) -> Result<(MetricsWriter, f64), TrainError> {
+    let Some(point) = resume else {
+        return Ok((run_dir.metrics_writer()?, control.elapsed_seconds()));
+    };
+    let mut metrics = run_dir.metrics_appender()?;
+    metrics.append(&resume_record(point))?;
+    control.continue_clock_from(point.elapsed_seconds);
+    // Preparing until the first step: the experiment's log prints it, after the claim.
+    control.status(
+        RunStatus::Preparing,
+        format!("resuming from the checkpoint of epoch {}", point.best_epoch),
+    );
+    Ok((metrics, 0.0))
+}
+
+/// What training a model and testing it read.
+struct RunParts<'a> {
+    job: &'a TrainJob,
+    split: &'a Split,
+    run_dir: &'a RunDir,
+    device: &'a Device,
+}
+
+/// How a run ended: its loop outcome and, when tested, the test metrics.
+type Trained = (LoopOutcome, Option<RankingMetrics>);
+
+impl RunParts<'_> {
+    /// The popularity baseline: validation and test from training counts, no training.
+    fn popularity(&self, control: &mut Control) -> Result<Trained, TrainError> {
+        let dataset = &self.job.dataset;
+        control.status(RunStatus::Evaluating, "counting training popularity");
+        let valid_inputs = CaseInputs::new(self.split, SplitPart::Valid);
+        let valid = evaluate_popularity(self.split, dataset, &valid_inputs, control)?;
+        let test_inputs = CaseInputs::new(self.split, SplitPart::Test);
+        let test = evaluate_popularity(self.split, dataset, &test_inputs, control)?;
+        write_test_ranks(self.run_dir, &test_inputs.users, &test.ranks)?;
+        let trained = LoopOutcome {
+            stop_reason: "no training needed".into(),
+            best_valid: valid.metrics,
+            ..LoopOutcome::default()
+        };
+        Ok((trained, Some(test.metrics)))
+    }
+
+    /// The epoch loop, then (unless stopped) the best checkpoint tested once.
+    fn train_and_test(
+        &self,
+        mut recipe: Box<dyn Recipe + '_>,
+        control: &mut Control,
+        metrics: &mut MetricsWriter,
+        resume: Option<&ResumePoint>,
+    ) -> Result<Trained, TrainError> {
+        let (job, dataset) = (self.job, &self.job.dataset);
+        let inputs = LoopInputs {
+            dataset,
+            split: self.split,
+            config: &job.config,
+            run_dir: self.run_dir,
+        };
+        if let Some(point) = resume {
+            recipe.resume(self.run_dir, point.best_epoch)?;
+        }
+        let outcome = run_epochs(recipe.as_mut(), &inputs, control, metrics, resume)?;
+        drop(recipe);
+        if control.stop_requested() {
+            return Ok((outcome, None));
+        }
+        control.status(RunStatus::Evaluating, "testing the best checkpoint");
+        let checkpoint = self.run_dir.checkpoint_path();
+        let best = load_inference(
+            &job.config,
+            self.split,
+            dataset.n_items(),
+            &checkpoint,
+            self.device,
+        )?
+        .ok_or_else(|| TrainError::Mismatch("no checkpoint to test".into()))?;
+        let test_inputs = CaseInputs::new(self.split, SplitPart::Test);
+        let tested = evaluate_model(&best, &test_inputs, &dataset.sequences, control)?;
+        write_test_ranks(self.run_dir, &test_inputs.users, &tested.ranks)?;
+        Ok((outcome, Some(tested.metrics)))
+    }
 }
 
 /// Popularity baseline: training counts only.

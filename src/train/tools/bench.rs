@@ -8,13 +8,14 @@ use std::time::Instant;
 use serde::Serialize;
 
 use crate::data::{Dataset, leave_one_out};
-use crate::eval::{EvalOptions, evaluate};
+use crate::eval::{EvalCase, EvalOptions, evaluate};
+use crate::model::InferenceModel;
 use crate::settings::TrainConfig;
 use crate::train::TrainError;
 use crate::train::device::select_device;
-use crate::train::epochs::ModelScorer;
 use crate::train::epochs::trainable_users;
 use crate::train::epochs::{CaseInputs, SplitPart};
+use crate::train::epochs::{ModelScorer, Recipe};
 use crate::train::run::recipe;
 use crate::train::run_folder::RunDir;
 use crate::train::session::Control;
@@ -66,12 +67,6 @@ pub fn run_bench(
             "the popularity baseline does not train; bench sasrec or a sequda variant".into(),
         ));
     };
-    let scratch = ScratchFolder::new()?;
-    let mut metrics = RunDir::new(&scratch.0).metrics_writer()?;
-    // Nobody listens to the events (the receiver is dropped, which `Control` allows).
-    let (_commands, command_rx) = channel();
-    let (event_tx, _) = channel();
-    let mut control = Control::new(command_rx, event_tx);
     let users = trainable_users(&split.train);
     let batch_size = config.batch_size.max(1);
     let sync = || {
@@ -88,6 +83,42 @@ pub fn run_bench(
     sync()?;
     let warmup_seconds = warmup.elapsed().as_secs_f64();
 
+    let (epoch_seconds, steps) = timed_epochs(recipe.as_mut(), &users, config, epochs, sync)?;
+    let seconds_per_epoch = epoch_seconds.iter().sum::<f64>() / epoch_seconds.len() as f64;
+
+    let test = CaseInputs::new(&split, SplitPart::Test);
+    let cases = test.cases(&dataset.sequences);
+    let eval_seconds = timed_evaluation(&recipe.snapshot(), &cases)?;
+    Ok(BenchReport {
+        workload,
+        seconds_per_epoch,
+        epoch_seconds,
+        eval_seconds,
+        device: selected.description,
+        steps,
+        sequences_per_second: users.len() as f64 / seconds_per_epoch.max(1e-9),
+        eval_users: cases.len(),
+        warmup_seconds,
+        peak_resident_mib: peak_resident_mib(),
+    })
+}
+
+/// `epochs` epochs over `users` (each after the recipe's own epoch start, its records going to
+/// a scratch folder), timed to the device's sync: each epoch's seconds and the steps of one.
+fn timed_epochs(
+    recipe: &mut dyn Recipe,
+    users: &[usize],
+    config: &TrainConfig,
+    epochs: usize,
+    sync: impl Fn() -> Result<(), TrainError>,
+) -> Result<(Vec<f64>, usize), TrainError> {
+    let scratch = ScratchFolder::new()?;
+    let mut metrics = RunDir::new(&scratch.0).metrics_writer()?;
+    // Nobody listens to the events (the receiver is dropped, which `Control` allows).
+    let (_commands, command_rx) = channel();
+    let (event_tx, _) = channel();
+    let mut control = Control::new(command_rx, event_tx);
+    let batch_size = config.batch_size.max(1);
     let mut epoch_seconds = Vec::new();
     let mut steps = 0;
     for epoch in 1..=epochs.max(1) {
@@ -108,34 +139,21 @@ pub fn run_bench(
         sync()?;
         epoch_seconds.push(started.elapsed().as_secs_f64());
     }
-    let seconds_per_epoch = epoch_seconds.iter().sum::<f64>() / epoch_seconds.len() as f64;
+    Ok((epoch_seconds, steps))
+}
 
-    let inference = recipe.snapshot();
-    let test = CaseInputs::new(&split, SplitPart::Test);
-    let cases = test.cases(&dataset.sequences);
+/// Seconds of one full-ranking evaluation of `cases` with `inference`.
+fn timed_evaluation(inference: &InferenceModel, cases: &[EvalCase<'_>]) -> Result<f64, TrainError> {
     let evaluation = Instant::now();
-    let mut scorer = ModelScorer::new(&inference);
+    let mut scorer = ModelScorer::new(inference);
     evaluate(
         &mut scorer,
-        &cases,
+        cases,
         &EvalOptions::default(),
         None,
         &mut |_, _| true,
     )?;
-    let eval_seconds = evaluation.elapsed().as_secs_f64();
-
-    Ok(BenchReport {
-        workload,
-        seconds_per_epoch,
-        epoch_seconds,
-        eval_seconds,
-        device: selected.description,
-        steps,
-        sequences_per_second: users.len() as f64 / seconds_per_epoch.max(1e-9),
-        eval_users: cases.len(),
-        warmup_seconds,
-        peak_resident_mib: peak_resident_mib(),
-    })
+    Ok(evaluation.elapsed().as_secs_f64())
 }
 
 /// A fresh folder under the system's temporary folder, removed (with its contents) on drop.

@@ -1,7 +1,12 @@
-//! SeqUDA-Rec's trainer: the step's loss terms, the per-epoch GAN round and the recipe.
+//! SeqUDA-Rec's trainer: the recipe (`trainer`), one optimisation step (`step`) with its loss
+//! terms (`losses`, and the plain tensor functions in `terms`), and the per-epoch GAN round.
 
 mod gan_round;
+mod losses;
+mod step;
 mod terms;
+#[cfg(test)]
+mod tests;
 mod trainer;
 
 pub use terms::graph_adjacency;

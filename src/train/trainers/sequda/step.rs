@@ -1,0 +1,200 @@
+//! One SeqUDA-Rec optimisation step (docs/MODEL.md §3–5): the batch encoded in length
+//! groups over the graph-fused input table, CE plus each weighted term, one Adam update.
+
+use burn::optim::GradientsParams;
+use burn::tensor::Tensor;
+
+use super::terms::{sequence_contrast, sparse, synthetic_term_weight};
+use super::trainer::{SeqUdaRecipe, scalar};
+use crate::train::TrainError;
+use crate::train::epochs::{
+    LengthGroup, TrainBatch, group_cross_entropy, grouped_cross_entropy, length_groups,
+    listed_positions,
+};
+use crate::train::session::LossValues;
+
+/// What every length group of a step reads.
+struct StepTables {
+    /// `[n_items + 1, dim]` input table (graph-fused when the model reads the graph).
+    table: Tensor<2>,
+    /// `[n_items + 1, dim]` output table that scores items.
+    items: Tensor<2>,
+    /// `Z̄` `[n_users + n_items, dim]` of the step's graph, when the model reads it.
+    graph: Option<Tensor<2>>,
+    /// Positions with a target in the whole batch.
+    total_positions: usize,
+}
+
+/// The parts of a step's loss gathered group by group.
+struct GroupTerms {
+    /// CE summed over the groups (each weighted by its share of the positions).
+    ce: Option<Tensor<1>>,
+    /// Each group's TA term, weighted by its share of the rows.
+    ta: Vec<Tensor<1>>,
+    /// Each group's user states from the step's pass and the sequence contrast's second pass.
+    state_pairs: Vec<(Tensor<2>, Tensor<2>)>,
+}
+
+/// A weighted loss term: its name in `metrics.jsonl`, its value `[1]` and its weight.
+type Weighted = (&'static str, Tensor<1>, f64);
+
+impl SeqUdaRecipe<'_> {
+    /// `CE + λ_cl·InfoNCE + λ_ta·TA + λ_seq·SeqCL + λ_syn·CE(synthetic)` for `users`, and the
+    /// update when it is finite.
+    pub(super) fn train_step(&mut self, users: &[usize]) -> Result<LossValues, TrainError> {
+        if self.settings.uses_contrastive() && self.settings.views_each_step {
+            let seed = self.rng.next_u64() << 1;
+            self.new_views_from(seed)?;
+        }
+        let max_len = self.config.encoder.max_len;
+        let groups = length_groups(&self.split.train, users, max_len, self.config.length_groups);
+        let tables = self.step_tables(users, &groups)?;
+        let terms = self.group_terms(users, &groups, &tables);
+        let Some(ce) = terms.ce else {
+            return Ok(LossValues::from([("loss".to_string(), 0.0)]));
+        };
+        let batches: Vec<&TrainBatch> = groups.iter().map(|g| &g.batch).collect();
+        let mut weighted: Vec<Weighted> = Vec::new();
+        if let Some(cl) = self.contrastive_term(users, &batches) {
+            weighted.push(("cl", cl, self.settings.contrastive_weight));
+        }
+        // A group whose users lack a target adds nothing; TA is reported only when every
+        // group had one, so the logged value is always the mean over the whole batch.
+        if terms.ta.len() == groups.len()
+            && let Some(ta) = terms.ta.into_iter().reduce(|sum, part| sum + part)
+        {
+            weighted.push(("ta", ta, self.settings.target_attention_weight));
+        }
+        if let Some(seq_cl) = sequence_contrast(terms.state_pairs, self.settings.temperature) {
+            let weight = self.settings.sequence_contrastive_weight;
+            weighted.push(("seq_cl", seq_cl, weight));
+        }
+        if let Some((syn, weight)) = self.synthetic_term(users.len(), &tables) {
+            weighted.push(("syn", syn, weight));
+        }
+        Ok(self.apply(ce, weighted))
+    }
+
+    /// The step's tables: the graph with the batch's own users hidden when asked, its `Z̄`,
+    /// and the input and output tables over it.
+    fn step_tables(
+        &self,
+        users: &[usize],
+        groups: &[LengthGroup],
+    ) -> Result<StepTables, TrainError> {
+        let total_positions = listed_positions(groups.iter().map(|g| &g.batch));
+        let hidden_batch = match (&self.graph, &self.adjacency) {
+            (Some(graph), Some(_)) if self.settings.hide_batch_users => {
+                let device = self.device.clone().inner();
+                Some(sparse(&graph.without_users(users).adjacency, &device)?)
+            }
+            _ => None,
+        };
+        let adjacency = hidden_batch.as_ref().or(self.adjacency.as_ref());
+        // Without fusion `Z̄` feeds only InfoNCE, which propagates its own views.
+        let graph = adjacency
+            .filter(|_| self.model.reads_graph())
+            .and_then(|a| self.model.graph_embeddings(a));
+        let table = self.model.input_table(graph.as_ref().zip(adjacency));
+        let items = self.model.output_table(&table);
+        Ok(StepTables {
+            table,
+            items,
+            graph,
+            total_positions,
+        })
+    }
+
+    /// Each length group encoded once: its CE, its TA and (when the sequence contrast is on)
+    /// its pair of user states.
+    fn group_terms(
+        &mut self,
+        users: &[usize],
+        groups: &[LengthGroup],
+        tables: &StepTables,
+    ) -> GroupTerms {
+        let view = self.sequence_view(&tables.table);
+        let (mut ce_parts, mut ta, mut state_pairs) = (Vec::new(), Vec::new(), Vec::new());
+        for group in groups {
+            let tokens = group.batch.tokens.to_tensor(&self.device);
+            let hidden = self
+                .model
+                .encode(tokens.clone(), tables.table.clone(), false)
+                .hidden;
+            if let Some((view_table, view_graph)) = &view {
+                state_pairs.push(self.state_pair(
+                    &group.users,
+                    hidden.clone(),
+                    tokens.clone(),
+                    tables.graph.as_ref(),
+                    view_table.clone(),
+                    view_graph.as_ref(),
+                ));
+            }
+            ce_parts.extend(group_cross_entropy(
+                hidden.clone(),
+                &group.batch,
+                tables.items.clone(),
+                tables.total_positions,
+                &self.device,
+            ));
+            let rows_share = group.users.len() as f64 / users.len().max(1) as f64;
+            let graph = tables.graph.as_ref();
+            ta.extend(
+                self.target_attention_term(&group.users, hidden, tokens, &tables.table, graph)
+                    .map(|term| term.mul_scalar(rows_share)),
+            );
+        }
+        GroupTerms {
+            ce: ce_parts.into_iter().reduce(|sum, part| sum + part),
+            ta,
+            state_pairs,
+        }
+    }
+
+    /// CE over this step's share of the epoch's kept synthetic sequences, with its weight.
+    fn synthetic_term(
+        &mut self,
+        real_rows: usize,
+        tables: &StepTables,
+    ) -> Option<(Tensor<1>, f64)> {
+        let groups = self.synthetic_batch(real_rows)?;
+        let batches: Vec<&TrainBatch> = groups.iter().map(|g| &g.batch).collect();
+        let positions = listed_positions(batches.iter().copied());
+        let syn = grouped_cross_entropy(&batches, &tables.items, &self.device, |tokens| {
+            self.model
+                .encode(tokens, tables.table.clone(), false)
+                .hidden
+        })?;
+        let gan = &self.settings.gan_settings;
+        let weight = synthetic_term_weight(
+            gan.synthetic_weight,
+            gan.synthetic_weighting,
+            positions,
+            tables.total_positions,
+        );
+        Some((syn, weight))
+    }
+
+    /// The total `CE + Σ weight·term` (summed in that order), every part's value for the log,
+    /// and the Adam update when the total is finite.
+    fn apply(&mut self, ce: Tensor<1>, weighted: Vec<Weighted>) -> LossValues {
+        let mut losses = self.gan_values.clone();
+        let mut total = ce.clone();
+        for (_, term, weight) in &weighted {
+            total = total + term.clone().mul_scalar(*weight);
+        }
+        let value = scalar(&total);
+        losses.insert("loss".into(), value);
+        losses.insert("ce".into(), scalar(&ce));
+        for (name, term, _) in weighted {
+            losses.insert(name.into(), scalar(&term));
+        }
+        if value.is_finite() {
+            let gradients = GradientsParams::from_grads(total.backward(), &self.model);
+            let rate = self.config.learning_rate;
+            self.model = self.optimizer.step(rate, self.model.clone(), gradients);
+        }
+        losses
+    }
+}
