@@ -1,5 +1,5 @@
 //! The Train pane: model, hyperparameters with presets, device, Start / Pause / Resume /
-//! Stop ([`pane`]), the number fields (`hyperparameters`), the device picker (`device`) and
+//! Stop (`pane`), the number fields (`hyperparameters`), the device picker (`device`) and
 //! progress (`progress`).
 
 mod device;
