@@ -15,10 +15,11 @@ mod bench {
     use std::time::{Duration, Instant};
 
     use egui::{Event, Pos2, RawInput, Rect, vec2};
+    use sequda::studio::sample_data_paths;
     use sequda::ui::commands::UiCommand;
     use sequda::ui::files::ScriptedPicker;
     use sequda::ui::layout::PaneKind;
-    use sequda::ui::{LaunchOptions, StudioApp, sample_data_paths};
+    use sequda::ui::{LaunchOptions, StudioApp};
 
     /// Frames measured per pane.
     const FRAMES: usize = 120;

@@ -12,5 +12,6 @@ pub mod kernels;
 pub mod model;
 pub mod rng;
 pub mod settings;
+pub mod studio;
 pub mod train;
 pub mod ui;

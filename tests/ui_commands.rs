@@ -130,7 +130,7 @@ fn the_sequda_settings_window_edits_the_next_run() {
     let mut config = tiny_config(1);
     config.model = sequda::settings::ModelKind::Sequda;
     h.state_mut().state_mut().selections.train = config;
-    h.state_mut().state_mut().selections.preset = sequda::ui::state::Preset::QuickDemo;
+    h.state_mut().state_mut().selections.preset = sequda::studio::Preset::QuickDemo;
     settle(&mut h, 2);
     h.get_by_label("Temperature τ").click();
     settle(&mut h, 2);
@@ -144,7 +144,7 @@ fn the_sequda_settings_window_edits_the_next_run() {
         "τ = {}",
         selections.train.sequda.temperature
     );
-    assert_eq!(selections.preset, sequda::ui::state::Preset::Custom);
+    assert_eq!(selections.preset, sequda::studio::Preset::Custom);
 
     // Views drawn every step: the epoch interval no longer applies and is greyed out.
     let every_epochs = |h: &egui_kittest::Harness<'static, sequda::ui::StudioApp>| {

@@ -7,10 +7,10 @@ mod ui_common;
 use std::time::{Duration, Instant};
 
 use egui_kittest::kittest::Queryable;
+use sequda::studio::{LiveRun, RunStatus};
 use sequda::ui::StudioApp;
 use sequda::ui::files::ScriptedPicker;
 use sequda::ui::layout::PaneKind;
-use sequda::ui::workspace::training::LiveRun;
 use ui_common::{
     click, harness, sample_events, settle, step_until, tiny_config, trained_and_reopened,
 };
@@ -240,9 +240,7 @@ fn pause_resume_and_stop_answer_quickly() {
     });
     click(&mut h, "Train");
     click(&mut h, "Pause");
-    step_until_live(&mut h, "the pause", WAIT, |l| {
-        l.status == sequda::train::session::RunStatus::Paused
-    });
+    step_until_live(&mut h, "the pause", WAIT, |l| l.status == RunStatus::Paused);
     let steps = h
         .state()
         .workspace()

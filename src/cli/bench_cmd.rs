@@ -6,8 +6,8 @@ use super::args::BenchArgs;
 use super::input::load_reporting;
 use super::train_cmd::apply_shape;
 use sequda::settings::TrainConfig;
+use sequda::studio::sample_data_paths;
 use sequda::train::tools::run_bench;
-use sequda::ui::sample_data_paths;
 
 /// Runs `bench`.
 pub fn run(args: BenchArgs) -> anyhow::Result<()> {

@@ -6,8 +6,9 @@ use std::time::Instant;
 use anyhow::bail;
 
 use super::args::GuiArgs;
+use sequda::studio::sample_data_paths;
 use sequda::ui::files::SystemPicker;
-use sequda::ui::{LaunchOptions, run_native, sample_data_paths};
+use sequda::ui::{LaunchOptions, run_native};
 
 /// Opens the window on `args.data` (the bundled sample data by default).
 pub fn run(args: GuiArgs) -> anyhow::Result<()> {

@@ -15,7 +15,7 @@ use super::format_kind::Format;
 /// column 1, the item column 2, the timestamp the last column (third or later) whose values
 /// all look like times, and the behaviour the first other column of a few non-numeric values
 /// (e.g. Taobao `user,item,category,behavior,ts`); the guess is reported as a warning.
-#[derive(Default, Clone, Debug)]
+#[derive(Default, Clone, Debug, PartialEq, Eq)]
 pub struct LoadOptions {
     /// The file format; [`Format::Auto`] (the default) detects it.
     pub format: Format,

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use egui::{Key, KeyboardShortcut, Modifiers};
 
 use super::layout::PaneKind;
-use super::workspace::loader::file_name;
+use crate::data::LoadOptions;
+use crate::studio::file_name;
 
 /// A user action.
 #[derive(Clone, Debug, PartialEq)]
@@ -19,6 +20,8 @@ pub enum UiCommand {
     OpenRecent(PathBuf),
     /// Open the bundled sample data.
     OpenSample,
+    /// Read the open data's file again with these format and column settings.
+    ReloadData(LoadOptions),
     /// Choose the folder where runs are saved and compared.
     ChooseRunsFolder,
     /// Read the runs folder again.
@@ -33,6 +36,8 @@ pub enum UiCommand {
     PauseResume,
     /// Stop training (the best checkpoint so far is kept).
     StopTraining,
+    /// List the graphics adapters training could use.
+    LookForGpus,
     /// Put the panes back where they started.
     ResetLayout,
     /// Switch between dark and light.
@@ -59,6 +64,7 @@ impl UiCommand {
             Self::OpenItems => "Open item titles…".into(),
             Self::OpenRecent(path) => path.display().to_string(),
             Self::OpenSample => "Open sample data".into(),
+            Self::ReloadData(_) => "Reload with this mapping".into(),
             Self::ChooseRunsFolder => "Choose runs folder…".into(),
             Self::RescanRuns => "Rescan runs".into(),
             Self::ReopenRun(path) => format!("Reopen run {}", file_name(path)),
@@ -66,6 +72,7 @@ impl UiCommand {
             Self::StartTraining => "Start training".into(),
             Self::PauseResume => "Pause / resume training".into(),
             Self::StopTraining => "Stop training".into(),
+            Self::LookForGpus => "Look for GPUs".into(),
             Self::ResetLayout => "Reset layout".into(),
             Self::ToggleTheme => "Toggle dark / light theme".into(),
             Self::ShowPane(pane) => format!("Show {}", pane.title()),
@@ -88,6 +95,7 @@ impl UiCommand {
             }
             Self::OpenRecent(_) => "Open this file again",
             Self::OpenSample => "Open the bundled ad-interaction log (2,500 users, 300 ads)",
+            Self::ReloadData(_) => "Read the file again with these settings",
             Self::ChooseRunsFolder => "Pick the folder where training runs are saved and compared",
             Self::RescanRuns => "Look for new or changed runs in the runs folder",
             Self::ReopenRun(_) => {
@@ -103,6 +111,7 @@ impl UiCommand {
             Self::StopTraining => {
                 "End training now; the best checkpoint so far is kept, and Resume in Compare runs goes on with it later"
             }
+            Self::LookForGpus => "List the graphics adapters wgpu can use (takes a moment)",
             Self::ResetLayout => "Put every pane back in its original place",
             Self::ToggleTheme => "Switch between the dark and the light colour theme",
             Self::ShowPane(pane) => pane.purpose(),

@@ -1,5 +1,5 @@
 //! "Save PNG" and "Export CSV" for every chart: ask where (through the injected file picker),
-//! then write on a helper thread. PNGs are a screenshot of the window cropped to the chart.
+//! then write on a background task. PNGs are a screenshot of the window cropped to the chart.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -7,10 +7,11 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 
 use egui::{Id, Rect, Ui};
 
-use super::files::{FilePicker, FileRequest};
+use super::files::{FilePicker, FileRequest, ask};
 use super::notifications::Notifications;
 use crate::analysis::csv::CsvTable;
 use crate::analysis::png::write_png;
+use crate::studio::{BackgroundTasks, Task};
 
 /// A save waiting for its path.
 enum Waiting {
@@ -32,9 +33,11 @@ struct Shot {
 /// Export requests in flight.
 pub struct Exports {
     picker: Arc<dyn FilePicker>,
-    waiting: Vec<(Waiting, Receiver<Option<PathBuf>>)>,
+    /// Saves asked for this frame (with their suggested file names), before their dialogs.
+    queued: Vec<(Waiting, String)>,
+    waiting: Vec<(Waiting, Task<Option<PathBuf>>)>,
     shots: (Sender<Shot>, Receiver<Shot>),
-    written: (Sender<Written>, Receiver<Written>),
+    writing: Vec<Task<Written>>,
     /// Files written so far, oldest first.
     pub files: Vec<PathBuf>,
 }
@@ -44,9 +47,10 @@ impl Exports {
     pub fn new(picker: Arc<dyn FilePicker>) -> Self {
         Self {
             picker,
+            queued: Vec::new(),
             waiting: Vec::new(),
             shots: channel(),
-            written: channel(),
+            writing: Vec::new(),
             files: Vec::new(),
         }
     }
@@ -58,60 +62,69 @@ impl Exports {
 
     /// Asks where to save `table` as `default_name` and writes it.
     pub fn export_csv(&mut self, default_name: &str, table: CsvTable) {
-        let reply = self.picker.request(FileRequest::Save {
-            default_name: default_name.to_owned(),
-        });
-        self.waiting.push((Waiting::Csv(table), reply));
+        self.queued
+            .push((Waiting::Csv(table), default_name.to_owned()));
     }
 
     /// Asks where to save a picture of the window region `rect` and writes it.
     pub fn save_png(&mut self, default_name: &str, rect: Rect) {
-        let reply = self.picker.request(FileRequest::Save {
-            default_name: default_name.to_owned(),
-        });
-        self.waiting.push((Waiting::Png(rect), reply));
+        self.queued
+            .push((Waiting::Png(rect), default_name.to_owned()));
     }
 
     /// Whether anything is still in flight.
     pub fn busy(&self) -> bool {
-        !self.waiting.is_empty()
+        !self.queued.is_empty() || !self.waiting.is_empty()
+    }
+
+    /// Opens the file dialogs of the saves asked for this frame, on `tasks`; call once per
+    /// frame after the panes are drawn.
+    pub fn ask(&mut self, tasks: &mut BackgroundTasks) {
+        for (what, default_name) in std::mem::take(&mut self.queued) {
+            if let Some(task) = ask(tasks, &self.picker, FileRequest::Save { default_name }) {
+                self.waiting.push((what, task));
+            }
+        }
     }
 
     /// Moves requests along; call once per frame.
-    pub fn poll(&mut self, ctx: &egui::Context, notes: &mut Notifications) {
+    pub fn poll(
+        &mut self,
+        ctx: &egui::Context,
+        tasks: &mut BackgroundTasks,
+        notes: &mut Notifications,
+    ) {
         let mut still_waiting = Vec::new();
         for (what, reply) in std::mem::take(&mut self.waiting) {
-            match reply.try_recv() {
-                Ok(Some(path)) => self.start(what, path, ctx),
-                Ok(None) | Err(std::sync::mpsc::TryRecvError::Disconnected) => {}
-                Err(std::sync::mpsc::TryRecvError::Empty) => still_waiting.push((what, reply)),
+            match reply.poll() {
+                Some(Ok(Some(path))) => self.start(what, path, ctx, tasks),
+                Some(Ok(None) | Err(_)) => {}
+                None => still_waiting.push((what, reply)),
             }
         }
         self.waiting = still_waiting;
         while let Ok(shot) = self.shots.1.try_recv() {
-            let sender = self.written.0.clone();
-            let repaint = ctx.clone();
-            spawn_write(move || {
+            self.write(tasks, move || {
                 let cropped = shot.image.region(&shot.rect, Some(shot.pixels_per_point));
                 let rgba: Vec<u8> = cropped
                     .pixels
                     .iter()
                     .flat_map(|c| c.to_srgba_unmultiplied())
                     .collect();
-                let result = write_png(&shot.path, cropped.size[0], cropped.size[1], &rgba)
+                write_png(&shot.path, cropped.size[0], cropped.size[1], &rgba)
                     .map(|()| shot.path.clone())
-                    .map_err(|e| format!("cannot write {}: {e}", shot.path.display()));
-                let _ = sender.send(result);
-                repaint.request_repaint();
+                    .map_err(|e| format!("cannot write {}: {e}", shot.path.display()))
             });
         }
-        while let Ok(result) = self.written.1.try_recv() {
-            match result {
-                Ok(path) => {
+        for task in std::mem::take(&mut self.writing) {
+            match task.poll() {
+                Some(Ok(Ok(path))) => {
                     notes.info(format!("Saved {}", path.display()));
                     self.files.push(path);
                 }
-                Err(message) => notes.error(message),
+                Some(Ok(Err(message))) => notes.error(message),
+                Some(Err(_)) => {}
+                None => self.writing.push(task),
             }
         }
         if self.busy() {
@@ -119,20 +132,20 @@ impl Exports {
         }
     }
 
-    fn start(&mut self, what: Waiting, path: PathBuf, ctx: &egui::Context) {
+    fn start(
+        &mut self,
+        what: Waiting,
+        path: PathBuf,
+        ctx: &egui::Context,
+        tasks: &mut BackgroundTasks,
+    ) {
         match what {
-            Waiting::Csv(table) => {
-                let sender = self.written.0.clone();
-                let repaint = ctx.clone();
-                spawn_write(move || {
-                    let result = table
-                        .write_to(&path)
-                        .map(|()| path.clone())
-                        .map_err(|e| format!("cannot write {}: {e}", path.display()));
-                    let _ = sender.send(result);
-                    repaint.request_repaint();
-                });
-            }
+            Waiting::Csv(table) => self.write(tasks, move || {
+                table
+                    .write_to(&path)
+                    .map(|()| path.clone())
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))
+            }),
             Waiting::Png(rect) => {
                 let sender = self.shots.0.clone();
                 let pixels_per_point = ctx.pixels_per_point();
@@ -149,14 +162,17 @@ impl Exports {
             }
         }
     }
-}
 
-fn spawn_write(job: impl FnOnce() + Send + 'static) {
-    if let Err(error) = std::thread::Builder::new()
-        .name("sequda-export".into())
-        .spawn(job)
-    {
-        tracing::error!("cannot start an export thread: {error}");
+    /// Runs `job` on one of `tasks`; its result is collected by [`Exports::poll`].
+    fn write(
+        &mut self,
+        tasks: &mut BackgroundTasks,
+        job: impl FnOnce() -> Written + Send + 'static,
+    ) {
+        match tasks.spawn("export", job) {
+            Ok(task) => self.writing.push(task),
+            Err(error) => tracing::error!("{error}"),
+        }
     }
 }
 

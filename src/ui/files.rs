@@ -1,12 +1,13 @@
 //! File choice behind a trait, so tests and headless runs never open a dialog.
 //!
-//! Requests are answered on a channel: the real picker runs the system dialog (rfd, through
-//! the XDG desktop portal on Linux) on its own thread, so the window keeps drawing while the
-//! dialog is open, and without a desktop the dialog simply answers "nothing chosen".
+//! A picker answers as the dialog closes; [`ask`] runs it on one of the studio's background
+//! tasks, so the window keeps drawing while the system dialog (rfd, through the XDG desktop
+//! portal on Linux) is open, and without a desktop the dialog simply answers "nothing chosen".
 
 use std::path::PathBuf;
-use std::sync::Mutex;
-use std::sync::mpsc::{Receiver, channel};
+use std::sync::{Arc, Mutex};
+
+use crate::studio::{BackgroundTasks, Task};
 
 /// What to ask the user for.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,48 +25,53 @@ pub enum FileRequest {
     },
 }
 
-/// Answers file requests without blocking the caller.
+/// Answers file requests (on a background task: see [`ask`]).
 pub trait FilePicker: Send + Sync {
-    /// Starts a request; the answer (`None` = cancelled) arrives on the receiver.
-    fn request(&self, request: FileRequest) -> Receiver<Option<PathBuf>>;
+    /// Asks and waits for the answer (`None` = cancelled).
+    fn pick(&self, request: FileRequest) -> Option<PathBuf>;
 }
 
-/// The system file dialog (rfd), run on a helper thread.
+/// Asks `picker` on one of `tasks`; the answer arrives in the returned task. `None` when no
+/// task could start (the request counts as cancelled).
+pub fn ask(
+    tasks: &mut BackgroundTasks,
+    picker: &Arc<dyn FilePicker>,
+    request: FileRequest,
+) -> Option<Task<Option<PathBuf>>> {
+    let picker = Arc::clone(picker);
+    match tasks.spawn("file-dialog", move || picker.pick(request)) {
+        Ok(task) => Some(task),
+        Err(error) => {
+            tracing::warn!("cannot open a file dialog: {error}");
+            None
+        }
+    }
+}
+
+/// The system file dialog (rfd).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct SystemPicker;
 
 impl FilePicker for SystemPicker {
-    fn request(&self, request: FileRequest) -> Receiver<Option<PathBuf>> {
-        let (sender, receiver) = channel();
-        let spawned = std::thread::Builder::new()
-            .name("sequda-file-dialog".into())
-            .spawn(move || {
-                let dialog = rfd::FileDialog::new();
-                let choice = match request {
-                    FileRequest::OpenData => dialog
-                        .set_title("Open a behaviour log")
-                        .add_filter("Interaction logs", &["csv", "tsv", "txt", "dat", "data"])
-                        .add_filter("Any file", &["*"])
-                        .pick_file(),
-                    FileRequest::OpenItems => dialog
-                        .set_title("Open item titles and categories")
-                        .add_filter("Item metadata", &["csv", "tsv", "txt", "dat", "item"])
-                        .add_filter("Any file", &["*"])
-                        .pick_file(),
-                    FileRequest::RunsFolder => {
-                        dialog.set_title("Choose the runs folder").pick_folder()
-                    }
-                    FileRequest::Save { default_name } => dialog
-                        .set_title("Save as")
-                        .set_file_name(default_name)
-                        .save_file(),
-                };
-                let _ = sender.send(choice);
-            });
-        if let Err(error) = spawned {
-            tracing::warn!("cannot open a file dialog: {error}");
+    fn pick(&self, request: FileRequest) -> Option<PathBuf> {
+        let dialog = rfd::FileDialog::new();
+        match request {
+            FileRequest::OpenData => dialog
+                .set_title("Open a behaviour log")
+                .add_filter("Interaction logs", &["csv", "tsv", "txt", "dat", "data"])
+                .add_filter("Any file", &["*"])
+                .pick_file(),
+            FileRequest::OpenItems => dialog
+                .set_title("Open item titles and categories")
+                .add_filter("Item metadata", &["csv", "tsv", "txt", "dat", "item"])
+                .add_filter("Any file", &["*"])
+                .pick_file(),
+            FileRequest::RunsFolder => dialog.set_title("Choose the runs folder").pick_folder(),
+            FileRequest::Save { default_name } => dialog
+                .set_title("Save as")
+                .set_file_name(default_name)
+                .save_file(),
         }
-        receiver
     }
 }
 
@@ -86,8 +92,7 @@ pub struct ScriptedPicker {
 }
 
 impl FilePicker for ScriptedPicker {
-    fn request(&self, request: FileRequest) -> Receiver<Option<PathBuf>> {
-        let (sender, receiver) = channel();
+    fn pick(&self, request: FileRequest) -> Option<PathBuf> {
         let answer = match &request {
             FileRequest::OpenData => self.data.clone(),
             FileRequest::OpenItems => self.items.clone(),
@@ -99,8 +104,7 @@ impl FilePicker for ScriptedPicker {
         if let Ok(mut log) = self.log.lock() {
             log.push(request);
         }
-        let _ = sender.send(answer);
-        receiver
+        answer
     }
 }
 
@@ -109,23 +113,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn scripted_answers_arrive_at_once() {
+    fn scripted_answers_come_from_the_script() {
         let picker = ScriptedPicker {
             data: Some("d.csv".into()),
             save_dir: Some("/tmp/out".into()),
             ..ScriptedPicker::default()
         };
-        let open = picker.request(FileRequest::OpenData);
-        assert_eq!(open.try_recv().ok(), Some(Some(PathBuf::from("d.csv"))));
-        let save = picker.request(FileRequest::Save {
+        assert_eq!(
+            picker.pick(FileRequest::OpenData),
+            Some(PathBuf::from("d.csv"))
+        );
+        let save = picker.pick(FileRequest::Save {
             default_name: "a.csv".into(),
         });
-        assert_eq!(
-            save.try_recv().ok(),
-            Some(Some(PathBuf::from("/tmp/out/a.csv")))
-        );
-        let cancelled = picker.request(FileRequest::RunsFolder);
-        assert_eq!(cancelled.try_recv().ok(), Some(None));
+        assert_eq!(save, Some(PathBuf::from("/tmp/out/a.csv")));
+        assert_eq!(picker.pick(FileRequest::RunsFolder), None);
         assert_eq!(picker.log.lock().map(|l| l.len()).unwrap_or(0), 3);
     }
 }

@@ -1,17 +1,18 @@
 //! SeqUDA Studio, the window (eframe/egui): dockable panes over the data, a live training run
-//! and the analysis queries. The window never touches a tensor: it starts work on other
-//! threads (loading, training, queries, exports) and draws the plain structs that come back.
+//! and the analysis queries. The window never touches a tensor or starts a thread: the
+//! [`studio`](crate::studio) layer below it runs the work (loading, training, queries,
+//! dialogs, exports) and the window draws the plain structs that come back. Panes read the
+//! studio's workspace and push [`commands::UiCommand`]s, which the app carries out once per
+//! frame.
 //!
 //! Layout: [`app`] (state, frame logic, commands), [`shell`] (menu and status bars),
-//! [`layout`] (the panes and their tile tree), [`panels`] (one file per pane), [`widgets`],
-//! [`workspace`] (data, training session, query worker, runs folder).
+//! [`layout`] (the panes and their tile tree), [`panels`] (one file per pane), [`widgets`].
 
 pub mod app;
 pub mod commands;
 pub mod exports;
 pub mod files;
 pub mod layout;
-pub mod live_query;
 pub mod notifications;
 pub mod palette;
 pub mod panels;
@@ -20,9 +21,8 @@ pub mod shell;
 pub mod state;
 pub mod timings;
 pub mod widgets;
-pub mod workspace;
 
-pub use app::{LaunchOptions, StudioApp, sample_data_paths};
+pub use app::{LaunchOptions, StudioApp};
 
 /// The window's title.
 pub const TITLE: &str = "SeqUDA Studio";

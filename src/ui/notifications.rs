@@ -3,25 +3,15 @@
 
 use egui::{Align2, Color32, RichText};
 
-/// How serious a notification is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Level {
-    /// Something finished.
-    Info,
-    /// Something was partly wrong (e.g. skipped rows).
-    Warning,
-    /// Something failed; the app is still usable.
-    Error,
-}
+pub use crate::studio::Level;
+use crate::studio::Notice;
 
-impl Level {
-    /// Seconds on screen.
-    fn lifetime_seconds(self) -> f64 {
-        match self {
-            Self::Info => 6.0,
-            Self::Warning => 12.0,
-            Self::Error => 20.0,
-        }
+/// Seconds a notification of `level` stays on screen.
+fn lifetime_seconds(level: Level) -> f64 {
+    match level {
+        Level::Info => 6.0,
+        Level::Warning => 12.0,
+        Level::Error => 20.0,
     }
 }
 
@@ -61,6 +51,13 @@ impl Notifications {
         });
     }
 
+    /// Shows the notices background work sent (the studio's messages), in order.
+    pub fn forward(&mut self, notices: impl IntoIterator<Item = Notice>) {
+        for notice in notices {
+            self.push(notice.level, notice.text);
+        }
+    }
+
     /// Shows an informational message.
     pub fn info(&mut self, text: impl Into<String>) {
         self.push(Level::Info, text);
@@ -91,7 +88,7 @@ impl Notifications {
         let now = ctx.input(|i| i.time);
         self.active.retain(|n| {
             n.shown_at
-                .is_none_or(|shown| now - shown < n.level.lifetime_seconds())
+                .is_none_or(|shown| now - shown < lifetime_seconds(n.level))
         });
         if self.active.is_empty() {
             return;
@@ -106,7 +103,7 @@ impl Notifications {
                 for (index, notification) in self.active.iter_mut().enumerate() {
                     let shown = *notification.shown_at.get_or_insert(now);
                     next_expiry =
-                        next_expiry.min(shown + notification.level.lifetime_seconds() - now);
+                        next_expiry.min(shown + lifetime_seconds(notification.level) - now);
                     let (accent, title) = match notification.level {
                         Level::Info => (Color32::from_rgb(90, 170, 255), "Done"),
                         Level::Warning => (Color32::from_rgb(240, 180, 60), "Warning"),

@@ -5,10 +5,15 @@ use egui::{Color32, RichText, Ui};
 use super::commands::UiCommand;
 use super::layout::PaneKind;
 use super::widgets::labelled::thousands;
-use super::workspace::Workspace;
+use crate::studio::Workspace;
 
 /// A menu entry for `command` (label, shortcut, tooltip); queues it when clicked.
-fn command_button(ui: &mut Ui, command: UiCommand, commands: &mut Vec<UiCommand>, enabled: bool) {
+fn command_button_ui(
+    ui: &mut Ui,
+    command: UiCommand,
+    commands: &mut Vec<UiCommand>,
+    enabled: bool,
+) {
     let mut button = egui::Button::new(command.label());
     if let Some(shortcut) = command.shortcut() {
         button = button.shortcut_text(ui.ctx().format_shortcut(&shortcut));
@@ -32,47 +37,47 @@ pub fn menu_bar(
 ) {
     egui::MenuBar::new().ui(ui, |ui| {
         ui.menu_button("File", |ui| {
-            command_button(ui, UiCommand::OpenData, commands, true);
-            command_button(ui, UiCommand::OpenItems, commands, ws.data.is_some());
-            command_button(ui, UiCommand::OpenSample, commands, true);
+            command_button_ui(ui, UiCommand::OpenData, commands, true);
+            command_button_ui(ui, UiCommand::OpenItems, commands, ws.data.is_some());
+            command_button_ui(ui, UiCommand::OpenSample, commands, true);
             ui.menu_button("Open recent", |ui| {
                 if recent.is_empty() {
                     ui.weak("Nothing yet");
                 }
                 for path in recent {
-                    command_button(ui, UiCommand::OpenRecent(path.clone()), commands, true);
+                    command_button_ui(ui, UiCommand::OpenRecent(path.clone()), commands, true);
                 }
             });
             ui.separator();
-            command_button(ui, UiCommand::ChooseRunsFolder, commands, true);
-            command_button(ui, UiCommand::RescanRuns, commands, true);
+            command_button_ui(ui, UiCommand::ChooseRunsFolder, commands, true);
+            command_button_ui(ui, UiCommand::RescanRuns, commands, true);
         });
         ui.menu_button("Training", |ui| {
             let training = ws.is_training();
-            command_button(
+            command_button_ui(
                 ui,
                 UiCommand::StartTraining,
                 commands,
                 ws.data.is_some() && !training,
             );
-            command_button(ui, UiCommand::PauseResume, commands, training);
-            command_button(ui, UiCommand::StopTraining, commands, training);
+            command_button_ui(ui, UiCommand::PauseResume, commands, training);
+            command_button_ui(ui, UiCommand::StopTraining, commands, training);
             ui.separator();
-            command_button(ui, UiCommand::SequdaSettings, commands, true);
+            command_button_ui(ui, UiCommand::SequdaSettings, commands, true);
         });
         ui.menu_button("View", |ui| {
             for pane in PaneKind::ALL {
-                command_button(ui, UiCommand::ShowPane(pane), commands, true);
+                command_button_ui(ui, UiCommand::ShowPane(pane), commands, true);
             }
             ui.separator();
-            command_button(ui, UiCommand::ResetLayout, commands, true);
-            command_button(ui, UiCommand::ToggleTheme, commands, true);
-            command_button(ui, UiCommand::ZoomIn, commands, true);
-            command_button(ui, UiCommand::ZoomOut, commands, true);
-            command_button(ui, UiCommand::ZoomReset, commands, true);
+            command_button_ui(ui, UiCommand::ResetLayout, commands, true);
+            command_button_ui(ui, UiCommand::ToggleTheme, commands, true);
+            command_button_ui(ui, UiCommand::ZoomIn, commands, true);
+            command_button_ui(ui, UiCommand::ZoomOut, commands, true);
+            command_button_ui(ui, UiCommand::ZoomReset, commands, true);
         });
         ui.menu_button("Help", |ui| {
-            command_button(ui, UiCommand::OpenPalette, commands, true);
+            command_button_ui(ui, UiCommand::OpenPalette, commands, true);
             ui.separator();
             ui.label("Shortcuts:");
             for (shortcut, command) in UiCommand::with_shortcuts() {

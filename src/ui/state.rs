@@ -10,6 +10,7 @@ use super::layout::{PaneKind, default_tree};
 use crate::analysis::attention::HeadChoice;
 use crate::analysis::history::XAxis;
 use crate::settings::TrainConfig;
+use crate::studio::{Preset, quick_demo};
 
 /// Most recent files kept.
 pub const MAX_RECENT: usize = 8;
@@ -22,43 +23,6 @@ pub enum ThemeChoice {
     Dark,
     /// Dark text on light panels.
     Light,
-}
-
-/// A named set of training settings.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Preset {
-    /// Small and fast: a visible model in about a minute on a laptop CPU.
-    #[default]
-    QuickDemo,
-    /// The settings docs/MODEL.md gives for this size of data.
-    Paper,
-    /// Whatever the user set by hand.
-    Custom,
-}
-
-impl Preset {
-    /// Every preset, in menu order.
-    pub const ALL: [Preset; 3] = [Preset::QuickDemo, Preset::Paper, Preset::Custom];
-
-    /// Display name.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::QuickDemo => "Quick demo",
-            Self::Paper => "Paper",
-            Self::Custom => "Custom",
-        }
-    }
-
-    /// One line on what it is for.
-    pub fn tooltip(self) -> &'static str {
-        match self {
-            Self::QuickDemo => {
-                "Small model, few epochs, on the CPU: trains visibly in about a minute"
-            }
-            Self::Paper => "The published settings for data of this size (slower, better)",
-            Self::Custom => "Your own settings",
-        }
-    }
 }
 
 /// How the audience size is chosen.
@@ -136,7 +100,7 @@ impl Default for Selections {
             graph_hops: 2,
             graph_neighbours: 12,
             preset: Preset::QuickDemo,
-            train: super::workspace::presets::quick_demo(),
+            train: quick_demo(),
         }
     }
 }

@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use super::workspace::Workspace;
+use crate::studio::Workspace;
 
 /// Milestones in seconds since the program started.
 pub struct Timings {

@@ -4,27 +4,28 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::{Pick, StudioApp, sample_data_paths};
+use super::studio_app::{Pick, StudioApp};
 use crate::data::guess_item_meta;
+use crate::studio::{LoadRequest, sample_data_paths};
 use crate::ui::commands::UiCommand;
-use crate::ui::files::FileRequest;
+use crate::ui::files::{FileRequest, ask};
 use crate::ui::layout::{PaneKind, default_tree, show_pane};
 use crate::ui::state::ThemeChoice;
-use crate::ui::workspace::loader::LoadRequest;
 
 impl StudioApp {
     pub(super) fn pick(&mut self, pick: Pick, request: FileRequest) {
-        let reply = self.options.picker.request(request);
-        self.picks.push((pick, reply));
+        if let Some(reply) = ask(self.workspace.tasks(), &self.options.picker, request) {
+            self.picks.push((pick, reply));
+        }
     }
 
     pub(super) fn poll_picks(&mut self, ctx: &egui::Context) {
         let mut waiting = Vec::new();
         for (pick, reply) in std::mem::take(&mut self.picks) {
-            match reply.try_recv() {
-                Ok(Some(path)) => self.picked(pick, path, ctx),
-                Ok(None) | Err(std::sync::mpsc::TryRecvError::Disconnected) => {}
-                Err(std::sync::mpsc::TryRecvError::Empty) => waiting.push((pick, reply)),
+            match reply.poll() {
+                Some(Ok(Some(path))) => self.picked(pick, path),
+                Some(Ok(None) | Err(_)) => {}
+                None => waiting.push((pick, reply)),
             }
         }
         if !waiting.is_empty() {
@@ -33,34 +34,28 @@ impl StudioApp {
         self.picks = waiting;
     }
 
-    pub(super) fn picked(&mut self, pick: Pick, path: PathBuf, ctx: &egui::Context) {
+    pub(super) fn picked(&mut self, pick: Pick, path: PathBuf) {
         match pick {
-            Pick::Data => self.open_path(path, None, ctx),
+            Pick::Data => self.open_path(path, None),
             Pick::Items => match &self.workspace.data {
                 Some(data) => {
                     let mut request = data.request.clone();
                     request.items = Some(path);
-                    self.workspace.open(request, ctx);
+                    self.workspace.open(request);
                 }
                 None => self.notes.warn("Open a data file before its item titles."),
             },
-            Pick::RunsFolder => {
-                self.workspace.runs_dir = path;
-                self.workspace.library.rescan(&self.workspace.runs_dir, ctx);
-            }
+            Pick::RunsFolder => self.workspace.set_runs_dir(path),
         }
     }
 
-    pub(super) fn open_path(&mut self, path: PathBuf, items: Option<PathBuf>, ctx: &egui::Context) {
+    pub(super) fn open_path(&mut self, path: PathBuf, items: Option<PathBuf>) {
         let items = items.or_else(|| guess_item_meta(&path));
-        self.workspace.open(
-            LoadRequest {
-                path,
-                items,
-                ..LoadRequest::default()
-            },
-            ctx,
-        );
+        self.workspace.open(LoadRequest {
+            path,
+            items,
+            ..LoadRequest::default()
+        });
     }
 
     pub(super) fn take_dropped_files(&mut self, ctx: &egui::Context) {
@@ -70,18 +65,15 @@ impl StudioApp {
         };
         let path = file.path().to_path_buf();
         if path.is_file() {
-            self.open_path(path, None, ctx);
+            self.open_path(path, None);
             return;
         }
         match file.bytes() {
-            Ok(bytes) => self.workspace.open(
-                LoadRequest {
-                    path,
-                    bytes: Some(Arc::new(bytes)),
-                    ..LoadRequest::default()
-                },
-                ctx,
-            ),
+            Ok(bytes) => self.workspace.open(LoadRequest {
+                path,
+                bytes: Some(Arc::new(bytes)),
+                ..LoadRequest::default()
+            }),
             Err(error) => self
                 .notes
                 .error(format!("Cannot read the dropped file: {error}")),
@@ -92,51 +84,36 @@ impl StudioApp {
         match command {
             UiCommand::OpenData => self.pick(Pick::Data, FileRequest::OpenData),
             UiCommand::OpenItems => self.pick(Pick::Items, FileRequest::OpenItems),
-            UiCommand::OpenRecent(path) => self.open_path(path, None, ctx),
+            UiCommand::OpenRecent(path) => self.open_path(path, None),
             UiCommand::OpenSample => {
                 let (data, items) = sample_data_paths();
-                self.open_path(data, Some(items), ctx);
+                self.open_path(data, Some(items));
+            }
+            UiCommand::ReloadData(options) => {
+                if let Some(data) = &self.workspace.data {
+                    let mut request = data.request.clone();
+                    request.options = options;
+                    self.workspace.open(request);
+                }
             }
             UiCommand::ChooseRunsFolder => self.pick(Pick::RunsFolder, FileRequest::RunsFolder),
-            UiCommand::RescanRuns => self.workspace.library.rescan(&self.workspace.runs_dir, ctx),
+            UiCommand::RescanRuns => self.workspace.rescan_runs(),
             UiCommand::ReopenRun(dir) => {
-                if let Err(message) = self.workspace.reopen_run(&dir, ctx) {
+                if let Err(message) = self.workspace.reopen_run(&dir) {
                     self.notes.error(message);
                 }
             }
-            UiCommand::ResumeRun(dir) => match self.workspace.resume_run(&dir, ctx) {
-                Ok(()) => {
-                    self.timings.training_started(ctx);
-                    show_pane(&mut self.state.tree, PaneKind::LossCurves);
-                }
-                Err(message) => self.notes.error(message),
-            },
-            UiCommand::StartTraining => {
-                match self
-                    .workspace
-                    .start_training(self.state.selections.train.clone())
-                {
-                    Ok(()) => {
-                        self.timings.training_started(ctx);
-                        show_pane(&mut self.state.tree, PaneKind::LossCurves);
-                    }
-                    Err(message) => self.notes.error(message),
-                }
+            UiCommand::ResumeRun(dir) => {
+                let resumed = self.workspace.resume_run(&dir);
+                self.training_started(resumed, ctx);
             }
-            UiCommand::PauseResume => match &mut self.workspace.live {
-                Some(live) if live.is_running() => {
-                    if live.is_paused() {
-                        live.resume();
-                    } else {
-                        live.pause();
-                    }
-                }
-                _ => self.notes.warn("No training is running."),
-            },
-            UiCommand::StopTraining => match &mut self.workspace.live {
-                Some(live) if live.is_running() => live.stop(),
-                _ => self.notes.warn("No training is running."),
-            },
+            UiCommand::StartTraining => {
+                let config = self.state.selections.train.clone();
+                let started = self.workspace.start_training(config);
+                self.training_started(started, ctx);
+            }
+            UiCommand::PauseResume | UiCommand::StopTraining => self.control_training(&command),
+            UiCommand::LookForGpus => self.workspace.look_for_adapters(),
             UiCommand::ResetLayout => self.state.tree = default_tree(),
             UiCommand::ToggleTheme => {
                 self.state.theme = match self.state.theme {
@@ -154,5 +131,31 @@ impl StudioApp {
             UiCommand::ZoomReset => self.state.zoom = 1.0,
         }
         ctx.request_repaint();
+    }
+
+    /// After a start or resume: timings and the loss curves in front, or the error.
+    fn training_started(&mut self, outcome: Result<(), String>, ctx: &egui::Context) {
+        match outcome {
+            Ok(()) => {
+                self.timings.training_started(ctx);
+                show_pane(&mut self.state.tree, PaneKind::LossCurves);
+            }
+            Err(message) => self.notes.error(message),
+        }
+    }
+
+    /// Pause / resume, or stop, the running training.
+    fn control_training(&mut self, command: &UiCommand) {
+        match (command, &mut self.workspace.live) {
+            (UiCommand::PauseResume, Some(live)) if live.is_running() => {
+                if live.is_paused() {
+                    live.resume();
+                } else {
+                    live.pause();
+                }
+            }
+            (UiCommand::StopTraining, Some(live)) if live.is_running() => live.stop(),
+            _ => self.notes.warn("No training is running."),
+        }
     }
 }

@@ -4,15 +4,16 @@
 
 use egui::{Id, RichText, Ui};
 
+use super::PaneContext;
 use super::target_attention::TargetAttentionSection;
-use super::{PaneContext, default_user};
 use crate::analysis::attention::{AttentionMap, HeadChoice, attention_map};
 use crate::analysis::csv::{Cell, CsvTable};
+use crate::studio::LiveQuery;
 use crate::ui::exports::{chart_buttons, remember_chart_rect};
-use crate::ui::live_query::LiveQuery;
+use crate::ui::state::Selections;
 use crate::ui::widgets::heatmap::{HeatmapInput, heatmap_ui};
 use crate::ui::widgets::labelled::note;
-use crate::ui::widgets::pickers::user_picker;
+use crate::ui::widgets::subject_picker::{Subject, SubjectPicker};
 
 /// The header of the target-attention section (collapsed at first).
 const TARGET_HEADER: &str = "Target attention for a candidate ad";
@@ -41,31 +42,21 @@ impl AttentionPane {
 
     /// Draws the pane.
     pub fn ui(&mut self, ui: &mut Ui, cx: &mut PaneContext<'_>) {
-        let Some(data) = cx.data() else {
-            note(ui, "Open data and train a model to see what it attends to.");
+        let picker = SubjectPicker {
+            subject: Subject::User,
+            id_salt: "attention_user",
+            missing_data: "Open data and train a model to see what it attends to.",
+        };
+        let Some(picked) = picker.ui(ui, cx.data(), &mut self.search, &mut cx.sel.user) else {
             return;
         };
-        if cx.sel.user.is_none() {
-            cx.sel.user = default_user(&data);
-        }
-        user_picker(
-            ui,
-            "attention_user",
-            &mut self.search,
-            &mut cx.sel.user,
-            &data.dataset,
-        );
-        let Some(user) = cx
-            .sel
-            .user
-            .as_deref()
-            .and_then(|id| data.dataset.users.index(id))
-        else {
+        let data = picked.data;
+        let Some(user) = picked.index else {
             note(ui, "Pick a user above.");
             return;
         };
         self.query
-            .request((user, cx.ws.model_version), cx.ws, ui.ctx(), move |view| {
+            .request((user, cx.ws.model_version), cx.ws, move |view| {
                 attention_map(view, user)
             });
         self.query.poll();
@@ -80,48 +71,7 @@ impl AttentionPane {
             });
             return;
         };
-        let layers = map.layers().max(1);
-        cx.sel.attention_layer = cx.sel.attention_layer.min(layers - 1);
-        if let HeadChoice::Head(h) = cx.sel.attention_head
-            && h >= map.heads
-        {
-            cx.sel.attention_head = HeadChoice::Average;
-        }
-        ui.horizontal_wrapped(|ui| {
-            egui::ComboBox::from_label("Layer")
-                .selected_text(format!("Layer {}", cx.sel.attention_layer + 1))
-                .show_ui(ui, |ui| {
-                    for layer in 0..layers {
-                        ui.selectable_value(
-                            &mut cx.sel.attention_layer,
-                            layer,
-                            format!("Layer {}", layer + 1),
-                        );
-                    }
-                })
-                .response
-                .on_hover_text(
-                    "Which Transformer block's attention to show (1 = closest to the input)",
-                );
-            egui::ComboBox::from_label("Head")
-                .selected_text(head_label(cx.sel.attention_head))
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(
-                        &mut cx.sel.attention_head,
-                        HeadChoice::Average,
-                        head_label(HeadChoice::Average),
-                    );
-                    for head in 0..map.heads {
-                        let choice = HeadChoice::Head(head);
-                        ui.selectable_value(&mut cx.sel.attention_head, choice, head_label(choice));
-                    }
-                })
-                .response
-                .on_hover_text("Each head learns its own pattern; the average shows them together");
-            if self.query.is_pending() {
-                ui.spinner();
-            }
-        });
+        layer_and_head_ui(ui, cx.sel, map, self.query.is_pending());
         let window = if map.first_position > 0 {
             format!("the last {} of {} interactions", map.len(), map.history_len)
         } else {
@@ -146,7 +96,7 @@ impl AttentionPane {
                 RichText::new("The heatmap is folded away while target attention is open.").weak(),
             );
         } else {
-            heatmap_section(ui, cx, map, &matrix, &titles);
+            heatmap_section_ui(ui, cx, map, &matrix, &titles);
         }
         let header = egui::CollapsingHeader::new(TARGET_HEADER)
             .open(Some(self.target_open))
@@ -161,9 +111,56 @@ impl AttentionPane {
     }
 }
 
+/// The layer and head choosers (kept within `map`'s layers and heads), with a spinner while a
+/// newer map is on its way.
+fn layer_and_head_ui(ui: &mut Ui, sel: &mut Selections, map: &AttentionMap, pending: bool) {
+    let layers = map.layers().max(1);
+    sel.attention_layer = sel.attention_layer.min(layers - 1);
+    if let HeadChoice::Head(h) = sel.attention_head
+        && h >= map.heads
+    {
+        sel.attention_head = HeadChoice::Average;
+    }
+    ui.horizontal_wrapped(|ui| {
+        egui::ComboBox::from_label("Layer")
+            .selected_text(format!("Layer {}", sel.attention_layer + 1))
+            .show_ui(ui, |ui| {
+                for layer in 0..layers {
+                    ui.selectable_value(
+                        &mut sel.attention_layer,
+                        layer,
+                        format!("Layer {}", layer + 1),
+                    );
+                }
+            })
+            .response
+            .on_hover_text(
+                "Which Transformer block's attention to show (1 = closest to the input)",
+            );
+        egui::ComboBox::from_label("Head")
+            .selected_text(head_label(sel.attention_head))
+            .show_ui(ui, |ui| {
+                ui.selectable_value(
+                    &mut sel.attention_head,
+                    HeadChoice::Average,
+                    head_label(HeadChoice::Average),
+                );
+                for head in 0..map.heads {
+                    let choice = HeadChoice::Head(head);
+                    ui.selectable_value(&mut sel.attention_head, choice, head_label(choice));
+                }
+            })
+            .response
+            .on_hover_text("Each head learns its own pattern; the average shows them together");
+        if pending {
+            ui.spinner();
+        }
+    });
+}
+
 /// The self-attention heatmap with its Save PNG / Export CSV buttons, leaving room below for
 /// the target-attention header.
-fn heatmap_section(
+fn heatmap_section_ui(
     ui: &mut Ui,
     cx: &mut PaneContext<'_>,
     map: &AttentionMap,

@@ -6,15 +6,15 @@
 use egui::{Id, RichText, Ui};
 use egui_plot::{HoverPosition, Legend, Line, Plot, VLine};
 
-use super::{PaneContext, picked_item};
+use super::PaneContext;
 use crate::analysis::audience::{Audience, audience, audience_table};
 use crate::analysis::csv::{Cell, CsvTable};
-use crate::ui::exports::{chart_buttons, remember_chart_rect};
-use crate::ui::live_query::LiveQuery;
-use crate::ui::state::AudienceMode;
+use crate::studio::{LiveQuery, LoadedData};
+use crate::ui::exports::{Exports, chart_buttons, remember_chart_rect};
+use crate::ui::state::{AudienceMode, Selections};
 use crate::ui::widgets::labelled::{note, thousands, truncate};
 use crate::ui::widgets::plots::series_color;
-use crate::ui::workspace::loader::LoadedData;
+use crate::ui::widgets::subject_picker::{Subject, SubjectPicker};
 
 /// Users listed in the table (the export has all of them).
 const TABLE_ROWS: usize = 200;
@@ -34,23 +34,21 @@ impl AudiencePane {
 
     /// Draws the pane.
     pub fn ui(&mut self, ui: &mut Ui, cx: &mut PaneContext<'_>) {
-        let Some(data) = cx.data() else {
-            note(ui, "Open data and train a model to build audiences.");
+        let picker = SubjectPicker {
+            subject: Subject::Item,
+            id_salt: "audience_item",
+            missing_data: "Open data and train a model to build audiences.",
+        };
+        let Some(picked) = picker.ui(ui, cx.data(), &mut self.search, &mut cx.sel.item) else {
             return;
         };
-        let picked = picked_item(
-            ui,
-            "audience_item",
-            &mut self.search,
-            &mut cx.sel.item,
-            &data,
-        );
-        let Some(item) = picked else {
+        let data = picked.data;
+        let Some(item) = picked.index else {
             note(ui, "Pick an ad above.");
             return;
         };
         self.query
-            .request((item, cx.ws.model_version), cx.ws, ui.ctx(), move |view| {
+            .request((item, cx.ws.model_version), cx.ws, move |view| {
                 audience(view, item, true)
             });
         self.query.poll();
@@ -66,60 +64,13 @@ impl AudiencePane {
             return;
         };
         let users = ranking.ranked.len();
-        ui.horizontal(|ui| {
-            ui.selectable_value(&mut cx.sel.audience_mode, AudienceMode::TopN, "Top N users")
-                .on_hover_text("Target a fixed number of the most likely users");
-            ui.selectable_value(&mut cx.sel.audience_mode, AudienceMode::Threshold, "Probability threshold")
-                .on_hover_text("Target every user at least this likely to engage next");
-            match cx.sel.audience_mode {
-                AudienceMode::TopN => {
-                    cx.sel.audience_top_n = cx.sel.audience_top_n.clamp(1, users.max(1));
-                    ui.add(egui::Slider::new(&mut cx.sel.audience_top_n, 1..=users.max(1)).text("Audience size"))
-                        .on_hover_text("How many users to target");
-                }
-                AudienceMode::Threshold => {
-                    ui.add(
-                        egui::Slider::new(&mut cx.sel.audience_threshold, 1e-5..=1.0)
-                            .logarithmic(true)
-                            .text("Minimum probability"),
-                    )
-                    .on_hover_text("Target users whose chance that this ad is their next interaction is at least this");
-                }
-            }
-            if self.query.is_pending() {
-                ui.spinner();
-            }
-        });
+        size_ui(ui, cx.sel, users, self.query.is_pending());
         let size = match cx.sel.audience_mode {
             AudienceMode::TopN => cx.sel.audience_top_n.min(users),
             AudienceMode::Threshold => ranking.size_at_threshold(cx.sel.audience_threshold),
         };
         let share = size as f64 / users.max(1) as f64;
-        let reached = ranking.model_gains.reached_at(share);
-        ui.label(
-            RichText::new(format!(
-                "Audience: {} users ({:.1}% of {}) · expected engagers about {:.1}",
-                thousands(size),
-                share * 100.0,
-                thousands(users),
-                ranking.expected_reach(size)
-            ))
-            .heading(),
-        );
-        ui.label(format!(
-            "On held-out data this share of users reaches {:.0}% of the {} users whose next interaction was this ad (lift {:.1}× over random; targeting the most active users reaches {:.0}%).",
-            reached * 100.0,
-            ranking.model_gains.positives,
-            ranking.model_gains.lift_at(share),
-            ranking.popularity_gains.reached_at(share) * 100.0
-        ));
-        ui.label(
-            RichText::new(format!(
-                "Scores from weights after epoch {}.",
-                ranking.epoch
-            ))
-            .weak(),
-        );
+        summary_ui(ui, ranking, size, share);
         ui.horizontal(|ui| {
             let title = data.labels.id(item).to_owned();
             if ui
@@ -137,12 +88,66 @@ impl AudiencePane {
     }
 }
 
-fn gains_ui(
-    ui: &mut Ui,
-    exports: &mut crate::ui::exports::Exports,
-    ranking: &Audience,
-    share: f64,
-) {
+/// Top N or a probability threshold, and the audience size or threshold, over `users`
+/// ranked users; a spinner while a newer ranking is on its way.
+fn size_ui(ui: &mut Ui, sel: &mut Selections, users: usize, pending: bool) {
+    ui.horizontal(|ui| {
+        ui.selectable_value(&mut sel.audience_mode, AudienceMode::TopN, "Top N users")
+            .on_hover_text("Target a fixed number of the most likely users");
+        ui.selectable_value(&mut sel.audience_mode, AudienceMode::Threshold, "Probability threshold")
+            .on_hover_text("Target every user at least this likely to engage next");
+        match sel.audience_mode {
+            AudienceMode::TopN => {
+                sel.audience_top_n = sel.audience_top_n.clamp(1, users.max(1));
+                ui.add(egui::Slider::new(&mut sel.audience_top_n, 1..=users.max(1)).text("Audience size"))
+                    .on_hover_text("How many users to target");
+            }
+            AudienceMode::Threshold => {
+                ui.add(
+                    egui::Slider::new(&mut sel.audience_threshold, 1e-5..=1.0)
+                        .logarithmic(true)
+                        .text("Minimum probability"),
+                )
+                .on_hover_text("Target users whose chance that this ad is their next interaction is at least this");
+            }
+        }
+        if pending {
+            ui.spinner();
+        }
+    });
+}
+
+/// The audience in words: its size and share, and how it did on held-out data.
+fn summary_ui(ui: &mut Ui, ranking: &Audience, size: usize, share: f64) {
+    let users = ranking.ranked.len();
+    let reached = ranking.model_gains.reached_at(share);
+    ui.label(
+        RichText::new(format!(
+            "Audience: {} users ({:.1}% of {}) · expected engagers about {:.1}",
+            thousands(size),
+            share * 100.0,
+            thousands(users),
+            ranking.expected_reach(size)
+        ))
+        .heading(),
+    );
+    ui.label(format!(
+        "On held-out data this share of users reaches {:.0}% of the {} users whose next interaction was this ad (lift {:.1}× over random; targeting the most active users reaches {:.0}%).",
+        reached * 100.0,
+        ranking.model_gains.positives,
+        ranking.model_gains.lift_at(share),
+        ranking.popularity_gains.reached_at(share) * 100.0
+    ));
+    ui.label(
+        RichText::new(format!(
+            "Scores from weights after epoch {}.",
+            ranking.epoch
+        ))
+        .weak(),
+    );
+}
+
+fn gains_ui(ui: &mut Ui, exports: &mut Exports, ranking: &Audience, share: f64) {
     let chart_id = Id::unique("chart_gains");
     ui.horizontal(|ui| {
         ui.strong("Cumulative gains (held-out)");

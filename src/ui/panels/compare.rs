@@ -3,14 +3,17 @@
 //! charts, overlays on the loss curves, reopening a run, and resuming one that was stopped or
 //! cut before its test.
 
+use std::collections::BTreeSet;
+
 use egui::{Id, RichText, Ui};
 use egui_plot::{Bar, BarChart, Legend, Plot};
 
 use super::PaneContext;
 use crate::analysis::csv::{Cell, CsvTable};
 use crate::analysis::runs::{SavedRun, config_differences, flat_config, seed_groups};
+use crate::studio::file_name;
 use crate::ui::commands::UiCommand;
-use crate::ui::exports::{chart_buttons, remember_chart_rect};
+use crate::ui::exports::{Exports, chart_buttons, remember_chart_rect};
 use crate::ui::widgets::labelled::{duration, note};
 use crate::ui::widgets::plots::{category_axis, series_color};
 
@@ -23,7 +26,7 @@ impl ComparePane {
     pub fn ui(&mut self, ui: &mut Ui, cx: &mut PaneContext<'_>) {
         ui.horizontal_wrapped(|ui| {
             let folder = if cx.deterministic {
-                crate::ui::workspace::loader::file_name(&cx.ws.runs_dir)
+                file_name(&cx.ws.runs_dir)
             } else {
                 cx.ws.runs_dir.display().to_string()
             };
@@ -53,7 +56,7 @@ impl ComparePane {
             .id_salt("compare_scroll")
             .auto_shrink([false, false])
             .show(ui, |ui| {
-                runs_table(
+                runs_table_ui(
                     ui,
                     runs,
                     &mut cx.sel.overlay_runs,
@@ -72,10 +75,10 @@ fn metric(value: Option<f64>) -> String {
     value.map_or_else(|| "—".into(), |v| format!("{v:.4}"))
 }
 
-fn runs_table(
+fn runs_table_ui(
     ui: &mut Ui,
     runs: &[SavedRun],
-    overlay: &mut std::collections::BTreeSet<String>,
+    overlay: &mut BTreeSet<String>,
     commands: &mut Vec<UiCommand>,
     deterministic: bool,
 ) {
@@ -106,54 +109,64 @@ fn runs_table(
                 }
                 ui.end_row();
                 for run in runs {
-                    let mut shown = overlay.contains(&run.name);
-                    if ui
-                        .checkbox(&mut shown, &run.name)
-                        .on_hover_text("Overlay this run's curves in Loss curves")
-                        .changed()
-                    {
-                        if shown {
-                            overlay.insert(run.name.clone());
-                        } else {
-                            overlay.remove(&run.name);
-                        }
-                    }
-                    let summary = run.summary.as_ref();
-                    ui.label(run.config.train.model.name());
-                    ui.label(summary.map_or("—".into(), |s| s.epochs_run.to_string()));
-                    ui.label(summary.map_or("—".into(), |s| s.best_epoch.to_string()));
-                    ui.label(metric(summary.map(|s| s.valid.ndcg_10)));
-                    ui.label(metric(run.test().map(|t| t.hr_10)));
-                    ui.label(metric(run.test().map(|t| t.ndcg_10)));
-                    ui.label(metric(run.test().map(|t| t.mrr)));
-                    if !deterministic {
-                        ui.label(summary.map_or("—".into(), |s| duration(s.train_seconds)));
-                    }
-                    let flat = flat_config(&run.config);
-                    for key in &differences {
-                        ui.label(flat.get(key).map_or("—", String::as_str));
-                    }
-                    if ui
-                        .small_button("Reopen")
-                        .on_hover_text(
-                            "Use this run's data and best checkpoint in the analysis panes",
-                        )
-                        .clicked()
-                    {
-                        commands.push(UiCommand::ReopenRun(run.dir.clone()));
-                    }
-                    if run.resumable
-                        && ui
-                            .small_button("Resume")
-                            .on_hover_text(UiCommand::ResumeRun(run.dir.clone()).tooltip())
-                            .clicked()
-                    {
-                        commands.push(UiCommand::ResumeRun(run.dir.clone()));
-                    }
+                    run_row_ui(ui, run, &differences, overlay, commands, deterministic);
                     ui.end_row();
                 }
             });
         });
+}
+
+/// One run's row: its overlay tick, figures, differing settings, Reopen and Resume.
+fn run_row_ui(
+    ui: &mut Ui,
+    run: &SavedRun,
+    differences: &[String],
+    overlay: &mut BTreeSet<String>,
+    commands: &mut Vec<UiCommand>,
+    deterministic: bool,
+) {
+    let mut shown = overlay.contains(&run.name);
+    if ui
+        .checkbox(&mut shown, &run.name)
+        .on_hover_text("Overlay this run's curves in Loss curves")
+        .changed()
+    {
+        if shown {
+            overlay.insert(run.name.clone());
+        } else {
+            overlay.remove(&run.name);
+        }
+    }
+    let summary = run.summary.as_ref();
+    ui.label(run.config.train.model.name());
+    ui.label(summary.map_or("—".into(), |s| s.epochs_run.to_string()));
+    ui.label(summary.map_or("—".into(), |s| s.best_epoch.to_string()));
+    ui.label(metric(summary.map(|s| s.valid.ndcg_10)));
+    ui.label(metric(run.test().map(|t| t.hr_10)));
+    ui.label(metric(run.test().map(|t| t.ndcg_10)));
+    ui.label(metric(run.test().map(|t| t.mrr)));
+    if !deterministic {
+        ui.label(summary.map_or("—".into(), |s| duration(s.train_seconds)));
+    }
+    let flat = flat_config(&run.config);
+    for key in differences {
+        ui.label(flat.get(key).map_or("—", String::as_str));
+    }
+    if ui
+        .small_button("Reopen")
+        .on_hover_text("Use this run's data and best checkpoint in the analysis panes")
+        .clicked()
+    {
+        commands.push(UiCommand::ReopenRun(run.dir.clone()));
+    }
+    if run.resumable
+        && ui
+            .small_button("Resume")
+            .on_hover_text(UiCommand::ResumeRun(run.dir.clone()).tooltip())
+            .clicked()
+    {
+        commands.push(UiCommand::ResumeRun(run.dir.clone()));
+    }
 }
 
 fn groups_ui(ui: &mut Ui, runs: &[SavedRun]) {
@@ -181,7 +194,7 @@ fn groups_ui(ui: &mut Ui, runs: &[SavedRun]) {
     });
 }
 
-fn bars_ui(ui: &mut Ui, exports: &mut crate::ui::exports::Exports, runs: &[SavedRun]) {
+fn bars_ui(ui: &mut Ui, exports: &mut Exports, runs: &[SavedRun]) {
     let tested: Vec<&SavedRun> = runs.iter().filter(|r| r.test().is_some()).collect();
     if tested.is_empty() {
         return;

@@ -8,11 +8,11 @@ use super::PaneContext;
 use crate::analysis::csv::{Cell, CsvTable};
 use crate::analysis::data_summary::{length_bars, long_tail, stats_table};
 use crate::data::{Format, ImportReport, LoadOptions};
+use crate::studio::{LoadedData, file_name};
 use crate::ui::commands::UiCommand;
 use crate::ui::exports::{chart_buttons, remember_chart_rect};
 use crate::ui::widgets::labelled::{duration, note, thousands};
 use crate::ui::widgets::plots::{category_axis, log_axis_label, log_points, series_color};
-use crate::ui::workspace::loader::LoadRequest;
 
 /// Column mapping being edited.
 #[derive(Default)]
@@ -71,11 +71,11 @@ impl DataPane {
             .auto_shrink([false, false])
             .show(ui, |ui| {
                 ui.heading(data.name());
-                summary_grid(ui, &data, cx.deterministic);
+                summary_grid_ui(ui, &data, cx.deterministic);
                 ui.separator();
-                import_report(ui, "Import", &data.dataset.report);
+                import_report_ui(ui, "Import", &data.dataset.report);
                 if let Some(report) = &data.items_report {
-                    import_report(ui, "Item titles", report);
+                    import_report_ui(ui, "Item titles", report);
                 }
                 ui.separator();
                 charts_ui(ui, cx, &data.stats);
@@ -83,11 +83,11 @@ impl DataPane {
                 egui::CollapsingHeader::new("Preview of the file")
                     .default_open(false)
                     .show(ui, |ui| preview_ui(ui, &data.preview));
-                self.mapping_ui(ui, cx, &data.request);
+                self.mapping_ui(ui, cx.commands);
             });
     }
 
-    fn mapping_ui(&mut self, ui: &mut Ui, cx: &mut PaneContext<'_>, request: &LoadRequest) {
+    fn mapping_ui(&mut self, ui: &mut Ui, commands: &mut Vec<UiCommand>) {
         egui::CollapsingHeader::new("Column mapping")
             .default_open(false)
             .show(ui, |ui| {
@@ -150,14 +150,13 @@ impl DataPane {
                     .on_hover_text(
                         "Instead of skipping and counting malformed rows, refuse the file",
                     );
+                let reload = UiCommand::ReloadData(self.mapping.options());
                 if ui
-                    .button("Reload with this mapping")
-                    .on_hover_text("Read the file again with these settings")
+                    .button(reload.label())
+                    .on_hover_text(reload.tooltip())
                     .clicked()
                 {
-                    let mut reload = request.clone();
-                    reload.options = self.mapping.options();
-                    cx.ws.open(reload, ui.ctx());
+                    commands.push(reload);
                 }
             });
     }
@@ -190,7 +189,7 @@ impl Mapping {
     }
 }
 
-fn summary_grid(ui: &mut Ui, data: &crate::ui::workspace::loader::LoadedData, deterministic: bool) {
+fn summary_grid_ui(ui: &mut Ui, data: &LoadedData, deterministic: bool) {
     let stats = &data.stats;
     egui::Grid::new("data_summary")
         .num_columns(2)
@@ -229,7 +228,7 @@ fn summary_grid(ui: &mut Ui, data: &crate::ui::workspace::loader::LoadedData, de
             row(
                 "Item titles",
                 match &data.request.items {
-                    Some(path) if deterministic => crate::ui::workspace::loader::file_name(path),
+                    Some(path) if deterministic => file_name(path),
                     Some(path) => path.display().to_string(),
                     None => "none (ids shown)".into(),
                 },
@@ -240,7 +239,7 @@ fn summary_grid(ui: &mut Ui, data: &crate::ui::workspace::loader::LoadedData, de
         });
 }
 
-fn import_report(ui: &mut Ui, what: &str, report: &ImportReport) {
+fn import_report_ui(ui: &mut Ui, what: &str, report: &ImportReport) {
     if report.is_clean() {
         ui.label(format!(
             "{what}: all {} rows read, nothing skipped.",

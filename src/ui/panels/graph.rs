@@ -4,17 +4,17 @@
 
 use egui::{Color32, Id, RichText, Ui};
 
-use super::{PaneContext, default_item, default_user};
+use super::PaneContext;
 use crate::analysis::csv::{Cell, CsvTable};
 use crate::analysis::embedding::{Neighbour, nearest_items};
 use crate::analysis::neighbourhood::{NodeRef, ego_network};
-use crate::ui::exports::{chart_buttons, remember_chart_rect};
-use crate::ui::live_query::LiveQuery;
+use crate::studio::{LiveQuery, LoadedData};
+use crate::ui::exports::{Exports, chart_buttons, remember_chart_rect};
+use crate::ui::state::Selections;
 use crate::ui::widgets::graph_view::{GraphLayout, NodeStyle};
 use crate::ui::widgets::labelled::{note, truncate};
-use crate::ui::widgets::pickers::{item_picker, user_picker};
 use crate::ui::widgets::plots::series_color;
-use crate::ui::workspace::loader::LoadedData;
+use crate::ui::widgets::subject_picker::{Subject, open_data_ui, pick_subject_ui};
 
 /// Colour of user nodes.
 const USER_COLOR: Color32 = Color32::from_rgb(160, 160, 170);
@@ -38,62 +38,72 @@ impl GraphPane {
 
     /// Draws the pane.
     pub fn ui(&mut self, ui: &mut Ui, cx: &mut PaneContext<'_>) {
-        let Some(data) = cx.data() else {
-            note(ui, "Open data to explore its interaction graph.");
+        let missing = "Open data to explore its interaction graph.";
+        let Some(data) = open_data_ui(ui, cx.data(), missing) else {
             return;
         };
         if cx.sel.user.is_none() {
-            cx.sel.user = default_user(&data);
+            cx.sel.user = Subject::User.default_id(&data);
         }
         if cx.sel.item.is_none() {
-            cx.sel.item = default_item(&data);
+            cx.sel.item = Subject::Item.default_id(&data);
         }
-        ui.horizontal(|ui| {
-            ui.selectable_value(&mut cx.sel.graph_on_item, false, "Centre on a user")
-                .on_hover_text("Show the items this user interacted with, and who else did");
-            ui.selectable_value(&mut cx.sel.graph_on_item, true, "Centre on an item")
-                .on_hover_text(
-                    "Show the users who interacted with this item, and what else they did",
-                );
-            ui.add(egui::Slider::new(&mut cx.sel.graph_hops, 1..=2).text("Hops"))
-                .on_hover_text("1 = direct neighbours only; 2 = also their neighbours");
-            ui.add(egui::Slider::new(&mut cx.sel.graph_neighbours, 3..=40).text("Neighbours"))
-                .on_hover_text("How many of the strongest connections to keep per node");
-        });
-        if cx.sel.graph_on_item {
-            item_picker(
-                ui,
-                "graph_item",
-                &mut self.search,
-                &mut cx.sel.item,
-                &data.labels,
-            );
+        centre_controls_ui(ui, cx.sel);
+        let on_item = cx.sel.graph_on_item;
+        let (subject, id_salt, selected) = if on_item {
+            (Subject::Item, "graph_item", &mut cx.sel.item)
         } else {
-            user_picker(
-                ui,
-                "graph_user",
-                &mut self.search,
-                &mut cx.sel.user,
-                &data.dataset,
-            );
-        }
-        let centre = if cx.sel.graph_on_item {
-            cx.sel
-                .item
-                .as_deref()
-                .and_then(|id| data.dataset.items.index(id))
-                .map(NodeRef::Item)
-        } else {
-            cx.sel
-                .user
-                .as_deref()
-                .and_then(|id| data.dataset.users.index(id))
-                .map(NodeRef::User)
+            (Subject::User, "graph_user", &mut cx.sel.user)
         };
+        let picked = pick_subject_ui(ui, subject, id_salt, &mut self.search, selected, &data);
+        let centre = picked.map(if on_item {
+            NodeRef::Item
+        } else {
+            NodeRef::User
+        });
         let Some(centre) = centre else {
             note(ui, "Pick a user or an item above.");
             return;
         };
+        if !self.layout_ui(ui, &data, centre, cx) {
+            return;
+        }
+        self.near
+            .request((centre, cx.ws.model_version), cx.ws, move |view| {
+                nearest_items(view, centre, 10)
+            });
+        self.near.poll();
+        let chart_id = Id::unique("chart_graph");
+        let Some((_, layout)) = &mut self.layout else {
+            return;
+        };
+        summary_ui(ui, cx.exports, chart_id, &data, layout);
+        ui.weak(
+            "Grey: users. Coloured: items, one colour per category. Size: number of \
+             connections. Click a node to centre on it; drag to pan, scroll to zoom.",
+        );
+        match graph_and_lists_ui(ui, chart_id, &data, layout, &self.near) {
+            Some(NodeRef::User(user)) => {
+                cx.sel.user = Some(data.dataset.users.token(user).to_owned());
+                cx.sel.graph_on_item = false;
+            }
+            Some(NodeRef::Item(item)) => {
+                cx.sel.item = Some(data.labels.id(item).to_owned());
+                cx.sel.graph_on_item = true;
+            }
+            None => {}
+        }
+    }
+
+    /// Lays the network around `centre` out again when it or its settings changed; false,
+    /// after a note saying why, when it cannot be built.
+    fn layout_ui(
+        &mut self,
+        ui: &mut Ui,
+        data: &LoadedData,
+        centre: NodeRef,
+        cx: &PaneContext<'_>,
+    ) -> bool {
         let key: GraphKey = (
             centre,
             cx.sel.graph_hops,
@@ -107,83 +117,93 @@ impl GraphPane {
                 }
                 Err(error) => {
                     note(ui, &error.to_string());
-                    return;
+                    return false;
                 }
             }
         }
-        self.near.request(
-            (centre, cx.ws.model_version),
-            cx.ws,
-            ui.ctx(),
-            move |view| nearest_items(view, centre, 10),
-        );
-        self.near.poll();
-        let chart_id = Id::unique("chart_graph");
-        let Some((_, layout)) = &mut self.layout else {
-            return;
-        };
-        ui.horizontal(|ui| {
-            let network = &layout.network;
-            chart_buttons(ui, cx.exports, chart_id, "graph", || {
-                let mut table = CsvTable::new(["from", "from kind", "to", "to kind", "weight"]);
-                for edge in &network.edges {
-                    let (a, b) = (network.nodes[edge.a].node, network.nodes[edge.b].node);
-                    table.push(vec![
-                        Cell::from(node_id(&data, a)),
-                        Cell::from(kind(a)),
-                        Cell::from(node_id(&data, b)),
-                        Cell::from(kind(b)),
-                        edge.weight.into(),
-                    ]);
-                }
-                table
-            });
-            let capped = if network.capped {
-                " (strongest shown)"
-            } else {
-                ""
-            };
-            ui.weak(format!(
-                "{} nodes · {} edges · centre degree {}{capped}",
-                network.nodes.len(),
-                network.edges.len(),
-                network.centre_degree
-            ));
-        });
-        ui.weak(
-            "Grey: users. Coloured: items, one colour per category. Size: number of \
-             connections. Click a node to centre on it; drag to pan, scroll to zoom.",
-        );
-        let mut clicked = None;
-        let side_width = 240.0_f32.min(ui.available_width() * 0.35);
-        ui.horizontal_top(|ui| {
-            let graph_size = egui::vec2(
-                ui.available_width() - side_width - 8.0,
-                ui.available_height().max(200.0),
-            );
-            ui.allocate_ui(graph_size, |ui| {
-                let style = |node: NodeRef, degree: usize| node_style(&data, node, degree);
-                let response = layout.ui(ui, &style);
-                remember_chart_rect(ui, chart_id, response.rect);
-                clicked = response.clicked;
-            });
-            ui.vertical(|ui| {
-                ui.set_width(side_width);
-                side_lists(ui, &data, layout, &self.near);
-            });
-        });
-        match clicked {
-            Some(NodeRef::User(user)) => {
-                cx.sel.user = Some(data.dataset.users.token(user).to_owned());
-                cx.sel.graph_on_item = false;
-            }
-            Some(NodeRef::Item(item)) => {
-                cx.sel.item = Some(data.labels.id(item).to_owned());
-                cx.sel.graph_on_item = true;
-            }
-            None => {}
-        }
+        true
     }
+}
+
+/// What the graph is centred on, how far it reaches and how many neighbours it keeps.
+fn centre_controls_ui(ui: &mut Ui, sel: &mut Selections) {
+    ui.horizontal(|ui| {
+        ui.selectable_value(&mut sel.graph_on_item, false, "Centre on a user")
+            .on_hover_text("Show the items this user interacted with, and who else did");
+        ui.selectable_value(&mut sel.graph_on_item, true, "Centre on an item")
+            .on_hover_text("Show the users who interacted with this item, and what else they did");
+        ui.add(egui::Slider::new(&mut sel.graph_hops, 1..=2).text("Hops"))
+            .on_hover_text("1 = direct neighbours only; 2 = also their neighbours");
+        ui.add(egui::Slider::new(&mut sel.graph_neighbours, 3..=40).text("Neighbours"))
+            .on_hover_text("How many of the strongest connections to keep per node");
+    });
+}
+
+/// The Save PNG / Export CSV buttons and the network's size.
+fn summary_ui(
+    ui: &mut Ui,
+    exports: &mut Exports,
+    chart_id: Id,
+    data: &LoadedData,
+    layout: &GraphLayout,
+) {
+    ui.horizontal(|ui| {
+        let network = &layout.network;
+        chart_buttons(ui, exports, chart_id, "graph", || {
+            let mut table = CsvTable::new(["from", "from kind", "to", "to kind", "weight"]);
+            for edge in &network.edges {
+                let (a, b) = (network.nodes[edge.a].node, network.nodes[edge.b].node);
+                table.push(vec![
+                    Cell::from(node_id(data, a)),
+                    Cell::from(kind(a)),
+                    Cell::from(node_id(data, b)),
+                    Cell::from(kind(b)),
+                    edge.weight.into(),
+                ]);
+            }
+            table
+        });
+        let capped = if network.capped {
+            " (strongest shown)"
+        } else {
+            ""
+        };
+        ui.weak(format!(
+            "{} nodes · {} edges · centre degree {}{capped}",
+            network.nodes.len(),
+            network.edges.len(),
+            network.centre_degree
+        ));
+    });
+}
+
+/// The drawing with the neighbour lists beside it; returns the node clicked, if any.
+fn graph_and_lists_ui(
+    ui: &mut Ui,
+    chart_id: Id,
+    data: &LoadedData,
+    layout: &mut GraphLayout,
+    near: &LiveQuery<(NodeRef, u64), Vec<Neighbour>>,
+) -> Option<NodeRef> {
+    let mut clicked = None;
+    let side_width = 240.0_f32.min(ui.available_width() * 0.35);
+    ui.horizontal_top(|ui| {
+        let graph_size = egui::vec2(
+            ui.available_width() - side_width - 8.0,
+            ui.available_height().max(200.0),
+        );
+        ui.allocate_ui(graph_size, |ui| {
+            let style = |node: NodeRef, degree: usize| node_style(data, node, degree);
+            let response = layout.ui(ui, &style);
+            remember_chart_rect(ui, chart_id, response.rect);
+            clicked = response.clicked;
+        });
+        ui.vertical(|ui| {
+            ui.set_width(side_width);
+            side_lists_ui(ui, data, layout, near);
+        });
+    });
+    clicked
 }
 
 fn kind(node: NodeRef) -> &'static str {
@@ -216,7 +236,7 @@ fn node_style(data: &LoadedData, node: NodeRef, degree: usize) -> NodeStyle {
     }
 }
 
-fn side_lists(
+fn side_lists_ui(
     ui: &mut Ui,
     data: &LoadedData,
     layout: &GraphLayout,

@@ -3,14 +3,13 @@
 
 use egui::{Id, RichText, Ui};
 
-use super::{PaneContext, default_user};
+use super::PaneContext;
 use crate::analysis::csv::{Cell, CsvTable};
 use crate::analysis::recommend::{RecommendRequest, UserRecommendations, recommend};
+use crate::studio::{LiveQuery, LoadedData};
 use crate::ui::exports::{chart_buttons, remember_chart_rect};
-use crate::ui::live_query::LiveQuery;
 use crate::ui::widgets::labelled::{note, truncate};
-use crate::ui::widgets::pickers::user_picker;
-use crate::ui::workspace::loader::LoadedData;
+use crate::ui::widgets::subject_picker::{Subject, SubjectPicker};
 
 /// Drivers listed per recommendation.
 const DRIVERS: usize = 3;
@@ -30,32 +29,22 @@ impl RecommendPane {
 
     /// Draws the pane.
     pub fn ui(&mut self, ui: &mut Ui, cx: &mut PaneContext<'_>) {
-        let Some(data) = cx.data() else {
-            note(ui, "Open data (and train a model) to get recommendations.");
+        let picker = SubjectPicker {
+            subject: Subject::User,
+            id_salt: "recommend_user",
+            missing_data: "Open data (and train a model) to get recommendations.",
+        };
+        let Some(picked) = picker.ui(ui, cx.data(), &mut self.search, &mut cx.sel.user) else {
             return;
         };
-        if cx.sel.user.is_none() {
-            cx.sel.user = default_user(&data);
-        }
-        user_picker(
-            ui,
-            "recommend_user",
-            &mut self.search,
-            &mut cx.sel.user,
-            &data.dataset,
-        );
+        let data = picked.data;
         ui.horizontal(|ui| {
             ui.add(egui::Slider::new(&mut cx.sel.rec_k, 1..=50).text("How many"))
                 .on_hover_text("How many items to recommend");
             ui.checkbox(&mut cx.sel.rec_exclude_seen, "Leave out items already seen")
                 .on_hover_text("Do not recommend items this user already interacted with");
         });
-        let Some(user) = cx
-            .sel
-            .user
-            .as_deref()
-            .and_then(|id| data.dataset.users.index(id))
-        else {
+        let Some(user) = picked.index else {
             note(ui, "Pick a user above.");
             return;
         };
@@ -67,7 +56,7 @@ impl RecommendPane {
         };
         let key = (user, request.k, request.exclude_seen, cx.ws.model_version);
         self.query
-            .request(key, cx.ws, ui.ctx(), move |view| recommend(view, request));
+            .request(key, cx.ws, move |view| recommend(view, request));
         self.query.poll();
         if let Some(error) = self.query.error() {
             note(ui, &error.to_string());

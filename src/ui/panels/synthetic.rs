@@ -12,11 +12,10 @@ use crate::analysis::csv::{Cell, CsvTable};
 use crate::analysis::nearest_real::NearestRealFinder;
 use crate::analysis::synthetic_view::{decile_shares, length_shares, samples_table};
 use crate::eval::popularity_counts;
-use crate::train::session::{SyntheticReport, SyntheticSample};
+use crate::studio::{LoadedData, SyntheticReport, SyntheticSample};
 use crate::ui::exports::{Exports, chart_buttons, remember_chart_rect};
 use crate::ui::widgets::labelled::{note, truncate};
 use crate::ui::widgets::plots::series_color;
-use crate::ui::workspace::loader::LoadedData;
 
 /// Longest length bucket shown.
 const LENGTH_CAP: usize = 30;
@@ -128,59 +127,10 @@ impl SyntheticPane {
             .filter(|s| s.d_score >= self.min_score)
             .collect();
         samples.sort_by(|a, b| b.d_score.total_cmp(&a.d_score));
-        let accent = series_color(1);
         ui.columns(2, |columns| {
             columns[0].strong("Generated (real prefix, then generated items in colour)");
             for sample in samples.iter().take(SAMPLE_ROWS) {
-                let mut job = egui::text::LayoutJob::default();
-                let normal = columns[0].visuals().text_color();
-                let font = egui::TextStyle::Body.resolve(columns[0].style());
-                job.append(
-                    &format!("D {:.2} · ", sample.d_score),
-                    0.0,
-                    egui::TextFormat::simple(font.clone(), normal),
-                );
-                for (index, &item) in sample.items.iter().enumerate() {
-                    let color = if index < sample.prefix_len {
-                        normal
-                    } else {
-                        accent
-                    };
-                    let separator = if index + 1 < sample.items.len() {
-                        " > "
-                    } else {
-                        ""
-                    };
-                    job.append(
-                        &format!("{}{separator}", truncate(data.labels.title(item), 22)),
-                        0.0,
-                        egui::TextFormat::simple(font.clone(), color),
-                    );
-                }
-                let users = &data.dataset.users;
-                columns[0].label(job).on_hover_ui(|ui| {
-                    ui.label(format!(
-                        "From user {}; {} real then {} generated items",
-                        users.token(u32::try_from(sample.source_user).unwrap_or(u32::MAX)),
-                        sample.prefix_len,
-                        sample.items.len().saturating_sub(sample.prefix_len)
-                    ));
-                    ui.label(
-                        match self.nearest.find(
-                            data.generation,
-                            &data.split.train,
-                            &sample.items,
-                        ) {
-                            Some(near) => format!(
-                                "Nearest real sequence: user {}'s training history (Jaccard {:.2}), sharing a run of {} item(s)",
-                                users.token(near.user),
-                                near.similarity,
-                                near.shared_run
-                            ),
-                            None => "No real training history shares an item with it".into(),
-                        },
-                    );
-                });
+                self.generated_row_ui(&mut columns[0], data, sample);
             }
             if samples.is_empty() {
                 columns[0].weak("No generated sequence reaches this score.");
@@ -193,6 +143,60 @@ impl SyntheticPane {
                     .collect();
                 columns[1].label(titles.join(" > "));
             }
+        });
+    }
+
+    /// One generated sequence, its generated items in the accent colour; hovering names its
+    /// source user and its nearest real sequence.
+    fn generated_row_ui(&mut self, ui: &mut Ui, data: &LoadedData, sample: &SyntheticSample) {
+        let accent = series_color(1);
+        let mut job = egui::text::LayoutJob::default();
+        let normal = ui.visuals().text_color();
+        let font = egui::TextStyle::Body.resolve(ui.style());
+        job.append(
+            &format!("D {:.2} · ", sample.d_score),
+            0.0,
+            egui::TextFormat::simple(font.clone(), normal),
+        );
+        for (index, &item) in sample.items.iter().enumerate() {
+            let color = if index < sample.prefix_len {
+                normal
+            } else {
+                accent
+            };
+            let separator = if index + 1 < sample.items.len() {
+                " > "
+            } else {
+                ""
+            };
+            job.append(
+                &format!("{}{separator}", truncate(data.labels.title(item), 22)),
+                0.0,
+                egui::TextFormat::simple(font.clone(), color),
+            );
+        }
+        let users = &data.dataset.users;
+        ui.label(job).on_hover_ui(|ui| {
+            ui.label(format!(
+                "From user {}; {} real then {} generated items",
+                users.token(u32::try_from(sample.source_user).unwrap_or(u32::MAX)),
+                sample.prefix_len,
+                sample.items.len().saturating_sub(sample.prefix_len)
+            ));
+            ui.label(
+                match self
+                    .nearest
+                    .find(data.generation, &data.split.train, &sample.items)
+                {
+                    Some(near) => format!(
+                        "Nearest real sequence: user {}'s training history (Jaccard {:.2}), sharing a run of {} item(s)",
+                        users.token(near.user),
+                        near.similarity,
+                        near.shared_run
+                    ),
+                    None => "No real training history shares an item with it".into(),
+                },
+            );
         });
     }
 }

@@ -5,14 +5,14 @@
 use egui::{Id, RichText, Ui};
 use egui_plot::{Bar, BarChart, Plot, uniform_grid_spacer};
 
-use super::{PaneContext, picked_item};
+use super::PaneContext;
 use crate::analysis::csv::{Cell, CsvTable};
 use crate::analysis::target_attention::{TargetAttentionBars, target_attention_bars};
+use crate::studio::{LiveQuery, LoadedData};
 use crate::ui::exports::{chart_buttons, remember_chart_rect};
-use crate::ui::live_query::LiveQuery;
 use crate::ui::widgets::labelled::note;
 use crate::ui::widgets::plots::{category_axis, series_color};
-use crate::ui::workspace::loader::LoadedData;
+use crate::ui::widgets::subject_picker::{Subject, pick_subject_ui};
 
 /// Supports named in the sentence under the picker and drawn in the accent colour.
 const STRONGEST: usize = 3;
@@ -36,8 +36,9 @@ impl TargetAttentionSection {
 
     /// Draws the section for `user` (dense index) of `data`.
     pub fn ui(&mut self, ui: &mut Ui, cx: &mut PaneContext<'_>, data: &LoadedData, user: u32) {
-        let picked = picked_item(
+        let picked = pick_subject_ui(
             ui,
+            Subject::Item,
             "target_attention_item",
             &mut self.search,
             &mut cx.sel.item,
@@ -47,12 +48,10 @@ impl TargetAttentionSection {
             note(ui, "Pick a candidate ad above.");
             return;
         };
-        self.query.request(
-            (user, item, cx.ws.model_version),
-            cx.ws,
-            ui.ctx(),
-            move |view| target_attention_bars(view, user, item),
-        );
+        self.query
+            .request((user, item, cx.ws.model_version), cx.ws, move |view| {
+                target_attention_bars(view, user, item)
+            });
         self.query.poll();
         if let Some(error) = self.query.error() {
             note(ui, &error.to_string());
@@ -101,7 +100,7 @@ impl TargetAttentionSection {
             .id_salt("target_attention_scroll")
             .auto_shrink([false, true])
             .max_height(ui.available_height().max(BAR_HEIGHT * 6.0))
-            .show(ui, |ui| bar_chart(ui, chart_id, bars, &strongest, data));
+            .show(ui, |ui| bar_chart_ui(ui, chart_id, bars, &strongest, data));
     }
 }
 
@@ -121,7 +120,7 @@ fn bars_table(bars: &TargetAttentionBars, data: &LoadedData) -> CsvTable {
 }
 
 /// Horizontal bars, the newest item on top, the strongest supports in the accent colour.
-fn bar_chart(
+fn bar_chart_ui(
     ui: &mut Ui,
     chart_id: Id,
     bars: &TargetAttentionBars,

@@ -113,91 +113,96 @@ impl GraphLayout {
         if !self.user_moved_view || !self.scene_rect.is_finite() {
             self.scene_rect = bounds(&self.positions).expand(30.0);
         }
-        let mut result = GraphResponse {
-            clicked: None,
-            rect: Rect::NOTHING,
-        };
-        let dark = ui.visuals().dark_mode;
-        let edge_color = if dark {
-            Color32::from_white_alpha(40)
-        } else {
-            Color32::from_black_alpha(45)
-        };
+        let mut clicked = None;
         let before = self.scene_rect;
+        let (network, positions) = (&self.network, &self.positions);
         let scene =
             egui::Scene::new()
                 .zoom_range(0.05..=4.0)
                 .show(ui, &mut self.scene_rect, |ui| {
-                    let painter = ui.painter().clone();
-                    let mut hovered = None;
-                    let mut interactions = Vec::with_capacity(self.positions.len());
-                    for (index, (node, &pos)) in
-                        self.network.nodes.iter().zip(&self.positions).enumerate()
-                    {
-                        let r = radius(node.degree);
-                        let rect = Rect::from_center_size(pos, Vec2::splat(2.0 * r + 4.0));
-                        let response =
-                            ui.interact(rect, ui.scope_id().with(("node", index)), Sense::click());
-                        let node_style = style(node.node, node.degree as usize);
-                        let label = node_style.label.clone();
-                        response.widget_info(|| {
-                            egui::WidgetInfo::labeled(egui::Role::Button, true, &label)
-                        });
-                        if response.hovered() {
-                            hovered = Some(index);
-                        }
-                        if response.clicked() {
-                            result.clicked = Some(node.node);
-                        }
-                        interactions.push((response, node_style));
-                    }
-                    for edge in &self.network.edges {
-                        let (Some(&a), Some(&b)) =
-                            (self.positions.get(edge.a), self.positions.get(edge.b))
-                        else {
-                            continue;
-                        };
-                        let lit = hovered.is_some_and(|h| h == edge.a || h == edge.b);
-                        let stroke = if lit {
-                            Stroke::new(2.0, series_color(1))
-                        } else {
-                            Stroke::new(1.0, edge_color)
-                        };
-                        painter.line_segment([a, b], stroke);
-                    }
-                    for (index, ((response, node_style), node)) in interactions
-                        .into_iter()
-                        .zip(&self.network.nodes)
-                        .enumerate()
-                    {
-                        let pos = self.positions[index];
-                        let r = radius(node.degree);
-                        let outline = if index == 0 || Some(index) == hovered {
-                            Stroke::new(2.5, if dark { Color32::WHITE } else { Color32::BLACK })
-                        } else {
-                            Stroke::new(1.0, Color32::from_black_alpha(120))
-                        };
-                        painter.circle(pos, r, node_style.color, outline);
-                        if index == 0 || Some(index) == hovered {
-                            painter.text(
-                                pos + vec2(0.0, r + 3.0),
-                                egui::Align2::CENTER_TOP,
-                                &node_style.label,
-                                egui::FontId::proportional(12.0),
-                                ui.visuals().strong_text_color(),
-                            );
-                        }
-                        if Some(index) == hovered {
-                            response.on_hover_text(&node_style.label);
-                        }
-                    }
+                    clicked = network_ui(ui, network, positions, style);
                 });
         if scene.response.dragged() || (self.scene_rect != before && self.is_settled()) {
             self.user_moved_view = true;
         }
-        result.rect = scene.response.rect;
-        result
+        GraphResponse {
+            clicked,
+            rect: scene.response.rect,
+        }
     }
+}
+
+/// The nodes and edges inside the scene: edges under nodes, the hovered node's edges lit, the
+/// centre and the hovered node outlined and named. Returns the node clicked, if any.
+fn network_ui(
+    ui: &mut Ui,
+    network: &EgoNetwork,
+    positions: &[Pos2],
+    style: &dyn Fn(NodeRef, usize) -> NodeStyle,
+) -> Option<NodeRef> {
+    let dark = ui.visuals().dark_mode;
+    let edge_color = if dark {
+        Color32::from_white_alpha(40)
+    } else {
+        Color32::from_black_alpha(45)
+    };
+    let painter = ui.painter().clone();
+    let mut hovered = None;
+    let mut clicked = None;
+    let mut interactions = Vec::with_capacity(positions.len());
+    for (index, (node, &pos)) in network.nodes.iter().zip(positions).enumerate() {
+        let r = radius(node.degree);
+        let rect = Rect::from_center_size(pos, Vec2::splat(2.0 * r + 4.0));
+        let response = ui.interact(rect, ui.scope_id().with(("node", index)), Sense::click());
+        let node_style = style(node.node, node.degree as usize);
+        let label = node_style.label.clone();
+        response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
+        if response.hovered() {
+            hovered = Some(index);
+        }
+        if response.clicked() {
+            clicked = Some(node.node);
+        }
+        interactions.push((response, node_style));
+    }
+    for edge in &network.edges {
+        let (Some(&a), Some(&b)) = (positions.get(edge.a), positions.get(edge.b)) else {
+            continue;
+        };
+        let lit = hovered.is_some_and(|h| h == edge.a || h == edge.b);
+        let stroke = if lit {
+            Stroke::new(2.0, series_color(1))
+        } else {
+            Stroke::new(1.0, edge_color)
+        };
+        painter.line_segment([a, b], stroke);
+    }
+    for (index, ((response, node_style), node)) in
+        interactions.into_iter().zip(&network.nodes).enumerate()
+    {
+        let pos = positions[index];
+        let r = radius(node.degree);
+        let marked = index == 0 || Some(index) == hovered;
+        let outline = if marked {
+            Stroke::new(2.5, if dark { Color32::WHITE } else { Color32::BLACK })
+        } else {
+            Stroke::new(1.0, Color32::from_black_alpha(120))
+        };
+        painter.circle(pos, r, node_style.color, outline);
+        if marked {
+            painter.text(
+                pos + vec2(0.0, r + 3.0),
+                egui::Align2::CENTER_TOP,
+                &node_style.label,
+                egui::FontId::proportional(12.0),
+                ui.visuals().strong_text_color(),
+            );
+        }
+        if Some(index) == hovered {
+            response.on_hover_text(&node_style.label);
+        }
+    }
+    clicked
 }
 
 /// Node radius from its degree (area grows with degree).

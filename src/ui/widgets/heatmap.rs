@@ -57,13 +57,13 @@ pub fn heatmap_ui(ui: &mut Ui, input: &HeatmapInput<'_>) -> Response {
     if n == 0 || input.values.len() != n * n {
         return ui.label("No attention weights to show.");
     }
-    let font = FontId::proportional(11.0);
     let text_color = ui.visuals().text_color();
     let short: Vec<String> = input
         .titles
         .iter()
         .map(|t| truncate(t, AXIS_TITLE_CHARS))
         .collect();
+    let font = FontId::proportional(11.0);
     let gutter = short
         .iter()
         .map(|t| {
@@ -83,7 +83,12 @@ pub fn heatmap_ui(ui: &mut Ui, input: &HeatmapInput<'_>) -> Response {
         vec2(gutter + grid_size + legend_width, gutter + grid_size),
         Sense::hover(),
     );
-    let grid = Rect::from_min_size(rect.min + vec2(gutter, gutter), Vec2::splat(grid_size));
+    let layout = Layout {
+        rect,
+        grid: Rect::from_min_size(rect.min + vec2(gutter, gutter), Vec2::splat(grid_size)),
+        gutter,
+        cell,
+    };
     let painter = ui.painter_at(rect);
     let max = input
         .values
@@ -93,29 +98,84 @@ pub fn heatmap_ui(ui: &mut Ui, input: &HeatmapInput<'_>) -> Response {
         .map(|(_, v)| *v)
         .fold(0.0f32, f32::max)
         .max(1e-6);
+    paint_cells(ui, &painter, input, &layout, max);
+    titles_ui(ui, &painter, input, &short, &layout);
+    paint_legend(&painter, layout.grid, legend_width, max, text_color);
+    painter.rect_stroke(
+        layout.grid,
+        0.0,
+        Stroke::new(1.0, text_color.gamma_multiply(0.3)),
+        egui::StrokeKind::Outside,
+    );
+    hover_ui(response, &painter, input, &layout)
+}
+
+/// Where the heatmap's parts are.
+struct Layout {
+    /// The whole widget.
+    rect: Rect,
+    /// The cells.
+    grid: Rect,
+    /// Room for the titles left of and above the grid.
+    gutter: f32,
+    /// A cell's side.
+    cell: f32,
+}
+
+impl Layout {
+    /// The rect of the cell at (`query`, `key`).
+    fn cell_rect(&self, query: usize, key: usize) -> Rect {
+        Rect::from_min_size(
+            self.grid.min + vec2(key as f32 * self.cell, query as f32 * self.cell),
+            Vec2::splat(self.cell),
+        )
+    }
+}
+
+/// The cells, coloured by weight relative to `max`; the causal mask grey.
+fn paint_cells(
+    ui: &Ui,
+    painter: &egui::Painter,
+    input: &HeatmapInput<'_>,
+    layout: &Layout,
+    max: f32,
+) {
+    let n = input.titles.len();
     let masked = if ui.visuals().dark_mode {
         Color32::from_gray(55)
     } else {
         Color32::from_gray(215)
     };
+    let cell = layout.cell;
     for query in 0..n {
         for key in 0..n {
-            let cell_rect = Rect::from_min_size(
-                grid.min + vec2(key as f32 * cell, query as f32 * cell),
-                Vec2::splat(cell),
-            );
             let color = if input.causal && key > query {
                 masked
             } else {
                 colormap(input.values[query * n + key] / max)
             };
             painter.rect_filled(
-                cell_rect.shrink(if cell > 8.0 { 0.5 } else { 0.0 }),
+                layout
+                    .cell_rect(query, key)
+                    .shrink(if cell > 8.0 { 0.5 } else { 0.0 }),
                 0.0,
                 color,
             );
         }
     }
+}
+
+/// The row titles left of the grid, the column titles above it (turned), each also an
+/// accessible label.
+fn titles_ui(
+    ui: &mut Ui,
+    painter: &egui::Painter,
+    input: &HeatmapInput<'_>,
+    short: &[String],
+    layout: &Layout,
+) {
+    let (grid, cell, gutter) = (layout.grid, layout.cell, layout.gutter);
+    let text_color = ui.visuals().text_color();
     let label_font = FontId::proportional((cell * 0.8).clamp(7.0, 11.0));
     for (index, title) in short.iter().enumerate() {
         let centre = grid.min.x + (index as f32 + 0.5) * cell;
@@ -137,67 +197,65 @@ pub fn heatmap_ui(ui: &mut Ui, input: &HeatmapInput<'_>) -> Response {
             )
             .with_angle(-FRAC_PI_2),
         );
-        accessible_title(
+        accessible_title_ui(
             ui,
-            rect,
+            layout.rect,
             "row",
             index,
             &input.titles[index],
-            pos2(rect.min.x, row_y - cell / 2.0),
+            pos2(layout.rect.min.x, row_y - cell / 2.0),
             vec2(gutter, cell),
         );
-        accessible_title(
+        accessible_title_ui(
             ui,
-            rect,
+            layout.rect,
             "column",
             index,
             &input.titles[index],
-            pos2(centre - cell / 2.0, rect.min.y),
+            pos2(centre - cell / 2.0, layout.rect.min.y),
             vec2(cell, gutter),
         );
     }
-    paint_legend(&painter, grid, legend_width, max, text_color);
-    painter.rect_stroke(
-        grid,
-        0.0,
-        Stroke::new(1.0, text_color.gamma_multiply(0.3)),
-        egui::StrokeKind::Outside,
-    );
+}
 
+/// Outlines the cell under the pointer and explains it in a tooltip.
+fn hover_ui(
+    response: Response,
+    painter: &egui::Painter,
+    input: &HeatmapInput<'_>,
+    layout: &Layout,
+) -> Response {
+    let n = input.titles.len();
     let hovered_cell = response
         .hover_pos()
-        .and_then(|pos| cell_at(grid, cell, n, pos));
-    if let Some((query, key)) = hovered_cell {
-        let cell_rect = Rect::from_min_size(
-            grid.min + vec2(key as f32 * cell, query as f32 * cell),
-            Vec2::splat(cell),
-        );
-        painter.rect_stroke(
-            cell_rect,
-            0.0,
-            Stroke::new(2.0, Color32::WHITE),
-            egui::StrokeKind::Inside,
-        );
-        let weight = input.values[query * n + key];
-        return response.on_hover_ui_at_pointer(|ui| {
-            ui.label(format!(
-                "Query (row {}): {}",
-                query + 1,
-                input.titles[query]
-            ));
-            ui.label(format!("Key (column {}): {}", key + 1, input.titles[key]));
-            if input.causal && key > query {
-                ui.label("Masked: a position cannot look at later items");
-            } else {
-                ui.label(format!("Weight: {weight:.4}"));
-            }
-        });
-    }
-    response
+        .and_then(|pos| cell_at(layout.grid, layout.cell, n, pos));
+    let Some((query, key)) = hovered_cell else {
+        return response;
+    };
+    painter.rect_stroke(
+        layout.cell_rect(query, key),
+        0.0,
+        Stroke::new(2.0, Color32::WHITE),
+        egui::StrokeKind::Inside,
+    );
+    let weight = input.values[query * n + key];
+    response.on_hover_ui_at_pointer(|ui| {
+        ui.label(format!(
+            "Query (row {}): {}",
+            query + 1,
+            input.titles[query]
+        ));
+        ui.label(format!("Key (column {}): {}", key + 1, input.titles[key]));
+        if input.causal && key > query {
+            ui.label("Masked: a position cannot look at later items");
+        } else {
+            ui.label(format!("Weight: {weight:.4}"));
+        }
+    })
 }
 
 /// An invisible accessible label over a row or column title.
-fn accessible_title(
+fn accessible_title_ui(
     ui: &mut Ui,
     clip: Rect,
     axis: &str,

@@ -5,3 +5,4 @@ pub mod heatmap;
 pub mod labelled;
 pub mod pickers;
 pub mod plots;
+pub mod subject_picker;

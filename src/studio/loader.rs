@@ -1,12 +1,12 @@
-//! Loading a dataset off the UI thread: the file, item titles, statistics, the split and the
+//! Loading a dataset on a background task: the file, item titles, statistics, the split and the
 //! interaction graph, all at once.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{Receiver, TryRecvError, channel};
 use std::time::Instant;
 
+use super::tasks::{BackgroundTasks, Task, TaskError};
 use crate::analysis::ItemLabels;
 use crate::analysis::data_summary::{FilePreview, preview_file, preview_text};
 use crate::data::graph::InteractionGraph;
@@ -109,42 +109,34 @@ pub fn file_name(path: &Path) -> String {
     )
 }
 
-/// A load running on its own thread.
+/// A load running on a background task.
 pub struct LoadJob {
     /// What is being loaded.
     pub request: LoadRequest,
-    receiver: Receiver<Result<LoadedData, String>>,
+    task: Result<Task<Result<LoadedData, String>>, String>,
 }
 
 impl LoadJob {
-    /// Starts loading; `ctx` is asked to repaint when done.
-    pub fn spawn(request: LoadRequest, ctx: &egui::Context) -> Self {
-        let (sender, receiver) = channel();
-        let ctx = ctx.clone();
+    /// Starts loading on one of `tasks`.
+    pub fn spawn(request: LoadRequest, tasks: &mut BackgroundTasks) -> Self {
         let thread_request = request.clone();
-        let spawned = std::thread::Builder::new()
-            .name("sequda-loader".into())
-            .spawn(move || {
-                let _ = sender.send(LoadedData::load(thread_request));
-                ctx.request_repaint();
+        let task = tasks
+            .spawn("loader", move || LoadedData::load(thread_request))
+            .map_err(|error| match error {
+                TaskError::Spawn { source, .. } => format!("cannot start the loader: {source}"),
+                TaskError::Lost { .. } => error.to_string(),
             });
-        let receiver = match spawned {
-            Ok(_) => receiver,
-            Err(error) => {
-                let (sender, receiver) = channel();
-                let _ = sender.send(Err(format!("cannot start the loader: {error}")));
-                receiver
-            }
-        };
-        Self { request, receiver }
+        Self { request, task }
     }
 
     /// The result, once there is one.
     pub fn poll(&self) -> Option<Result<LoadedData, String>> {
-        match self.receiver.try_recv() {
-            Ok(result) => Some(result),
-            Err(TryRecvError::Empty) => None,
-            Err(TryRecvError::Disconnected) => Some(Err("the loader stopped unexpectedly".into())),
+        match &self.task {
+            Ok(task) => match task.poll()? {
+                Ok(result) => Some(result),
+                Err(_) => Some(Err("the loader stopped unexpectedly".into())),
+            },
+            Err(message) => Some(Err(message.clone())),
         }
     }
 }

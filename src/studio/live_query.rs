@@ -1,6 +1,6 @@
 //! A model query a pane keeps up to date: sent again when its inputs or the model change,
-//! answered off the UI thread, shown (possibly stale, with a spinner) until the new answer
-//! arrives.
+//! answered off the UI thread (by the training session or the query worker), kept (possibly
+//! stale) until the new answer arrives, which asks the window for a repaint.
 
 use std::sync::mpsc::{Receiver, TryRecvError};
 
@@ -28,8 +28,9 @@ impl<K, T> Default for LiveQuery<K, T> {
 
 impl<K: Clone + PartialEq, T: Send + 'static> LiveQuery<K, T> {
     /// Makes sure an answer for `key` is shown or on its way: when `key` differs from the last
-    /// request, `compute` is sent to the workspace (training session or worker).
-    pub fn request<F>(&mut self, key: K, workspace: &Workspace, ctx: &egui::Context, compute: F)
+    /// request, `compute` is sent to the workspace (training session or worker), whose repaint
+    /// callback is called when the answer arrives.
+    pub fn request<F>(&mut self, key: K, workspace: &Workspace, compute: F)
     where
         F: FnOnce(&ModelView<'_>) -> Result<T, AnalysisError> + Send + 'static,
     {
@@ -37,8 +38,8 @@ impl<K: Clone + PartialEq, T: Send + 'static> LiveQuery<K, T> {
         if self.requested.as_ref() == Some(&key) {
             return;
         }
-        let repaint = ctx.clone();
-        let (query, receiver) = reply_query(compute, move || repaint.request_repaint());
+        let repaint = workspace.repaint();
+        let (query, receiver) = reply_query(compute, move || repaint());
         workspace.query(query);
         self.requested = Some(key);
         self.pending = Some(receiver);

@@ -1,8 +1,58 @@
-//! Training presets.
+//! Training presets: the named sets of settings the Train pane offers, and the settings each
+//! stands for.
+
+use serde::{Deserialize, Serialize};
 
 use crate::data::DatasetStats;
 use crate::settings::EncoderConfig;
 use crate::settings::{DeviceChoice, ModelKind, TrainConfig};
+
+/// A named set of training settings.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Preset {
+    /// Small and fast: a visible model in about a minute on a laptop CPU.
+    #[default]
+    QuickDemo,
+    /// The settings docs/MODEL.md gives for this size of data.
+    Paper,
+    /// Whatever the user set by hand.
+    Custom,
+}
+
+impl Preset {
+    /// Every preset, in menu order.
+    pub const ALL: [Preset; 3] = [Preset::QuickDemo, Preset::Paper, Preset::Custom];
+
+    /// Display name.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::QuickDemo => "Quick demo",
+            Self::Paper => "Paper",
+            Self::Custom => "Custom",
+        }
+    }
+
+    /// One line on what it is for.
+    pub fn tooltip(self) -> &'static str {
+        match self {
+            Self::QuickDemo => {
+                "Small model, few epochs, on the CPU: trains visibly in about a minute"
+            }
+            Self::Paper => "The published settings for data of this size (slower, better)",
+            Self::Custom => "Your own settings",
+        }
+    }
+
+    /// The settings it stands for on data with `stats` (`None` for [`Preset::Custom`]: the
+    /// settings stay as they are).
+    pub fn settings(self, stats: Option<&DatasetStats>) -> Option<TrainConfig> {
+        match self {
+            Self::QuickDemo => Some(quick_demo()),
+            Self::Paper => Some(paper(stats)),
+            Self::Custom => None,
+        }
+    }
+}
 
 /// "Quick demo": a small SeqUDA-Rec on the CPU that trains visibly in under a minute on the
 /// bundled sample data (2,500 users, 20 steps per epoch, 3–6 s per epoch on two cores),

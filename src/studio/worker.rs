@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use super::loader::LoadedData;
+use super::loader::{LoadedData, file_name};
+use super::tasks::{BackgroundTasks, TaskError};
 use crate::settings::DeviceChoice;
 use crate::train::run::{OpenedRun, open_run};
 use crate::train::session::{ModelView, QueryFn};
@@ -47,19 +48,19 @@ enum Source {
 }
 
 impl ModelWorker {
-    /// Starts the thread; `notify` is called when the state changes (e.g. request a repaint).
-    pub fn start(notify: impl Fn() + Send + 'static) -> Self {
+    /// Starts the worker's thread on `tasks`; their repaint callback is called whenever the
+    /// state changes or a query was answered.
+    pub fn start(tasks: &mut BackgroundTasks) -> Self {
         let (sender, receiver) = channel();
         let state = Arc::new(Mutex::new(WorkerState {
             description: "no data".into(),
             ..WorkerState::default()
         }));
         let shared = Arc::clone(&state);
-        let spawned = std::thread::Builder::new()
-            .name("sequda-queries".into())
-            .spawn(move || run(&receiver, &shared, &notify));
-        if let Err(error) = spawned {
-            lock(&state).error = Some(format!("cannot start the query thread: {error}"));
+        let notify = tasks.repaint();
+        let spawned = tasks.spawn_service("queries", move || run(&receiver, &shared, &*notify));
+        if let Err(TaskError::Spawn { source, .. }) = spawned {
+            lock(&state).error = Some(format!("cannot start the query thread: {source}"));
         }
         Self { sender, state }
     }
@@ -74,7 +75,7 @@ impl ModelWorker {
         {
             let mut state = lock(&self.state);
             state.busy = true;
-            state.description = format!("opening run {}…", super::loader::file_name(&dir));
+            state.description = format!("opening run {}…", file_name(&dir));
         }
         let _ = self.sender.send(Message::OpenRun(dir));
     }
@@ -116,19 +117,13 @@ fn run(receiver: &Receiver<Message>, state: &Mutex<WorkerState>, notify: &dyn Fn
                     Ok(run) => {
                         let epoch = run.view().epoch;
                         state.has_model = run.inference.is_some();
-                        state.description = format!(
-                            "run {} (best epoch {epoch})",
-                            super::loader::file_name(&dir)
-                        );
+                        state.description = format!("run {} (best epoch {epoch})", file_name(&dir));
                         state.run = Some(dir);
                         state.error = None;
                         source = Source::Run(Box::new(run));
                     }
                     Err(error) => {
-                        state.error = Some(format!(
-                            "cannot reopen {}: {error}",
-                            super::loader::file_name(&dir)
-                        ));
+                        state.error = Some(format!("cannot reopen {}: {error}", file_name(&dir)));
                     }
                 }
             }
@@ -155,7 +150,7 @@ mod tests {
 
     #[test]
     fn queries_are_answered_from_the_data_and_bad_runs_are_reported() {
-        let worker = ModelWorker::start(|| {});
+        let worker = ModelWorker::start(&mut BackgroundTasks::new(Arc::new(|| {})));
         let (query, answer) = reply_query(|view| view.dataset.n_users(), || {});
         worker.query(query);
         assert!(
@@ -163,7 +158,7 @@ mod tests {
             "no source yet"
         );
         let text = "user,item\nu1,a\nu1,b\nu2,a\n";
-        let data = LoadedData::load(super::super::loader::LoadRequest {
+        let data = LoadedData::load(crate::studio::LoadRequest {
             path: "x.csv".into(),
             bytes: Some(Arc::new(text.as_bytes().to_vec())),
             ..Default::default()

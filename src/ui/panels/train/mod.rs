@@ -1,0 +1,10 @@
+//! The Train pane: model, hyperparameters with presets, device, Start / Pause / Resume /
+//! Stop (`pane`), the number fields (`hyperparameters`), the device picker (`device`) and
+//! progress (`progress`).
+
+mod device;
+mod hyperparameters;
+mod pane;
+mod progress;
+
+pub use pane::TrainPane;
