@@ -1,9 +1,9 @@
 //! Target attention (docs/MODEL.md §5): a candidate item attends over a user's hidden states.
 //!
 //! For candidate `c`: `a_t = softmax_t(q(E_c) · k(h_t) / √d)`, `r_c = Σ_t a_t v(h_t)` and
-//! `score = (h_u + r_c) · E_c`. Full ranking uses `h_u · E_c`; target attention re-ranks the
-//! top candidates and scores one ad against every user, and its weights explain "why this
-//! user".
+//! `score = (h_u + r_c) · E_c`. Full ranking uses `h_u · E_c`; target attention can re-rank
+//! the top candidates (`rerank_top`, off by default: docs/MODEL.md §5), scores one ad against
+//! every user, and its weights explain "why this user".
 
 use burn::module::Module;
 use burn::nn::{Linear, LinearConfig};

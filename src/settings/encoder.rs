@@ -42,7 +42,8 @@ impl FromStr for Positional {
 
 /// Shape and regularisation of the SASRec-style encoder.
 ///
-/// Defaults follow docs/MODEL.md §2 for ML-1M (d = 64, 2 blocks, 1 head, length 200, dropout 0.2).
+/// Defaults are docs/MODEL.md §2's general ones (d = 64, 2 blocks, 1 head, length 200,
+/// dropout 0.2); `TrainConfig::for_data` sizes length and dropout to the data (ML-1M gets 0.1).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct EncoderConfig {
@@ -58,7 +59,7 @@ pub struct EncoderConfig {
     pub dropout: f64,
     /// Learned (default, docs/MODEL.md §2) or sinusoidal positional encoding. Measured: on Beauty,
     /// SASRec-CE seed 1, sinusoidal positions reached a best validation NDCG@10 of 0.0699
-    /// against 0.0707 learned, more slowly (BENCHMARKS.md, issue 3 C). A config file without
+    /// against 0.0707 learned, more slowly (docs/benchmark-log.md, issue 3 C). A config file without
     /// the field reads as learned, what every run made before it did.
     pub positional: Positional,
 }

@@ -83,7 +83,7 @@ pub struct GanConfig {
     /// mean something (SeqGAN pretrains D likewise); each round generates fresh fakes for
     /// `batch_size` real windows and takes `discriminator_steps` D steps on them.
     /// Default 100 (OUR choice, measured on Beauty: with 10 rounds of one step D stayed at
-    /// chance, accuracy 0.50 and BCE above ln 2; see BENCHMARKS.md, issue 3 E).
+    /// chance, accuracy 0.50 and BCE above ln 2; see docs/benchmark-log.md, issue 3 E).
     pub discriminator_pretrain_steps: usize,
     /// Adversarial rounds per epoch after pretraining; a round is `discriminator_steps` D steps
     /// and one G step on `batch_size` real windows and as many generated ones.

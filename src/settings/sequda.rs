@@ -34,7 +34,7 @@ pub struct SeqUdaConfig {
     /// views per step") instead of every `views_every` epochs. Costs two graph perturbations
     /// per step. Default false (OUR choice, measured: on Beauty, seed 1, the best validation
     /// NDCG@10 was 0.0717 with it against 0.0715 without, at the same cost per epoch; the
-    /// default keeps earlier runs reproducible; BENCHMARKS.md, issue 3 C).
+    /// default keeps earlier runs reproducible; docs/benchmark-log.md, issue 3 C).
     /// A config file without the field reads as false, what every run made before it did.
     #[serde(default)]
     pub views_each_step: bool,
@@ -50,7 +50,7 @@ pub struct SeqUdaConfig {
     /// propagated views still shapes the item table `E` (SGL-style), but every item enters
     /// the encoder as its own embedding, as in SASRec-CE. Default true (docs/MODEL.md §3; measured:
     /// on Beauty, seed 1, the best validation NDCG@10 was 0.0706 without fusion against 0.0715
-    /// with it; BENCHMARKS.md, issue 3 C). A config file without the field reads as true, what
+    /// with it; docs/benchmark-log.md, issue 3 C). A config file without the field reads as true, what
     /// every earlier run trained with.
     #[serde(default = "fuse_as_before")]
     pub graph_fusion: bool,
@@ -64,19 +64,19 @@ pub struct SeqUdaConfig {
     /// through the user node (item → user → item with K ≥ 2): a shortcut at training time
     /// that the held-out item never offers. Evaluation uses the whole training graph. Costs
     /// one graph rebuild per step. Default false (OUR choice, measured: on Beauty it lowered
-    /// validation NDCG@10 from 0.0713 to 0.0702; BENCHMARKS.md, issue 3 C).
+    /// validation NDCG@10 from 0.0713 to 0.0702; docs/benchmark-log.md, issue 3 C).
     pub hide_batch_users: bool,
     /// Score items against the encoder's input table (each item's embedding plus its gated
     /// graph term) instead of the plain item embeddings, so the graph's collaborative
     /// smoothing also shapes the candidates. Default false (OUR choice, measured on Beauty
     /// validation: faster at first, then behind — 0.0663 at epoch 20 against 0.0703 without
-    /// it; BENCHMARKS.md, issue 3 C).
+    /// it; docs/benchmark-log.md, issue 3 C).
     pub graph_in_output: bool,
     /// Let the item gate of the graph fusion also see each item's degree in the training graph
     /// (`ln(1 + d) / ln(1 + d_max)`), so that it can learn to give rare items, whose graph term
     /// comes from a few neighbours, mostly their own embedding. Default false (OUR choice,
     /// measured: on Beauty, seed 1, the best validation NDCG@10 was 0.0712 with it against
-    /// 0.0715 without; BENCHMARKS.md, issue 3 C). A config file without the field reads as
+    /// 0.0715 without; docs/benchmark-log.md, issue 3 C). A config file without the field reads as
     /// false, what every earlier run trained with.
     #[serde(default)]
     pub degree_gate: bool,
@@ -85,7 +85,7 @@ pub struct SeqUdaConfig {
     /// gates but never move the item embeddings, which the sequence model alone trains; `E`
     /// of a rare item is otherwise pulled by every neighbour's graph term. Default false (OUR
     /// choice, measured: on Beauty, seed 1, it learned more slowly and its best validation
-    /// NDCG@10 was 0.0716 against 0.0715 without; BENCHMARKS.md, issue 3 C). A config file
+    /// NDCG@10 was 0.0716 against 0.0715 without; docs/benchmark-log.md, issue 3 C). A config file
     /// without the field reads as false, what every earlier run trained with.
     #[serde(default)]
     pub graph_detaches_items: bool,
@@ -95,7 +95,7 @@ pub struct SeqUdaConfig {
     /// applied to the user representation as well as to the graph nodes (uses `temperature`).
     /// Costs one more encoder pass per step. Default 0 = off (OUR choice, measured: on Beauty
     /// λ_seq = 0.1 trailed the default on validation NDCG@10 from epoch 15 on, 0.0701 against
-    /// 0.0715 at epoch 24; BENCHMARKS.md, issue 3 C).
+    /// 0.0715 at epoch 24; docs/benchmark-log.md, issue 3 C).
     pub sequence_contrastive_weight: f64,
     /// λ_ta: weight of the target-attention loss. Default 0.1 (OUR choice).
     pub target_attention_weight: f64,
@@ -104,7 +104,7 @@ pub struct SeqUdaConfig {
     /// to the recommendation losses. Default true (OUR choice, measured on validation: the
     /// head sees one (prefix, last training item) pair per user every epoch and memorises it,
     /// and through the shared encoder that held ML-1M at valid NDCG@10 0.1572 at epoch 38
-    /// against 0.1714 detached; Beauty's three seeds 0.0709 against 0.0718; BENCHMARKS.md,
+    /// against 0.1714 detached; Beauty's three seeds 0.0709 against 0.0718; docs/benchmark-log.md,
     /// issue 3 C). A config file without the field reads as false, what every run made
     /// before this default did.
     #[serde(default = "head_loss_reaches_the_encoder_as_before")]

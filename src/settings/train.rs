@@ -193,11 +193,11 @@ impl TrainConfig {
 
     /// Defaults sized to the data, our documented choice where docs/MODEL.md §2 gives per-dataset
     /// settings: long histories (median ≥ 50, like ML-1M) get `max_len` 200 and dropout 0.1
-    /// (docs/MODEL.md says 0.2; 0.1 is the published SASRec-CE configuration's and won on ML-1M
-    /// validation, NDCG@10 0.1888 vs 0.1783: BENCHMARKS.md, issue 2 C); short ones (like
-    /// Amazon Beauty) `max_len` 50, and dropout 0.4 when very short (mean < 15; docs/MODEL.md says
+    /// (the first reconstruction said 0.2; 0.1 is the published SASRec-CE configuration's and won on ML-1M
+    /// validation, NDCG@10 0.1888 vs 0.1783: docs/benchmark-log.md, issue 2 C); short ones (like
+    /// Amazon Beauty) `max_len` 50, and dropout 0.4 when very short (mean < 15; the first reconstruction said
     /// 0.5, and 0.4 won on Beauty validation for SASRec-CE over three seeds, NDCG@10 0.0722 vs
-    /// 0.0710, and was level for SeqUDA-Rec, 0.0713 vs 0.0715: BENCHMARKS.md, issue 3 C; runs
+    /// 0.0710, and was level for SeqUDA-Rec, 0.0713 vs 0.0715: docs/benchmark-log.md, issue 3 C; runs
     /// made before keep their 0.5 in their `config.toml`); in between
     /// (like the bundled demo) `max_len` 50 and dropout 0.2. Small logs (under 100k
     /// interactions, like the bundled demo's 74k) stop earlier (patience 3, 30 epochs), so the

@@ -1,7 +1,7 @@
 //! GAN sequence augmentation (docs/MODEL.md §4): a generator G that continues real training
 //! prefixes, a discriminator D that tells real windows from generated ones, and the seeded
-//! sampling between them. The training loop lives in `crate::train::trainers::gan`; the quality
-//! monitors in `crate::eval::synthetic`.
+//! sampling between them. The training loop lives in the `train` layer (`train::trainers::gan`); the quality
+//! monitors in the `eval` layer (`eval::synthetic`).
 
 pub mod discriminator;
 pub mod generator;
