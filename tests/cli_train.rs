@@ -590,3 +590,62 @@ fn the_config_files_model_stands_unless_model_is_given() {
     assert_eq!(model_of("from-file", &[]), "pop");
     assert_eq!(model_of("from-flag", &["--model", "sasrec"]), "sasrec");
 }
+
+/// `sequda train` with `args` after the sample data and the CPU, stderr piped (not a
+/// terminal, as in a log file): the output.
+fn train_logged(args: &[&str]) -> std::process::Output {
+    let mut all = vec![
+        "train",
+        "--data",
+        "sample_data/ad_events.csv",
+        "--device",
+        "cpu",
+    ];
+    all.extend_from_slice(args);
+    sequda(&all)
+}
+
+#[test]
+fn overwrite_removes_the_previous_runs_files_before_training() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("run");
+    std::fs::create_dir_all(out.join(".checkpoint-next")).expect("staging folder");
+    std::fs::write(out.join(".checkpoint-next").join("epoch"), "3").expect("seal");
+    let earlier = [
+        "config.toml",
+        "model.bpk",
+        "optimizer.bpk",
+        "summary.json",
+        "test_ranks.json",
+        "gan_generator.bpk",
+        "gan_discriminator_optimizer.bpk",
+        "notes.txt",
+    ];
+    for file in earlier {
+        std::fs::write(out.join(file), "earlier run").expect("earlier file");
+    }
+    let output = train_logged(&[
+        "--model",
+        "pop",
+        "--out",
+        out.to_str().expect("utf-8 path"),
+        "--overwrite",
+    ]);
+    assert!(output.status.success(), "{output:?}");
+    for gone in [
+        "model.bpk",
+        "optimizer.bpk",
+        "gan_generator.bpk",
+        "gan_discriminator_optimizer.bpk",
+        ".checkpoint-next",
+    ] {
+        assert!(!out.join(gone).exists(), "{gone} survived --overwrite");
+    }
+    // The popularity run writes its own summary and ranks; the user's own file stays.
+    assert_eq!(read_json(&out.join("summary.json"))["model"], "pop");
+    read_json(&out.join("test_ranks.json"));
+    assert_eq!(
+        std::fs::read_to_string(out.join("notes.txt")).expect("notes"),
+        "earlier run"
+    );
+}

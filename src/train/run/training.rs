@@ -19,7 +19,7 @@ use crate::train::epochs::{CaseInputs, SplitPart};
 use crate::train::epochs::{LoopInputs, LoopOutcome, Recipe, run_epochs};
 use crate::train::run_folder::{DatasetSummary, RunSummary};
 use crate::train::run_folder::{MetricsWriter, ResumePoint, prepare_resume, resume_record};
-use crate::train::run_folder::{RunDir, write_test_ranks};
+use crate::train::run_folder::{RunDir, clear_earlier_run, write_test_ranks};
 use crate::train::session::{Control, Flow};
 use crate::train::session::{Event, RunStatus};
 
@@ -63,6 +63,7 @@ pub fn run_training(
     let resume = if resume {
         Some(prepare_resume(&run_dir)?)
     } else {
+        clear_earlier_run(&run_dir)?;
         write_run_config(job, &run_dir)?;
         None
     };
