@@ -45,9 +45,9 @@ pub struct LoopOutcome {
 }
 
 /// Trains until max epochs, early stopping or a stop request. Returns an error for NaN/Inf
-/// losses (the last good checkpoint stays on disk). With `resume`, epochs `1..=best_epoch`
-/// count as done (the recipe already holds that checkpoint's weights) and the loop goes on
-/// from the next one, with the shuffling order it would have had.
+/// losses (the best checkpoint so far, if any, stays on disk, and the error says which). With
+/// `resume`, epochs `1..=best_epoch` count as done (the recipe already holds that checkpoint's
+/// weights) and the loop goes on from the next one, with the shuffling order it would have had.
 pub fn run_epochs(
     recipe: &mut dyn Recipe,
     inputs: &LoopInputs<'_>,
@@ -59,7 +59,10 @@ pub fn run_epochs(
     run.control.status(RunStatus::Training, "training");
     for epoch in run.outcome.epochs_run + 1..=inputs.config.epochs {
         let epoch_start = run.control.elapsed_seconds();
-        run.recipe.begin_epoch(epoch, run.control, run.metrics)?;
+        let best_epoch = run.outcome.best_epoch;
+        run.recipe
+            .begin_epoch(epoch, run.control, run.metrics)
+            .map_err(|e| e.keeping_checkpoint_of(best_epoch))?;
         run.train_epoch(epoch)?;
         if run.control.stop_requested() {
             run.outcome.stop_reason = "stopped by user".into();
@@ -181,11 +184,13 @@ impl<'r, 'i> EpochLoop<'r, 'i> {
             let losses = self.recipe.step(chunk)?;
             let total = losses.get("loss").copied().unwrap_or(f64::NAN);
             if !total.is_finite() {
-                return Err(TrainError::NonFiniteLoss {
+                let error = TrainError::NonFiniteLoss {
                     epoch,
                     step,
                     value: total,
-                });
+                    kept_epoch: None,
+                };
+                return Err(error.keeping_checkpoint_of(self.outcome.best_epoch));
             }
             self.global_step += 1;
             interval.add(chunk.len(), &losses);
@@ -294,3 +299,7 @@ impl Interval {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "epoch_loop_tests.rs"]
+mod tests;
