@@ -5,6 +5,7 @@
 use super::batches::trainable_users;
 use super::evaluation::{CaseInputs, SplitPart, evaluate_model};
 use super::recipe::Recipe;
+use super::selection::improves_on;
 use crate::data::{Dataset, Split};
 use crate::eval::{EvalError, RankingMetrics};
 use crate::rng::SplitMix64;
@@ -85,10 +86,14 @@ pub fn run_epochs(
         outcome.stop_reason = "max epochs".into();
     }
     if outcome.best_epoch == 0 {
-        return Err(TrainError::NotEnoughData(
+        // Every epoch is validated unless the run is stopped, so without a stop every
+        // validation score was NaN ([`improves_on`]).
+        let message = if outcome.stop_reason == "stopped by user" {
             "training stopped before the first validation, so there is no checkpoint to test"
-                .into(),
-        ));
+        } else {
+            "no epoch's validation score was a number (NaN), so there is no checkpoint to test"
+        };
+        return Err(TrainError::NotEnoughData(message.into()));
     }
     Ok(outcome)
 }
@@ -220,8 +225,8 @@ impl<'r, 'i> EpochLoop<'r, 'i> {
             other => other?,
         };
         let outcome = &mut self.outcome;
-        let improved =
-            outcome.best_epoch == 0 || evaluated.metrics.ndcg_10 > outcome.best_valid.ndcg_10;
+        let best_so_far = (outcome.best_epoch > 0).then_some(outcome.best_valid.ndcg_10);
+        let improved = improves_on(evaluated.metrics.ndcg_10, best_so_far);
         let run_dir = self.inputs.run_dir;
         if improved {
             let staged = staging::begin(run_dir)?;
