@@ -649,3 +649,32 @@ fn overwrite_removes_the_previous_runs_files_before_training() {
         "earlier run"
     );
 }
+
+#[test]
+fn data_with_no_user_to_evaluate_fails_for_every_model_without_a_run_folder() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("pairs.csv");
+    // Two events per user: a training item and nothing held out to evaluate.
+    std::fs::write(&data, "user,item\nu1,a\nu1,b\nu2,a\nu2,c\nu3,b\nu3,c\n").expect("data");
+    for model in ["pop", "sasrec"] {
+        let out = dir.path().join(model);
+        let output = sequda(&[
+            "train",
+            "--data",
+            data.to_str().expect("utf-8 path"),
+            "--model",
+            model,
+            "--device",
+            "cpu",
+            "--out",
+            out.to_str().expect("utf-8 path"),
+        ]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{model} reported: {stderr}");
+        assert!(
+            stderr.contains("no user has 3 or more interactions"),
+            "{model}: {stderr}"
+        );
+        assert!(!out.exists(), "{model} left a run folder");
+    }
+}

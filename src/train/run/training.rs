@@ -57,6 +57,15 @@ pub fn run_training(
         job.config.drop_train_share,
         job.config.seed,
     );
+    if split.evaluated_users().next().is_none() {
+        // Checked for every model (the popularity one would otherwise report zeros), before
+        // the run folder is made.
+        return Err(TrainError::NotEnoughData(
+            "no user has 3 or more interactions, so no user can be evaluated (each needs \
+             training items, a validation item and a test item); nothing was trained"
+                .into(),
+        ));
+    }
     let run_dir = RunDir::new(&job.run_dir);
     run_dir.create()?;
     let _claim = run_dir.claim()?;
