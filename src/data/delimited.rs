@@ -2,7 +2,9 @@
 //! columns, with or without a header row (see [`super::columns`] for how columns are chosen).
 //!
 //! Every row must have as many fields as the header (or the first row); one extra empty field
-//! (a trailing delimiter) is tolerated. Fields are trimmed of surrounding whitespace.
+//! (a trailing delimiter) is tolerated. Fields are trimmed of surrounding whitespace. A row that
+//! repeats the header (two exported files joined into one) is skipped and reported, not read
+//! as an interaction.
 
 use std::path::Path;
 
@@ -98,15 +100,34 @@ pub(crate) fn read_rows(
         columns.behaviour.is_some(),
     );
     builder.report_mut().warnings.extend(warning);
-    let mut skip_header = layout.header;
+    let mut header: Option<Vec<String>> = None;
     for_each_row(path, text, delimiter, |line, row| {
-        if !std::mem::take(&mut skip_header) {
-            builder.count_row();
+        if layout.header && header.is_none() {
+            header = Some(row.fields().map(str::to_owned).collect());
+            return Ok(true);
+        }
+        builder.count_row();
+        if header
+            .as_deref()
+            .is_some_and(|header| repeats(header, &row))
+        {
+            let detail = "this row repeats the header row (files joined together?)";
+            builder.skip(line, report::REASON_HEADER, detail.to_owned())?;
+        } else {
             read_row(&mut builder, layout, line, &row)?;
         }
         Ok(true)
     })?;
     builder.finish()
+}
+
+/// Whether `row` is the header row again (the same names, ignoring case).
+fn repeats(header: &[String], row: &Row<'_>) -> bool {
+    row.len() == header.len()
+        && row
+            .fields()
+            .zip(header)
+            .all(|(field, name)| field.eq_ignore_ascii_case(name))
 }
 
 /// Checks one data row and adds its event, or records why it was skipped.
@@ -309,6 +330,28 @@ mod tests {
             text.contains("first problem: line 2: cannot read the timestamp `x`"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn a_repeated_header_row_is_skipped_and_reported() {
+        // Two exports concatenated: the second one's header is not an interaction.
+        let text = "user,item\nu1,a\nu1,b\nuser,item\nu2,c\nUser , Item\nu2,d\n";
+        let dataset = ok("two.csv", text);
+        assert_eq!(dataset.n_interactions(), 4);
+        assert_eq!(dataset.items.index("item"), None);
+        assert_eq!(dataset.report.rows_read, 6);
+        let skipped = &dataset.report.skipped;
+        assert_eq!(skipped.len(), 1, "{skipped:?}");
+        assert_eq!(skipped[0].reason, report::REASON_HEADER);
+        assert_eq!(skipped[0].first_lines, [4, 6]);
+        assert_eq!(
+            skipped[0].summary(),
+            "skipped 2 rows that repeat the header row (lines 4, 6)"
+        );
+        // With a time column it is a repeated header too, not an unreadable timestamp.
+        let text = "user,item,time\nu1,a,1\nuser,item,time\nu1,b,2\n";
+        let dataset = ok("two.csv", text);
+        assert_eq!(dataset.report.skipped[0].reason, report::REASON_HEADER);
     }
 
     #[test]

@@ -47,7 +47,7 @@ pub use meta::{ItemMeta, load_item_meta, load_item_meta_bytes};
 pub use meta_guess::guess_item_meta;
 pub use options::LoadOptions;
 pub use report::{
-    ImportReport, REASON_COLUMNS, REASON_DUPLICATE, REASON_EMPTY_ID, REASON_QUOTE,
+    ImportReport, REASON_COLUMNS, REASON_DUPLICATE, REASON_EMPTY_ID, REASON_HEADER, REASON_QUOTE,
     REASON_TIMESTAMP, SkippedRows,
 };
 pub use split::{Split, leave_one_out};

@@ -13,6 +13,8 @@ pub const REASON_TIMESTAMP: &str = "unparsable timestamp";
 pub const REASON_QUOTE: &str = "unclosed quote";
 /// Skip reason: an exact repeat of an earlier row (same user, item, timestamp and behaviour).
 pub const REASON_DUPLICATE: &str = "duplicate row";
+/// Skip reason: a row that repeats the header row (two files with headers joined into one).
+pub const REASON_HEADER: &str = "repeated header row";
 
 /// How many line numbers are kept per skip reason.
 const MAX_LINES: usize = 10;
@@ -100,6 +102,8 @@ impl SkippedRows {
             REASON_EMPTY_ID => "with an empty user or item".to_owned(),
             REASON_TIMESTAMP => "with a timestamp that could not be read".to_owned(),
             REASON_QUOTE => "with a quote that is not closed".to_owned(),
+            REASON_HEADER if plural => "that repeat the header row".to_owned(),
+            REASON_HEADER => "that repeats the header row".to_owned(),
             REASON_DUPLICATE if plural => "that repeat an earlier row exactly".to_owned(),
             REASON_DUPLICATE => "that repeats an earlier row exactly".to_owned(),
             other => format!("({other})"),
