@@ -4,7 +4,8 @@
 //! tab or a carriage return) get a leading apostrophe, as OWASP recommends against CSV
 //! injection; numbers we computed are written as numbers. The `csv` crate's writer does the
 //! rest (RFC 4180 quoting; a record holding one empty field is written as `""` so that readers
-//! do not skip it as a blank line).
+//! do not skip it as a blank line). A cell holding `;` is quoted as well, so a spreadsheet set
+//! to a locale that splits on `;` cannot find a formula after one.
 
 use std::io::Write;
 use std::path::Path;
@@ -97,9 +98,15 @@ impl CsvTable {
     }
 
     /// Writes the header and the rows through a [`::csv::Writer`] (RFC 4180 quoting, `\n`
-    /// line ends, rows of any length).
+    /// line ends, rows of any length; a field holding `;` is quoted too).
     fn write_records(&self, out: impl Write) -> Result<(), ::csv::Error> {
-        let mut writer = ::csv::WriterBuilder::new().flexible(true).from_writer(out);
+        // The writer quotes every field holding its "comment" character: with `;` there, a
+        // spreadsheet whose locale splits on `;` keeps `tea;=1+1` one cell instead of reading
+        // a formula cell after the `;`. (Nothing reads these files with comments.)
+        let mut writer = ::csv::WriterBuilder::new()
+            .flexible(true)
+            .comment(Some(b';'))
+            .from_writer(out);
         writer.write_record(self.headers.iter().map(|header| neutralised(header)))?;
         for row in &self.rows {
             writer.write_record(row.iter().map(field))?;
@@ -168,6 +175,17 @@ mod tests {
         assert_eq!(
             table.to_csv_string(),
             "'=a,\"b,c\"\n-3\n'\ttab,\"cr\r\"\n,\"quote\"\"d\"\n\"\"\n"
+        );
+    }
+
+    #[test]
+    fn cells_with_a_semicolon_are_quoted() {
+        // A spreadsheet set to split on `;` would read `=1+1` as a cell of its own.
+        let mut table = CsvTable::new(["id", "title;=1"]);
+        table.push(vec!["u1".into(), "tea;=1+1".into(), 0.5f64.into()]);
+        assert_eq!(
+            table.to_csv_string(),
+            "id,\"title;=1\"\nu1,\"tea;=1+1\",0.5\n"
         );
     }
 
