@@ -9,6 +9,7 @@
 //! row-level problems are skipped and counted in the dataset's [`ImportReport`] (or are fatal
 //! with [`LoadOptions::strict`]).
 
+mod atomic;
 mod builder;
 mod columns;
 mod dataset;
@@ -38,6 +39,7 @@ pub mod synth;
 #[cfg(test)]
 mod tests;
 
+pub use atomic::write_file_atomically;
 pub use dataset::Dataset;
 pub use error::{BEHAVIOUR_FLAG, DataError, DataErrorKind, ITEM_FLAG, TIME_FLAG, USER_FLAG};
 pub use format_kind::{Format, ParseFormatError};
