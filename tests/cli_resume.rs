@@ -140,3 +140,58 @@ fn a_killed_run_resumes_from_its_best_checkpoint_and_finishes() {
     let message = String::from_utf8_lossy(&again.stderr);
     assert!(message.contains("nothing to resume"), "{message}");
 }
+
+/// Trains the popularity model on `data` into `run`; panics with stderr on failure.
+fn train_pop(data: &std::path::Path, run: &std::path::Path) {
+    let output = sequda(&[
+        "train",
+        "--data",
+        data.to_str().expect("utf-8 path"),
+        "--model",
+        "pop",
+        "--device",
+        "cpu",
+        "--out",
+        run.to_str().expect("utf-8 path"),
+    ]);
+    assert!(output.status.success(), "{output:?}");
+}
+
+#[test]
+fn data_changed_with_the_same_counts_is_refused_unless_the_run_kept_no_hash() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("log.csv");
+    let rows = "u1,a\nu1,b\nu1,c\nu2,b\nu2,c\nu2,a\nu3,c\nu3,a\nu3,b\n";
+    std::fs::write(&data, format!("user,item\n{rows}")).expect("data");
+    let run = dir.path().join("run");
+    train_pop(&data, &run);
+    let run_str = run.to_str().expect("utf-8 path");
+    // The same users, items and interaction count, in another order.
+    let reordered = rows.replace("u1,a\nu1,b", "u1,b\nu1,a");
+    std::fs::write(&data, format!("user,item\n{reordered}")).expect("changed data");
+    for command in [
+        &["eval", "--run", run_str][..],
+        &["resume", "--run", run_str],
+    ] {
+        let output = sequda(command);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{command:?}: {stderr}");
+        assert!(
+            stderr.contains("log.csv changed since the run was made")
+                && stderr.contains("its content differs"),
+            "{command:?}: {stderr}"
+        );
+    }
+    // A run made before the hash was kept is checked by its counts only.
+    let config = run.join("config.toml");
+    let text = std::fs::read_to_string(&config).expect("config.toml");
+    assert!(text.contains("content_hash"), "{text}");
+    let older: String = text
+        .lines()
+        .filter(|l| !l.starts_with("content_hash"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&config, older).expect("older config.toml");
+    let output = sequda(&["eval", "--run", run_str, "--device", "cpu"]);
+    assert!(output.status.success(), "{output:?}");
+}

@@ -245,6 +245,7 @@ impl Builder {
             behaviours: self.has_behaviour.then_some(behaviours),
             behaviour_names: self.behaviour_names.tokens().to_vec(),
             report: self.report,
+            content_hash: None,
         })
     }
 }

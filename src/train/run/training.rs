@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::models::{load_inference, recipe};
 use super::split::training_split;
-use crate::data::{Dataset, Split};
+use crate::data::{Dataset, Split, hash_label};
 use burn::tensor::Device;
 
 use crate::eval::{
@@ -115,12 +115,13 @@ pub fn run_training(
     Ok(summary)
 }
 
-/// Writes `config.toml` of a new run, with the data's counts.
+/// Writes `config.toml` of a new run, with the data's counts and content hash.
 fn write_run_config(job: &TrainJob, run_dir: &RunDir) -> Result<(), TrainError> {
     let mut source = job.source.clone();
     source.users = job.dataset.n_users();
     source.items_count = job.dataset.n_items();
     source.interactions = job.dataset.n_interactions();
+    source.content_hash = job.dataset.content_hash.map(hash_label);
     run_dir.write_config(&RunConfig {
         data: source,
         train: job.config.clone(),
