@@ -246,6 +246,9 @@ impl<'r, 'i> EpochLoop<'r, 'i> {
         };
         self.metrics.append(&epoch_record(&report))?;
         if improved {
+            // The record goes to disk before the files move in (a power cut too must never
+            // leave files of an epoch the log does not call best).
+            self.metrics.sync()?;
             staging::commit(run_dir)?;
         }
         control.send(Event::Epoch(report));

@@ -1,5 +1,5 @@
 //! The epoch loop with a real SASRec-CE recipe whose loss can be made to turn NaN: what its
-//! NaN guard says and what it keeps.
+//! NaN guard says, what it keeps, and what it leaves durable in the log.
 
 use std::path::PathBuf;
 use std::sync::mpsc;
@@ -63,8 +63,11 @@ fn config(epochs: usize) -> TrainConfig {
 }
 
 /// Runs `epochs` epochs into a fresh folder with the loss NaN from step `nan_from` on: the
-/// outcome and the folder.
-fn run(nan_from: usize, epochs: usize) -> (Result<LoopOutcome, TrainError>, tempfile::TempDir) {
+/// outcome, the folder, and the records the log holds unsynced at the end.
+fn run(
+    nan_from: usize,
+    epochs: usize,
+) -> (Result<LoopOutcome, TrainError>, tempfile::TempDir, usize) {
     let dataset = dataset();
     let split = leave_one_out(&dataset.sequences);
     let config = config(epochs);
@@ -88,12 +91,12 @@ fn run(nan_from: usize, epochs: usize) -> (Result<LoopOutcome, TrainError>, temp
     let mut control = Control::new(commands_in, events);
     let mut metrics = run_dir.metrics_writer().expect("log");
     let outcome = run_epochs(&mut recipe, &inputs, &mut control, &mut metrics, None);
-    (outcome, folder)
+    (outcome, folder, metrics.unsynced_records())
 }
 
 #[test]
 fn a_nan_before_the_first_checkpoint_does_not_claim_one_was_kept() {
-    let (outcome, folder) = run(2, 2);
+    let (outcome, folder, _) = run(2, 2);
     let message = outcome.expect_err("the loss turned NaN").to_string();
     assert!(!message.contains("was kept"), "{message}");
     assert!(message.contains("no checkpoint was saved"), "{message}");
@@ -103,7 +106,7 @@ fn a_nan_before_the_first_checkpoint_does_not_claim_one_was_kept() {
 #[test]
 fn a_nan_after_a_checkpoint_names_the_epoch_it_kept() {
     // Three steps an epoch: step 5 is in epoch 2, after epoch 1 was validated and saved.
-    let (outcome, folder) = run(5, 3);
+    let (outcome, folder, _) = run(5, 3);
     let message = outcome.expect_err("the loss turned NaN").to_string();
     assert!(message.contains("at epoch 2, step 2"), "{message}");
     assert!(
@@ -111,4 +114,11 @@ fn a_nan_after_a_checkpoint_names_the_epoch_it_kept() {
         "{message}"
     );
     assert!(RunDir::new(folder.path()).checkpoint_path().is_file());
+}
+
+#[test]
+fn a_checkpointed_epoch_is_synced_in_the_log() {
+    let (outcome, _folder, unsynced) = run(usize::MAX, 1);
+    assert_eq!(outcome.expect("trained").best_epoch, 1);
+    assert_eq!(unsynced, 0, "the best epoch's record is on disk");
 }

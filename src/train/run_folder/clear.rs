@@ -7,7 +7,7 @@ use std::path::Path;
 
 use super::folder::{
     CHECKPOINT_FILE, DISCRIMINATOR_FILE, DISCRIMINATOR_OPTIMIZER_FILE, GENERATOR_FILE,
-    GENERATOR_OPTIMIZER_FILE, OPTIMIZER_FILE, RunDir, SUMMARY_FILE,
+    GENERATOR_OPTIMIZER_FILE, OPTIMIZER_FILE, RunDir, SUMMARY_FILE, sync_folder,
 };
 use super::ranks::TEST_RANKS_FILE;
 use super::staging::STAGING_DIR;
@@ -41,7 +41,8 @@ pub fn clear_earlier_run(run: &RunDir) -> Result<(), TrainError> {
             remove(&entry.path(), false)?;
         }
     }
-    remove(&run.root().join(STAGING_DIR), true)
+    remove(&run.root().join(STAGING_DIR), true)?;
+    sync_folder(run.root())
 }
 
 /// Removes the file (or, with `folder`, the folder) `path`; one that is not there is fine.
