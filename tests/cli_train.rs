@@ -678,3 +678,39 @@ fn data_with_no_user_to_evaluate_fails_for_every_model_without_a_run_folder() {
         assert!(!out.exists(), "{model} left a run folder");
     }
 }
+
+#[test]
+fn a_logged_run_gives_a_line_per_epoch() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("run");
+    let output = train_logged(&[
+        "--model",
+        "sasrec",
+        "--epochs",
+        "2",
+        "--patience",
+        "2",
+        "--max-len",
+        "10",
+        "--dim",
+        "8",
+        "--batch",
+        "512",
+        "--out",
+        out.to_str().expect("utf-8 path"),
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    // One line per epoch with its validation metrics, the best so far and its seconds.
+    let epochs: Vec<&str> = stderr.lines().filter(|l| l.starts_with("epoch ")).collect();
+    assert_eq!(epochs.len(), 2, "{stderr}");
+    for line in &epochs {
+        assert!(line.contains("NDCG@10 0."), "{line}");
+        assert!(line.contains("s eval)"), "{line}");
+        assert!(
+            line.ends_with("  best") || line.contains("(best: epoch 1)"),
+            "{line}"
+        );
+    }
+    assert!(stderr.contains("device: cpu"), "{stderr}");
+}

@@ -12,7 +12,7 @@ use super::input::load_reporting;
 use sequda::data::{Dataset, ImportReport, dataset_stats, guess_item_meta, load_item_meta};
 use sequda::settings::{DataSource, RunConfig, TrainConfig};
 use sequda::train::run_folder::RunSummary;
-use sequda::train::session::Event;
+use sequda::train::session::{EpochReport, Event};
 use sequda::train::{RunDir, TrainJob, TrainingSession};
 
 /// Runs `train`.
@@ -210,7 +210,7 @@ fn follow(session: &TrainingSession) -> anyhow::Result<RunSummary> {
             continue;
         };
         match event {
-            Event::Device { description } => bar.println(format!("device: {description}")),
+            Event::Device { description } => say(&bar, format!("device: {description}")),
             Event::Step(step) => {
                 bar.set_length(step.steps_per_epoch as u64);
                 bar.set_position(step.step as u64);
@@ -221,27 +221,21 @@ fn follow(session: &TrainingSession) -> anyhow::Result<RunSummary> {
                     step.sequences_per_second
                 ));
             }
-            Event::Epoch(epoch) => bar.println(format!(
-                "epoch {:>3}  valid HR@10 {:.4}  NDCG@10 {:.4}  MRR {:.4}  ({:.1}s + {:.1}s eval){}",
-                epoch.epoch,
-                epoch.valid.hr_10,
-                epoch.valid.ndcg_10,
-                epoch.valid.mrr,
-                epoch.epoch_seconds,
-                epoch.eval_seconds,
-                if epoch.improved { "  best" } else { "" }
-            )),
+            Event::Epoch(epoch) => say(&bar, epoch_line(&epoch)),
             Event::Status { message, .. } => bar.set_message(message),
-            Event::Synthetic(report) => bar.println(format!(
-                "epoch {:>3}  GAN kept {}/{} synthetic sequences  popularity JS {:.3}  distinct-2 {:.3} (real {:.3})",
-                report.epoch,
-                report.kept,
-                report.generated,
-                report.quality.popularity_js,
-                report.quality.synthetic.distinct_2,
-                report.quality.real.distinct_2
-            )),
-            Event::Warning { message } => bar.println(format!("warning: {message}")),
+            Event::Synthetic(report) => say(
+                &bar,
+                format!(
+                    "epoch {:>3}  GAN kept {}/{} synthetic sequences  popularity JS {:.3}  distinct-2 {:.3} (real {:.3})",
+                    report.epoch,
+                    report.kept,
+                    report.generated,
+                    report.quality.popularity_js,
+                    report.quality.synthetic.distinct_2,
+                    report.quality.real.distinct_2
+                ),
+            ),
+            Event::Warning { message } => say(&bar, format!("warning: {message}")),
             Event::Finished(summary) => {
                 bar.finish_and_clear();
                 return Ok(*summary);
@@ -252,6 +246,31 @@ fn follow(session: &TrainingSession) -> anyhow::Result<RunSummary> {
             }
         }
     }
+}
+
+/// Prints `line` above the progress bar; as a plain line when the bar is hidden (stderr is a
+/// log file or a pipe, not a terminal), where the bar's own `println` would drop it.
+fn say(bar: &ProgressBar, line: String) {
+    bar.suspend(|| eprintln!("{line}"));
+}
+
+/// One epoch's line: validation metrics, the best epoch so far, seconds of training and of
+/// validation.
+fn epoch_line(epoch: &EpochReport) -> String {
+    format!(
+        "epoch {:>3}  valid HR@10 {:.4}  NDCG@10 {:.4}  MRR {:.4}  ({:.1}s + {:.1}s eval)  {}",
+        epoch.epoch,
+        epoch.valid.hr_10,
+        epoch.valid.ndcg_10,
+        epoch.valid.mrr,
+        epoch.epoch_seconds,
+        epoch.eval_seconds,
+        if epoch.improved {
+            "best".to_string()
+        } else {
+            format!("(best: epoch {})", epoch.best_epoch)
+        }
+    )
 }
 
 fn print_summary(summary: &RunSummary, out: &Path) {
