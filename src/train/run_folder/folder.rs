@@ -31,7 +31,8 @@ pub const GENERATOR_OPTIMIZER_FILE: &str = "gan_generator_optimizer.bpk";
 /// See [`GENERATOR_OPTIMIZER_FILE`].
 pub const DISCRIMINATOR_OPTIMIZER_FILE: &str = "gan_discriminator_optimizer.bpk";
 
-/// Held locked by the run writing the folder.
+/// Held locked by the run writing the folder; the file stays afterwards and means nothing by
+/// itself ([`RunDir::claim`]).
 pub const LOCK_FILE: &str = ".lock";
 
 /// Paths of one run.
@@ -82,9 +83,14 @@ impl RunDir {
     }
 
     /// Claims the folder for one training run: an operating-system lock on its `.lock` file,
-    /// held until the returned guard is dropped and released by the system if the process
-    /// dies, so a stale lock never blocks. A second run (another window, another `sequda`
-    /// process) aiming at the same folder gets [`TrainError::RunFolderInUse`] instead of
+    /// held until the returned guard is dropped and released by the system when the process
+    /// ends in any way (killed with SIGKILL, crashed, the machine restarted). The `.lock` file
+    /// itself is an empty marker that stays in the folder after every run, finished or cut: it
+    /// is never removed (removing it could let two runs lock two different files), and only
+    /// the lock on it counts, never its presence. So one left by a killed process blocks
+    /// nothing: `train --overwrite`, `resume` and `experiment` claim the folder as if it were
+    /// not there (tests/cli_resume.rs). A second run (another window, another `sequda`
+    /// process) aiming at a folder that is held gets [`TrainError::RunFolderInUse`] instead of
     /// interleaving its files with the first one's.
     pub fn claim(&self) -> Result<RunLock, TrainError> {
         let path = self.root.join(LOCK_FILE);
