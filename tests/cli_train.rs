@@ -714,3 +714,46 @@ fn a_logged_run_gives_a_line_per_epoch() {
     }
     assert!(stderr.contains("device: cpu"), "{stderr}");
 }
+
+#[test]
+fn a_run_says_the_settings_sized_to_its_data_before_it_starts() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let settings_of = |name: &str, extra: &[&str]| {
+        let out = dir.path().join(name);
+        let mut args = vec!["--model", "pop", "--out", out.to_str().expect("utf-8 path")];
+        args.extend_from_slice(extra);
+        let output = train_logged(&args);
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert!(output.status.success(), "{stderr}");
+        let settings = stderr.lines().position(|l| l.starts_with("settings: "));
+        let data = stderr.lines().position(|l| l.starts_with("data: "));
+        assert!(settings.is_some() && settings < data, "{stderr}");
+        stderr
+            .lines()
+            .find(|l| l.starts_with("settings: "))
+            .map(str::to_string)
+            .unwrap_or_default()
+    };
+    let sized = settings_of("sized", &["--epochs", "2", "--max-len", "10"]);
+    assert!(
+        sized.contains("epochs 2, patience 3, max_len 10, dropout 0.2 (defaults sized to the data"),
+        "{sized}"
+    );
+    assert!(
+        sized.contains("73801 interactions (under 100000: 30 epochs, patience 3)"),
+        "{sized}"
+    );
+    assert!(
+        sized.contains("median history 22 (under 50: max_len 50)"),
+        "{sized}"
+    );
+    let config = dir.path().join("plain.toml");
+    std::fs::write(&config, "[train]\nmodel = \"pop\"\n").expect("config file");
+    let config = config.to_str().expect("utf-8 path");
+    let from_file = settings_of("from-file", &["--config", config]);
+    assert!(
+        from_file.contains("epochs 200, patience 10, max_len 200, dropout 0.2 (from ")
+            && from_file.contains("plain.toml"),
+        "{from_file}"
+    );
+}

@@ -130,7 +130,8 @@ fn build_config(args: &TrainArgs, dataset: &Dataset) -> anyhow::Result<TrainConf
 }
 
 /// Settings shared by `train` and `experiment`: defaults sized to the data, replaced by the
-/// `[train]` section of `config_file` when given, then the flags.
+/// `[train]` section of `config_file` when given, then the flags. Prints the settings that
+/// depend on the data's size and where they came from (README, "Command line").
 pub fn base_config(
     dataset: &Dataset,
     config_file: Option<&Path>,
@@ -140,10 +141,15 @@ pub fn base_config(
     shape: &ShapeArgs,
 ) -> anyhow::Result<TrainConfig> {
     let stats = dataset_stats(dataset);
-    let mut config = TrainConfig::for_data(
+    let figures = (
         stats.sequence_length.median as usize,
         stats.sequence_length.mean,
         stats.interactions,
+    );
+    let mut config = TrainConfig::for_data(figures.0, figures.1, figures.2);
+    let mut origin = format!(
+        "defaults sized to the data: {}",
+        TrainConfig::sizing_reasons(figures.0, figures.1, figures.2)
     );
     if let Some(path) = config_file {
         let text =
@@ -151,6 +157,7 @@ pub fn base_config(
         let file: RunConfig =
             toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
         config = file.train;
+        origin = format!("from {}", path.display());
     }
     if let Some(epochs) = epochs {
         config.epochs = epochs;
@@ -163,6 +170,11 @@ pub fn base_config(
     }
     apply_shape(&mut config, shape);
     config.encoder.validate()?;
+    eprintln!(
+        "settings: epochs {}, patience {}, max_len {}, dropout {} ({origin}; the flags change \
+         them)",
+        config.epochs, config.patience, config.encoder.max_len, config.encoder.dropout
+    );
     Ok(config)
 }
 
