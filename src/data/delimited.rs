@@ -15,6 +15,7 @@ use super::dataset::Dataset;
 use super::error::{DataError, DataErrorKind, one_line};
 use super::format::Delimiter;
 use super::format_kind::Format;
+use super::hash::Fnv1a;
 use super::records::{Row, for_each_row};
 use super::report;
 use super::timestamp;
@@ -188,9 +189,20 @@ fn read_row(
         .behaviour
         .map(|column| row.get(column).unwrap_or(""));
     let user = builder.user(user);
-    builder.push(line, user, item, millis, behaviour)?;
+    builder.push(line, user, item, (millis, behaviour), row_hash(row))?;
     builder.count_used();
     Ok(())
+}
+
+/// A hash of every field of `row`, to tell a row that repeats another exactly from one that
+/// only shares its user, item and time.
+fn row_hash(row: &Row<'_>) -> u64 {
+    let mut hash = Fnv1a::new();
+    for field in row.fields() {
+        hash.write(field.as_bytes());
+        hash.write(&[0x1F]); // the unit separator: "a,bc" and "ab,c" differ
+    }
+    hash.finish()
 }
 
 #[cfg(test)]
@@ -352,6 +364,24 @@ mod tests {
         let text = "user,item,time\nu1,a,1\nuser,item,time\nu1,b,2\n";
         let dataset = ok("two.csv", text);
         assert_eq!(dataset.report.skipped[0].reason, report::REASON_HEADER);
+    }
+
+    #[test]
+    fn a_duplicate_says_whether_the_other_columns_differ() {
+        let text = "user,item,time,rating\nu,a,1,5\nu,a,1,5\nu,b,2,4\nu,b,2,1\n";
+        let dataset = ok("r.csv", text);
+        let lines: Vec<String> = dataset.report.summary_lines();
+        assert_eq!(
+            lines,
+            [
+                "skipped 1 row that repeats an earlier row exactly (line 3)",
+                "skipped 1 row that repeats an earlier row in the user, item and time columns \
+                 (line 5)"
+            ],
+            "{:?}",
+            dataset.report
+        );
+        assert_eq!(dataset.n_interactions(), 2);
     }
 
     #[test]

@@ -52,7 +52,7 @@ pub use meta_guess::guess_item_meta;
 pub use options::LoadOptions;
 pub use report::{
     ImportReport, REASON_COLUMNS, REASON_DUPLICATE, REASON_EMPTY_ID, REASON_HEADER, REASON_QUOTE,
-    REASON_TIMESTAMP, SkippedRows,
+    REASON_SAME_EVENT, REASON_TIMESTAMP, SkippedRows,
 };
 pub use split::{Split, leave_one_out};
 pub use stats::{DatasetStats, LengthStats, dataset_stats};
