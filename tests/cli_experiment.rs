@@ -45,6 +45,17 @@ fn ablation_plan_writes_tables_with_paired_tests() {
     let output = sequda(&ablation_args(out_str, "2", &[]));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
+    // The settings sized to the data are said once, before the plan starts.
+    let settings: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("settings: "))
+        .collect();
+    assert_eq!(settings.len(), 1, "{stderr}");
+    assert!(
+        settings[0].contains("epochs 1, patience 3, max_len 10, dropout 0.2")
+            && settings[0].contains("under 100000: 30 epochs, patience 3"),
+        "{stderr}"
+    );
     // Seed by seed: every row has its seed-1 run before any row starts seed 2.
     let done: Vec<&str> = stderr.lines().filter(|l| l.contains(": done")).collect();
     assert_eq!(done.len(), 12, "{stderr}");

@@ -590,3 +590,170 @@ fn the_config_files_model_stands_unless_model_is_given() {
     assert_eq!(model_of("from-file", &[]), "pop");
     assert_eq!(model_of("from-flag", &["--model", "sasrec"]), "sasrec");
 }
+
+/// `sequda train` with `args` after the sample data and the CPU, stderr piped (not a
+/// terminal, as in a log file): the output.
+fn train_logged(args: &[&str]) -> std::process::Output {
+    let mut all = vec![
+        "train",
+        "--data",
+        "sample_data/ad_events.csv",
+        "--device",
+        "cpu",
+    ];
+    all.extend_from_slice(args);
+    sequda(&all)
+}
+
+#[test]
+fn overwrite_removes_the_previous_runs_files_before_training() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("run");
+    std::fs::create_dir_all(out.join(".checkpoint-next")).expect("staging folder");
+    std::fs::write(out.join(".checkpoint-next").join("epoch"), "3").expect("seal");
+    let earlier = [
+        "config.toml",
+        "model.bpk",
+        "optimizer.bpk",
+        "summary.json",
+        "test_ranks.json",
+        "gan_generator.bpk",
+        "gan_discriminator_optimizer.bpk",
+        "notes.txt",
+    ];
+    for file in earlier {
+        std::fs::write(out.join(file), "earlier run").expect("earlier file");
+    }
+    let output = train_logged(&[
+        "--model",
+        "pop",
+        "--out",
+        out.to_str().expect("utf-8 path"),
+        "--overwrite",
+    ]);
+    assert!(output.status.success(), "{output:?}");
+    for gone in [
+        "model.bpk",
+        "optimizer.bpk",
+        "gan_generator.bpk",
+        "gan_discriminator_optimizer.bpk",
+        ".checkpoint-next",
+    ] {
+        assert!(!out.join(gone).exists(), "{gone} survived --overwrite");
+    }
+    // The popularity run writes its own summary and ranks; the user's own file stays.
+    assert_eq!(read_json(&out.join("summary.json"))["model"], "pop");
+    read_json(&out.join("test_ranks.json"));
+    assert_eq!(
+        std::fs::read_to_string(out.join("notes.txt")).expect("notes"),
+        "earlier run"
+    );
+}
+
+#[test]
+fn data_with_no_user_to_evaluate_fails_for_every_model_without_a_run_folder() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("pairs.csv");
+    // Two events per user: a training item and nothing held out to evaluate.
+    std::fs::write(&data, "user,item\nu1,a\nu1,b\nu2,a\nu2,c\nu3,b\nu3,c\n").expect("data");
+    for model in ["pop", "sasrec"] {
+        let out = dir.path().join(model);
+        let output = sequda(&[
+            "train",
+            "--data",
+            data.to_str().expect("utf-8 path"),
+            "--model",
+            model,
+            "--device",
+            "cpu",
+            "--out",
+            out.to_str().expect("utf-8 path"),
+        ]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{model} reported: {stderr}");
+        assert!(
+            stderr.contains("no user has 3 or more interactions"),
+            "{model}: {stderr}"
+        );
+        assert!(!out.exists(), "{model} left a run folder");
+    }
+}
+
+#[test]
+fn a_logged_run_gives_a_line_per_epoch() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("run");
+    let output = train_logged(&[
+        "--model",
+        "sasrec",
+        "--epochs",
+        "2",
+        "--patience",
+        "2",
+        "--max-len",
+        "10",
+        "--dim",
+        "8",
+        "--batch",
+        "512",
+        "--out",
+        out.to_str().expect("utf-8 path"),
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    // One line per epoch with its validation metrics, the best so far and its seconds.
+    let epochs: Vec<&str> = stderr.lines().filter(|l| l.starts_with("epoch ")).collect();
+    assert_eq!(epochs.len(), 2, "{stderr}");
+    for line in &epochs {
+        assert!(line.contains("NDCG@10 0."), "{line}");
+        assert!(line.contains("s eval)"), "{line}");
+        assert!(
+            line.ends_with("  best") || line.contains("(best: epoch 1)"),
+            "{line}"
+        );
+    }
+    assert!(stderr.contains("device: cpu"), "{stderr}");
+}
+
+#[test]
+fn a_run_says_the_settings_sized_to_its_data_before_it_starts() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let settings_of = |name: &str, extra: &[&str]| {
+        let out = dir.path().join(name);
+        let mut args = vec!["--model", "pop", "--out", out.to_str().expect("utf-8 path")];
+        args.extend_from_slice(extra);
+        let output = train_logged(&args);
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert!(output.status.success(), "{stderr}");
+        let settings = stderr.lines().position(|l| l.starts_with("settings: "));
+        let data = stderr.lines().position(|l| l.starts_with("data: "));
+        assert!(settings.is_some() && settings < data, "{stderr}");
+        stderr
+            .lines()
+            .find(|l| l.starts_with("settings: "))
+            .map(str::to_string)
+            .unwrap_or_default()
+    };
+    let sized = settings_of("sized", &["--epochs", "2", "--max-len", "10"]);
+    assert!(
+        sized.contains("epochs 2, patience 3, max_len 10, dropout 0.2 (defaults sized to the data"),
+        "{sized}"
+    );
+    assert!(
+        sized.contains("73801 interactions (under 100000: 30 epochs, patience 3)"),
+        "{sized}"
+    );
+    assert!(
+        sized.contains("median history 22 (under 50: max_len 50)"),
+        "{sized}"
+    );
+    let config = dir.path().join("plain.toml");
+    std::fs::write(&config, "[train]\nmodel = \"pop\"\n").expect("config file");
+    let config = config.to_str().expect("utf-8 path");
+    let from_file = settings_of("from-file", &["--config", config]);
+    assert!(
+        from_file.contains("epochs 200, patience 10, max_len 200, dropout 0.2 (from ")
+            && from_file.contains("plain.toml"),
+        "{from_file}"
+    );
+}

@@ -4,10 +4,14 @@
 //! tab or a carriage return) get a leading apostrophe, as OWASP recommends against CSV
 //! injection; numbers we computed are written as numbers. The `csv` crate's writer does the
 //! rest (RFC 4180 quoting; a record holding one empty field is written as `""` so that readers
-//! do not skip it as a blank line).
+//! do not skip it as a blank line). A cell holding `;` is quoted as well, so a spreadsheet set
+//! to a locale that splits on `;` cannot find a formula after one. Files are written whole or
+//! not at all (a temporary file renamed into place).
 
 use std::io::Write;
 use std::path::Path;
+
+use crate::data::write_file_atomically;
 
 /// One cell.
 #[derive(Clone, Debug, PartialEq)]
@@ -89,17 +93,22 @@ impl CsvTable {
         String::from_utf8_lossy(&bytes).into_owned()
     }
 
-    /// Writes the file.
+    /// Writes the file, whole or not at all (a temporary file renamed into place, so an
+    /// earlier export at `path` survives a failed one).
     pub fn write_to(&self, path: &Path) -> std::io::Result<()> {
-        let mut file = std::fs::File::create(path)?;
-        self.write_records(&mut file)?;
-        file.sync_all()
+        write_file_atomically(path, |file| Ok(self.write_records(file)?))
     }
 
     /// Writes the header and the rows through a [`::csv::Writer`] (RFC 4180 quoting, `\n`
-    /// line ends, rows of any length).
+    /// line ends, rows of any length; a field holding `;` is quoted too).
     fn write_records(&self, out: impl Write) -> Result<(), ::csv::Error> {
-        let mut writer = ::csv::WriterBuilder::new().flexible(true).from_writer(out);
+        // The writer quotes every field holding its "comment" character: with `;` there, a
+        // spreadsheet whose locale splits on `;` keeps `tea;=1+1` one cell instead of reading
+        // a formula cell after the `;`. (Nothing reads these files with comments.)
+        let mut writer = ::csv::WriterBuilder::new()
+            .flexible(true)
+            .comment(Some(b';'))
+            .from_writer(out);
         writer.write_record(self.headers.iter().map(|header| neutralised(header)))?;
         for row in &self.rows {
             writer.write_record(row.iter().map(field))?;
@@ -169,6 +178,41 @@ mod tests {
             table.to_csv_string(),
             "'=a,\"b,c\"\n-3\n'\ttab,\"cr\r\"\n,\"quote\"\"d\"\n\"\"\n"
         );
+    }
+
+    #[test]
+    fn cells_with_a_semicolon_are_quoted() {
+        // A spreadsheet set to split on `;` would read `=1+1` as a cell of its own.
+        let mut table = CsvTable::new(["id", "title;=1"]);
+        table.push(vec!["u1".into(), "tea;=1+1".into(), 0.5f64.into()]);
+        assert_eq!(
+            table.to_csv_string(),
+            "id,\"title;=1\"\nu1,\"tea;=1+1\",0.5\n"
+        );
+    }
+
+    #[test]
+    fn a_file_is_replaced_whole_and_no_temporary_is_left() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("t.csv");
+        std::fs::write(&path, "old").expect("earlier export");
+        // A second name for the earlier file: writing in place would change it too.
+        let earlier = dir.path().join("earlier.csv");
+        std::fs::hard_link(&path, &earlier).expect("hard link");
+        let mut table = CsvTable::new(["id"]);
+        table.push(vec!["u1".into()]);
+        table.write_to(&path).expect("write");
+        assert_eq!(std::fs::read_to_string(&path).expect("new"), "id\nu1\n");
+        assert_eq!(std::fs::read_to_string(&earlier).expect("old"), "old");
+        let mut names: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("list")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["earlier.csv", "t.csv"]);
+        let error = table.write_to(dir.path()).expect_err("a folder");
+        assert!(!error.to_string().is_empty());
+        assert_eq!(std::fs::read_dir(dir.path()).expect("list").count(), 2);
     }
 
     #[test]

@@ -4,6 +4,8 @@
 use std::io::Write;
 use std::path::Path;
 
+use crate::data::write_file_atomically;
+
 /// Encodes `rgba` (row-major, `width * height * 4` bytes, unmultiplied alpha) as a PNG file.
 /// Returns `None` when the buffer does not match the size or the image is empty.
 pub fn encode_rgba(width: usize, height: usize, rgba: &[u8]) -> Option<Vec<u8>> {
@@ -24,14 +26,13 @@ pub fn encode_rgba(width: usize, height: usize, rgba: &[u8]) -> Option<Vec<u8>> 
     Some(bytes)
 }
 
-/// Writes an RGBA image as a PNG file.
+/// Writes an RGBA image as a PNG file, whole or not at all (a temporary file renamed into
+/// place).
 pub fn write_png(path: &Path, width: usize, height: usize, rgba: &[u8]) -> std::io::Result<()> {
     let bytes = encode_rgba(width, height, rgba).ok_or_else(|| {
         std::io::Error::new(std::io::ErrorKind::InvalidInput, "empty or mis-sized image")
     })?;
-    let mut file = std::fs::File::create(path)?;
-    file.write_all(&bytes)?;
-    file.sync_all()
+    write_file_atomically(path, |file| file.write_all(&bytes))
 }
 
 #[cfg(test)]
@@ -67,6 +68,18 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let error = write_png(&dir.path().join("bad.png"), 2, 2, &[0; 3]).expect_err("refused");
         assert_eq!(error.kind(), std::io::ErrorKind::InvalidInput);
+    }
+
+    #[test]
+    fn a_file_is_replaced_whole() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("chart.png");
+        std::fs::write(&path, "old").expect("earlier export");
+        let earlier = dir.path().join("earlier.png");
+        std::fs::hard_link(&path, &earlier).expect("hard link");
+        write_png(&path, 1, 1, &[1, 2, 3, 4]).expect("write");
+        assert_eq!(std::fs::read(&earlier).expect("old"), b"old");
+        assert_eq!(std::fs::read_dir(dir.path()).expect("list").count(), 2);
     }
 
     #[test]

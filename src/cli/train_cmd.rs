@@ -12,7 +12,7 @@ use super::input::load_reporting;
 use sequda::data::{Dataset, ImportReport, dataset_stats, guess_item_meta, load_item_meta};
 use sequda::settings::{DataSource, RunConfig, TrainConfig};
 use sequda::train::run_folder::RunSummary;
-use sequda::train::session::Event;
+use sequda::train::session::{EpochReport, Event};
 use sequda::train::{RunDir, TrainJob, TrainingSession};
 
 /// Runs `train`.
@@ -130,7 +130,8 @@ fn build_config(args: &TrainArgs, dataset: &Dataset) -> anyhow::Result<TrainConf
 }
 
 /// Settings shared by `train` and `experiment`: defaults sized to the data, replaced by the
-/// `[train]` section of `config_file` when given, then the flags.
+/// `[train]` section of `config_file` when given, then the flags. Prints the settings that
+/// depend on the data's size and where they came from (README, "Command line").
 pub fn base_config(
     dataset: &Dataset,
     config_file: Option<&Path>,
@@ -140,10 +141,15 @@ pub fn base_config(
     shape: &ShapeArgs,
 ) -> anyhow::Result<TrainConfig> {
     let stats = dataset_stats(dataset);
-    let mut config = TrainConfig::for_data(
+    let figures = (
         stats.sequence_length.median as usize,
         stats.sequence_length.mean,
         stats.interactions,
+    );
+    let mut config = TrainConfig::for_data(figures.0, figures.1, figures.2);
+    let mut origin = format!(
+        "defaults sized to the data: {}",
+        TrainConfig::sizing_reasons(figures.0, figures.1, figures.2)
     );
     if let Some(path) = config_file {
         let text =
@@ -151,6 +157,7 @@ pub fn base_config(
         let file: RunConfig =
             toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
         config = file.train;
+        origin = format!("from {}", path.display());
     }
     if let Some(epochs) = epochs {
         config.epochs = epochs;
@@ -163,6 +170,11 @@ pub fn base_config(
     }
     apply_shape(&mut config, shape);
     config.encoder.validate()?;
+    eprintln!(
+        "settings: epochs {}, patience {}, max_len {}, dropout {} ({origin}; the flags change \
+         them)",
+        config.epochs, config.patience, config.encoder.max_len, config.encoder.dropout
+    );
     Ok(config)
 }
 
@@ -210,7 +222,7 @@ fn follow(session: &TrainingSession) -> anyhow::Result<RunSummary> {
             continue;
         };
         match event {
-            Event::Device { description } => bar.println(format!("device: {description}")),
+            Event::Device { description } => say(&bar, format!("device: {description}")),
             Event::Step(step) => {
                 bar.set_length(step.steps_per_epoch as u64);
                 bar.set_position(step.step as u64);
@@ -221,27 +233,21 @@ fn follow(session: &TrainingSession) -> anyhow::Result<RunSummary> {
                     step.sequences_per_second
                 ));
             }
-            Event::Epoch(epoch) => bar.println(format!(
-                "epoch {:>3}  valid HR@10 {:.4}  NDCG@10 {:.4}  MRR {:.4}  ({:.1}s + {:.1}s eval){}",
-                epoch.epoch,
-                epoch.valid.hr_10,
-                epoch.valid.ndcg_10,
-                epoch.valid.mrr,
-                epoch.epoch_seconds,
-                epoch.eval_seconds,
-                if epoch.improved { "  best" } else { "" }
-            )),
+            Event::Epoch(epoch) => say(&bar, epoch_line(&epoch)),
             Event::Status { message, .. } => bar.set_message(message),
-            Event::Synthetic(report) => bar.println(format!(
-                "epoch {:>3}  GAN kept {}/{} synthetic sequences  popularity JS {:.3}  distinct-2 {:.3} (real {:.3})",
-                report.epoch,
-                report.kept,
-                report.generated,
-                report.quality.popularity_js,
-                report.quality.synthetic.distinct_2,
-                report.quality.real.distinct_2
-            )),
-            Event::Warning { message } => bar.println(format!("warning: {message}")),
+            Event::Synthetic(report) => say(
+                &bar,
+                format!(
+                    "epoch {:>3}  GAN kept {}/{} synthetic sequences  popularity JS {:.3}  distinct-2 {:.3} (real {:.3})",
+                    report.epoch,
+                    report.kept,
+                    report.generated,
+                    report.quality.popularity_js,
+                    report.quality.synthetic.distinct_2,
+                    report.quality.real.distinct_2
+                ),
+            ),
+            Event::Warning { message } => say(&bar, format!("warning: {message}")),
             Event::Finished(summary) => {
                 bar.finish_and_clear();
                 return Ok(*summary);
@@ -252,6 +258,31 @@ fn follow(session: &TrainingSession) -> anyhow::Result<RunSummary> {
             }
         }
     }
+}
+
+/// Prints `line` above the progress bar; as a plain line when the bar is hidden (stderr is a
+/// log file or a pipe, not a terminal), where the bar's own `println` would drop it.
+fn say(bar: &ProgressBar, line: String) {
+    bar.suspend(|| eprintln!("{line}"));
+}
+
+/// One epoch's line: validation metrics, the best epoch so far, seconds of training and of
+/// validation.
+fn epoch_line(epoch: &EpochReport) -> String {
+    format!(
+        "epoch {:>3}  valid HR@10 {:.4}  NDCG@10 {:.4}  MRR {:.4}  ({:.1}s + {:.1}s eval)  {}",
+        epoch.epoch,
+        epoch.valid.hr_10,
+        epoch.valid.ndcg_10,
+        epoch.valid.mrr,
+        epoch.epoch_seconds,
+        epoch.eval_seconds,
+        if epoch.improved {
+            "best".to_string()
+        } else {
+            format!("(best: epoch {})", epoch.best_epoch)
+        }
+    )
 }
 
 fn print_summary(summary: &RunSummary, out: &Path) {

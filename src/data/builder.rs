@@ -2,8 +2,9 @@
 //!
 //! It maps id tokens to dense indices in order of first appearance and keeps each user's events
 //! in file order. At the end it sorts each user's events by time with a stable sort (file order
-//! breaks ties) and, when there is a time column, drops exact duplicates (same user, item, time
-//! and behaviour; the earliest line is kept), counting them as skipped rows.
+//! breaks ties) and, when there is a time column, drops duplicates (same user, item, time and
+//! behaviour; the earliest line is kept), counting them as skipped rows: as exact repeats when
+//! the whole row is the same, or as the same event when other columns (a rating) differ.
 
 use std::path::{Path, PathBuf};
 
@@ -27,6 +28,9 @@ struct Events {
     behaviours: Vec<u16>,
     /// Source line of each event (empty without a time column).
     lines: Vec<u64>,
+    /// A hash of each event's whole row (empty without a time column), to tell an exact
+    /// repeat from one whose other columns differ.
+    rows: Vec<u64>,
 }
 
 /// Collects rows from a loader and assembles a [`Dataset`].
@@ -155,14 +159,15 @@ impl Builder {
     }
 
     /// Adds one event of `user` (from [`Builder::user`]); `millis` and `behaviour` are kept
-    /// only when the builder has those columns.
+    /// only when the builder has those columns, and `row` (a hash of the whole row, see
+    /// [`crate::data::Fnv1a`]) only with a time column.
     pub(crate) fn push(
         &mut self,
         line: u64,
         user: u32,
         item: &str,
-        millis: i64,
-        behaviour: Option<&str>,
+        (millis, behaviour): (i64, Option<&str>),
+        row: u64,
     ) -> Result<(), DataError> {
         let behaviour = match behaviour {
             Some(name) if self.has_behaviour => {
@@ -188,6 +193,7 @@ impl Builder {
             if self.has_time {
                 events.millis.push(millis);
                 events.lines.push(line);
+                events.rows.push(row);
             }
             if self.has_behaviour {
                 events.behaviours.push(behaviour);
@@ -216,8 +222,13 @@ impl Builder {
             }
         }
         duplicate_lines.sort_unstable();
-        for &line in &duplicate_lines {
-            self.report.add_skipped(report::REASON_DUPLICATE, line);
+        for &(line, exact) in &duplicate_lines {
+            let reason = if exact {
+                report::REASON_DUPLICATE
+            } else {
+                report::REASON_SAME_EVENT
+            };
+            self.report.add_skipped(reason, line);
         }
         let duplicates = u64::try_from(duplicate_lines.len()).unwrap_or(u64::MAX);
         self.report.rows_used = self.report.rows_used.saturating_sub(duplicates);
@@ -245,6 +256,7 @@ impl Builder {
             behaviours: self.has_behaviour.then_some(behaviours),
             behaviour_names: self.behaviour_names.tokens().to_vec(),
             report: self.report,
+            content_hash: None,
         })
     }
 }
@@ -259,17 +271,20 @@ fn sort_by_time(events: &mut Events) {
     keep(&mut events.items, &order);
     keep(&mut events.millis, &order);
     keep(&mut events.lines, &order);
+    keep(&mut events.rows, &order);
     keep(&mut events.behaviours, &order);
 }
 
 /// Removes events that repeat an earlier event (same item, time and behaviour) of a
-/// time-sorted user, adding their lines to `dropped`.
-fn drop_duplicates(events: &mut Events, dropped: &mut Vec<u64>) {
+/// time-sorted user, adding their lines to `dropped`, each with whether its whole row is the
+/// same as the kept one's.
+fn drop_duplicates(events: &mut Events, dropped: &mut Vec<(u64, bool)>) {
     let key = |event: usize| {
         let item = events.items.get(event).copied().unwrap_or(0);
         (item, events.behaviours.get(event).copied().unwrap_or(0))
     };
-    let mut duplicates: Vec<usize> = Vec::new();
+    // (duplicate event, the earlier event it repeats)
+    let mut duplicates: Vec<(usize, usize)> = Vec::new();
     let mut start = 0;
     while start < events.millis.len() {
         let time = events.millis.get(start);
@@ -279,18 +294,22 @@ fn drop_duplicates(events: &mut Events, dropped: &mut Vec<u64>) {
         let end = end.max(start + 1);
         if end - start <= SMALL_RUN {
             for later in start + 1..end {
-                if (start..later).any(|earlier| key(earlier) == key(later)) {
-                    duplicates.push(later);
+                if let Some(earlier) = (start..later).find(|&earlier| key(earlier) == key(later)) {
+                    duplicates.push((later, earlier));
                 }
             }
         } else {
             let mut run: Vec<usize> = (start..end).collect();
             run.sort_by_key(|&event| (key(event), event));
+            let mut first = None;
             for pair in run.windows(2) {
                 if let [earlier, later] = *pair
                     && key(earlier) == key(later)
                 {
-                    duplicates.push(later);
+                    let kept = *first.get_or_insert(earlier);
+                    duplicates.push((later, kept));
+                } else {
+                    first = None;
                 }
             }
         }
@@ -300,17 +319,17 @@ fn drop_duplicates(events: &mut Events, dropped: &mut Vec<u64>) {
         return;
     }
     duplicates.sort_unstable();
-    dropped.extend(
-        duplicates
-            .iter()
-            .filter_map(|&event| events.lines.get(event)),
-    );
+    dropped.extend(duplicates.iter().filter_map(|&(event, earlier)| {
+        let exact = events.rows.get(event) == events.rows.get(earlier);
+        events.lines.get(event).map(|&line| (line, exact))
+    }));
     let kept: Vec<usize> = (0..events.items.len())
-        .filter(|event| duplicates.binary_search(event).is_err())
+        .filter(|&event| duplicates.binary_search_by_key(&event, |d| d.0).is_err())
         .collect();
     keep(&mut events.items, &kept);
     keep(&mut events.millis, &kept);
     keep(&mut events.lines, &kept);
+    keep(&mut events.rows, &kept);
     keep(&mut events.behaviours, &kept);
 }
 
@@ -333,7 +352,10 @@ mod tests {
     fn row(builder: &mut Builder, line: u64, user: &str, item: &str, millis: i64) {
         builder.count_row();
         let user = builder.user(user);
-        if builder.push(line, user, item, millis, Some("view")).is_ok() {
+        if builder
+            .push(line, user, item, (millis, Some("view")), 0)
+            .is_ok()
+        {
             builder.count_used();
         }
     }
@@ -366,7 +388,7 @@ mod tests {
             let item = (line % 30).to_string();
             builder.count_row();
             let user = builder.user("u");
-            if builder.push(line, user, &item, 7, None).is_ok() {
+            if builder.push(line, user, &item, (7, None), 0).is_ok() {
                 builder.count_used();
             }
         }

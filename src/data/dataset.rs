@@ -29,6 +29,10 @@ pub struct Dataset {
     pub behaviour_names: Vec<String>,
     /// What happened during the import.
     pub report: ImportReport,
+    /// The FNV-1a hash of the bytes it was read from ([`crate::data::fnv1a`]), so a run can
+    /// tell its data file from another with the same counts; `None` for sequences made in
+    /// memory.
+    pub content_hash: Option<u64>,
 }
 
 impl Dataset {
@@ -71,6 +75,7 @@ impl Dataset {
             behaviours: None,
             behaviour_names: Vec::new(),
             report,
+            content_hash: None,
         }
     }
 }

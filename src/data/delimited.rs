@@ -2,7 +2,9 @@
 //! columns, with or without a header row (see [`super::columns`] for how columns are chosen).
 //!
 //! Every row must have as many fields as the header (or the first row); one extra empty field
-//! (a trailing delimiter) is tolerated. Fields are trimmed of surrounding whitespace.
+//! (a trailing delimiter) is tolerated. Fields are trimmed of surrounding whitespace. A row that
+//! repeats the header (two exported files joined into one) is skipped and reported, not read
+//! as an interaction.
 
 use std::path::Path;
 
@@ -13,6 +15,7 @@ use super::dataset::Dataset;
 use super::error::{DataError, DataErrorKind, one_line};
 use super::format::Delimiter;
 use super::format_kind::Format;
+use super::hash::Fnv1a;
 use super::records::{Row, for_each_row};
 use super::report;
 use super::timestamp;
@@ -98,15 +101,34 @@ pub(crate) fn read_rows(
         columns.behaviour.is_some(),
     );
     builder.report_mut().warnings.extend(warning);
-    let mut skip_header = layout.header;
+    let mut header: Option<Vec<String>> = None;
     for_each_row(path, text, delimiter, |line, row| {
-        if !std::mem::take(&mut skip_header) {
-            builder.count_row();
+        if layout.header && header.is_none() {
+            header = Some(row.fields().map(str::to_owned).collect());
+            return Ok(true);
+        }
+        builder.count_row();
+        if header
+            .as_deref()
+            .is_some_and(|header| repeats(header, &row))
+        {
+            let detail = "this row repeats the header row (files joined together?)";
+            builder.skip(line, report::REASON_HEADER, detail.to_owned())?;
+        } else {
             read_row(&mut builder, layout, line, &row)?;
         }
         Ok(true)
     })?;
     builder.finish()
+}
+
+/// Whether `row` is the header row again (the same names, ignoring case).
+fn repeats(header: &[String], row: &Row<'_>) -> bool {
+    row.len() == header.len()
+        && row
+            .fields()
+            .zip(header)
+            .all(|(field, name)| field.eq_ignore_ascii_case(name))
 }
 
 /// Checks one data row and adds its event, or records why it was skipped.
@@ -167,9 +189,20 @@ fn read_row(
         .behaviour
         .map(|column| row.get(column).unwrap_or(""));
     let user = builder.user(user);
-    builder.push(line, user, item, millis, behaviour)?;
+    builder.push(line, user, item, (millis, behaviour), row_hash(row))?;
     builder.count_used();
     Ok(())
+}
+
+/// A hash of every field of `row`, to tell a row that repeats another exactly from one that
+/// only shares its user, item and time.
+fn row_hash(row: &Row<'_>) -> u64 {
+    let mut hash = Fnv1a::new();
+    for field in row.fields() {
+        hash.write(field.as_bytes());
+        hash.write(&[0x1F]); // the unit separator: "a,bc" and "ab,c" differ
+    }
+    hash.finish()
 }
 
 #[cfg(test)]
@@ -309,6 +342,46 @@ mod tests {
             text.contains("first problem: line 2: cannot read the timestamp `x`"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn a_repeated_header_row_is_skipped_and_reported() {
+        // Two exports concatenated: the second one's header is not an interaction.
+        let text = "user,item\nu1,a\nu1,b\nuser,item\nu2,c\nUser , Item\nu2,d\n";
+        let dataset = ok("two.csv", text);
+        assert_eq!(dataset.n_interactions(), 4);
+        assert_eq!(dataset.items.index("item"), None);
+        assert_eq!(dataset.report.rows_read, 6);
+        let skipped = &dataset.report.skipped;
+        assert_eq!(skipped.len(), 1, "{skipped:?}");
+        assert_eq!(skipped[0].reason, report::REASON_HEADER);
+        assert_eq!(skipped[0].first_lines, [4, 6]);
+        assert_eq!(
+            skipped[0].summary(),
+            "skipped 2 rows that repeat the header row (lines 4, 6)"
+        );
+        // With a time column it is a repeated header too, not an unreadable timestamp.
+        let text = "user,item,time\nu1,a,1\nuser,item,time\nu1,b,2\n";
+        let dataset = ok("two.csv", text);
+        assert_eq!(dataset.report.skipped[0].reason, report::REASON_HEADER);
+    }
+
+    #[test]
+    fn a_duplicate_says_whether_the_other_columns_differ() {
+        let text = "user,item,time,rating\nu,a,1,5\nu,a,1,5\nu,b,2,4\nu,b,2,1\n";
+        let dataset = ok("r.csv", text);
+        let lines: Vec<String> = dataset.report.summary_lines();
+        assert_eq!(
+            lines,
+            [
+                "skipped 1 row that repeats an earlier row exactly (line 3)",
+                "skipped 1 row that repeats an earlier row in the user, item and time columns \
+                 (line 5)"
+            ],
+            "{:?}",
+            dataset.report
+        );
+        assert_eq!(dataset.n_interactions(), 2);
     }
 
     #[test]

@@ -1,12 +1,13 @@
 //! Interaction file formats and how they are told apart.
 //!
-//! Auto-detection (`detect`) looks at the first 50 non-blank lines, with the file extension
+//! Auto-detection (`detect`) looks at the first 50 records (non-blank lines, a quoted field
+//! that spans lines joined into its record as a CSV reader reads it), with the file extension
 //! as a hint only where the content is ambiguous:
 //! 1. A first line containing `::` is a MovieLens `ratings.dat` file.
 //! 2. Otherwise, for each candidate delimiter (`,` tab `;` `|`, the extension's one first:
 //!    `.csv` → `,`, `.tsv`/`.tab` → tab, `.psv` → `|`), count its occurrences outside double
-//!    quotes on every sampled line. The delimiter that occurs on the first line and with the
-//!    same count on the most lines wins, if that is at least half of them.
+//!    quotes in every sampled record. The delimiter that occurs in the first record and with
+//!    the same count in the most records wins, if that is at least half of them.
 //!    - A tab-separated file without a header whose first row is four numbers, the last an
 //!      (integer) Unix time, is MovieLens `u.data` (`user item rating timestamp`).
 //!    - Anything else with a delimiter is delimited text (with or without a header row).
@@ -59,10 +60,7 @@ pub(crate) fn detect(
     text: &str,
     options: &LoadOptions,
 ) -> Result<Detected, DataError> {
-    let sample: Vec<&str> = text::content_lines(text)
-        .take(SAMPLE_LINES)
-        .map(|(_, line)| line)
-        .collect();
+    let sample = sample_records(text, SAMPLE_LINES);
     let first = sample.first().copied().unwrap_or("");
     let double_colon = first.contains("::");
     let explicit_delimiter = options.delimiter.map(|byte| match byte {
@@ -187,6 +185,47 @@ pub(crate) fn sniff_delimiter(path: &Path, sample: &[&str]) -> Option<Delimiter>
         .map(|(byte, _)| Delimiter::Byte(byte))
 }
 
+/// The first `limit` records of `text` for detection: its non-blank lines, except that a
+/// line leaving a double-quoted field open is joined with the lines after it until the quote
+/// closes, as a CSV reader joins them (a note or title that spans lines is one field of one
+/// record). A quote still open after [`MAX_RECORD_LINES`] lines is taken for a stray one, and
+/// its line counts alone.
+pub(crate) fn sample_records(text: &str, limit: usize) -> Vec<&str> {
+    let lines: Vec<(usize, &str)> = text
+        .split_inclusive('\n')
+        .scan(0, |start, line| {
+            let at = *start;
+            *start += line.len();
+            Some((at, line))
+        })
+        .collect();
+    let mut records = Vec::new();
+    let mut index = 0;
+    while index < lines.len() && records.len() < limit {
+        let (start, line) = lines[index];
+        index += 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let mut quotes = line.matches('"').count();
+        let mut end = index;
+        while quotes % 2 == 1 && end < lines.len() && end - index < MAX_RECORD_LINES {
+            quotes += lines[end].1.matches('"').count();
+            end += 1;
+        }
+        if quotes % 2 == 0 && end > index {
+            index = end;
+        }
+        let (last_start, last) = lines[index - 1];
+        let record = &text[start..last_start + last.len()];
+        records.push(record.trim_end_matches(['\n', '\r']));
+    }
+    records
+}
+
+/// Most lines one record of [`sample_records`] may span.
+const MAX_RECORD_LINES: usize = 20;
+
 /// Occurrences of `delimiter` in `line` outside double-quoted stretches.
 fn count_outside_quotes(line: &str, delimiter: u8) -> usize {
     let mut quoted = false;
@@ -267,6 +306,21 @@ mod tests {
         assert_eq!(
             detect_str("x", text).ok().map(|d| d.delimiter),
             Some(Delimiter::Byte(b';'))
+        );
+    }
+
+    #[test]
+    fn quoted_fields_that_span_lines_do_not_hide_the_delimiter() {
+        // Most lines of this file are inside multi-line notes; its records all have 3 fields.
+        let text = "user,item,note\nu1,i1,\"first line\nsecond line\nthird, with a comma\"\n\
+                    u2,i2,\"a\nb\nc\"\nu3,i3,\"x\n\ny; z\"\n";
+        let detected = detect_str("notes.txt", text).ok();
+        assert_eq!(
+            detected,
+            Some(Detected {
+                format: Format::Delimited,
+                delimiter: Delimiter::Byte(b',')
+            })
         );
     }
 

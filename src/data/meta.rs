@@ -160,10 +160,7 @@ pub fn load_item_meta_bytes(
 /// The field delimiter of a metadata file: `::` when its first line has one (MovieLens
 /// `movies.dat`), else sniffed as for interaction files, else whitespace.
 fn meta_delimiter(name: &Path, text: &str) -> Delimiter {
-    let sample: Vec<&str> = text::content_lines(text)
-        .take(50)
-        .map(|(_, line)| line)
-        .collect();
+    let sample = format::sample_records(text, 50);
     if sample.first().is_some_and(|line| line.contains("::")) {
         Delimiter::Split(Separator::Text("::"))
     } else {

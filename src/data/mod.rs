@@ -9,6 +9,7 @@
 //! row-level problems are skipped and counted in the dataset's [`ImportReport`] (or are fatal
 //! with [`LoadOptions::strict`]).
 
+mod atomic;
 mod builder;
 mod columns;
 mod dataset;
@@ -16,6 +17,7 @@ mod delimited;
 mod error;
 pub mod format;
 mod format_kind;
+mod hash;
 mod idmap;
 mod load;
 mod meta;
@@ -38,17 +40,19 @@ pub mod synth;
 #[cfg(test)]
 mod tests;
 
+pub use atomic::write_file_atomically;
 pub use dataset::Dataset;
 pub use error::{BEHAVIOUR_FLAG, DataError, DataErrorKind, ITEM_FLAG, TIME_FLAG, USER_FLAG};
 pub use format_kind::{Format, ParseFormatError};
+pub use hash::{Fnv1a, fnv1a, hash_label};
 pub use idmap::IdMap;
 pub use load::{load_dataset, load_dataset_bytes};
 pub use meta::{ItemMeta, load_item_meta, load_item_meta_bytes};
 pub use meta_guess::guess_item_meta;
 pub use options::LoadOptions;
 pub use report::{
-    ImportReport, REASON_COLUMNS, REASON_DUPLICATE, REASON_EMPTY_ID, REASON_QUOTE,
-    REASON_TIMESTAMP, SkippedRows,
+    ImportReport, REASON_COLUMNS, REASON_DUPLICATE, REASON_EMPTY_ID, REASON_HEADER, REASON_QUOTE,
+    REASON_SAME_EVENT, REASON_TIMESTAMP, SkippedRows,
 };
 pub use split::{Split, leave_one_out};
 pub use stats::{DatasetStats, LengthStats, dataset_stats};

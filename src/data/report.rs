@@ -11,8 +11,14 @@ pub const REASON_EMPTY_ID: &str = "empty user or item";
 pub const REASON_TIMESTAMP: &str = "unparsable timestamp";
 /// Skip reason: a quote that is not closed, so that later lines were swallowed into one field.
 pub const REASON_QUOTE: &str = "unclosed quote";
-/// Skip reason: an exact repeat of an earlier row (same user, item, timestamp and behaviour).
+/// Skip reason: an exact repeat of an earlier row (same user, item, timestamp and behaviour,
+/// and every other column the same too).
 pub const REASON_DUPLICATE: &str = "duplicate row";
+/// Skip reason: a repeat of an earlier row in its user, item, timestamp (and behaviour)
+/// columns whose other columns differ (a rating, a price): the same event to the model.
+pub const REASON_SAME_EVENT: &str = "repeated user, item and time";
+/// Skip reason: a row that repeats the header row (two files with headers joined into one).
+pub const REASON_HEADER: &str = "repeated header row";
 
 /// How many line numbers are kept per skip reason.
 const MAX_LINES: usize = 10;
@@ -100,8 +106,16 @@ impl SkippedRows {
             REASON_EMPTY_ID => "with an empty user or item".to_owned(),
             REASON_TIMESTAMP => "with a timestamp that could not be read".to_owned(),
             REASON_QUOTE => "with a quote that is not closed".to_owned(),
+            REASON_HEADER if plural => "that repeat the header row".to_owned(),
+            REASON_HEADER => "that repeats the header row".to_owned(),
             REASON_DUPLICATE if plural => "that repeat an earlier row exactly".to_owned(),
             REASON_DUPLICATE => "that repeats an earlier row exactly".to_owned(),
+            REASON_SAME_EVENT if plural => {
+                "that repeat an earlier row in the user, item and time columns".to_owned()
+            }
+            REASON_SAME_EVENT => {
+                "that repeats an earlier row in the user, item and time columns".to_owned()
+            }
             other => format!("({other})"),
         };
         let numbers: Vec<String> = self.first_lines.iter().map(u64::to_string).collect();

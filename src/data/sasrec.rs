@@ -29,7 +29,7 @@ pub(crate) fn load(path: &Path, text: &str, strict: bool) -> Result<Dataset, Dat
         }
         let user = builder.user(user);
         for item in items {
-            builder.push(line, user, item, 0, None)?;
+            builder.push(line, user, item, (0, None), 0)?;
         }
         builder.count_used();
     }

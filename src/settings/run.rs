@@ -30,6 +30,11 @@ pub struct DataSource {
     pub items_count: usize,
     /// See `users`.
     pub interactions: usize,
+    /// The data file's content hash when the run was made ([`crate::data::hash_label`]),
+    /// checked when it is reopened or resumed; absent from runs made before it was kept,
+    /// which are checked by their counts alone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_hash: Option<String>,
 }
 
 impl DataSource {

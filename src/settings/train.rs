@@ -219,6 +219,29 @@ impl TrainConfig {
         }
         config
     }
+
+    /// Why [`TrainConfig::for_data`] chooses what it does for data with these figures, as one
+    /// line for a run's log, e.g. "73801 interactions (under 100000: 30 epochs, patience 3),
+    /// median history 22 (under 50: max_len 50), mean history 29.5 (dropout 0.2; …)".
+    pub fn sizing_reasons(median_length: usize, mean_length: f64, interactions: usize) -> String {
+        let sized = Self::for_data(median_length, mean_length, interactions);
+        let log_size = if interactions < 100_000 {
+            "under 100000"
+        } else {
+            "100000 or more"
+        };
+        let history = if median_length < 50 {
+            "under 50"
+        } else {
+            "50 or more"
+        };
+        format!(
+            "{interactions} interactions ({log_size}: {} epochs, patience {}), median history \
+             {median_length} ({history}: max_len {}), mean history {mean_length:.1} (dropout {}; \
+             0.4 when the mean is under 15, 0.1 when the median is 50 or more)",
+            sized.epochs, sized.patience, sized.encoder.max_len, sized.encoder.dropout
+        )
+    }
 }
 
 #[cfg(test)]
@@ -252,6 +275,26 @@ mod tests {
         assert_eq!(config.validate(), Ok(()));
         config.model = ModelKind::Sequda;
         assert!(config.validate().is_err());
+    }
+
+    #[test]
+    fn the_sizing_reasons_name_the_values_for_data_chooses() {
+        let small = TrainConfig::sizing_reasons(22, 29.5, 73_801);
+        assert_eq!(
+            small,
+            "73801 interactions (under 100000: 30 epochs, patience 3), median history 22 \
+             (under 50: max_len 50), mean history 29.5 (dropout 0.2; 0.4 when the mean is \
+             under 15, 0.1 when the median is 50 or more)"
+        );
+        let long = TrainConfig::sizing_reasons(96, 165.6, 1_000_209);
+        assert!(
+            long.starts_with("1000209 interactions (100000 or more: 200 epochs, patience 10)"),
+            "{long}"
+        );
+        assert!(long.contains("(50 or more: max_len 200)"), "{long}");
+        assert!(long.contains("(dropout 0.1;"), "{long}");
+        let short = TrainConfig::sizing_reasons(6, 8.9, 198_502);
+        assert!(short.contains("(dropout 0.4;"), "{short}");
     }
 
     #[test]

@@ -32,7 +32,8 @@ pub enum TrainError {
     },
     /// The loss became NaN or infinite.
     #[error(
-        "the loss became {value} at epoch {epoch}, step {step}; training stopped and the last good checkpoint was kept (try a lower learning rate)"
+        "the loss became {value} at epoch {epoch}, step {step}; training stopped {} (try a lower learning rate)",
+        kept_checkpoint(*.kept_epoch)
     )]
     NonFiniteLoss {
         /// Epoch.
@@ -41,6 +42,8 @@ pub enum TrainError {
         step: usize,
         /// The value seen.
         value: f64,
+        /// The epoch whose checkpoint the run folder keeps (the best so far), if any.
+        kept_epoch: Option<usize>,
     },
     /// The backend reported a failure.
     #[error("the compute backend failed: {0}")]
@@ -58,7 +61,31 @@ pub enum TrainError {
     RunFolderInUse(PathBuf),
 }
 
+/// What a run stopped by a non-finite loss left behind, for its message.
+fn kept_checkpoint(kept_epoch: Option<usize>) -> String {
+    match kept_epoch {
+        Some(epoch) => format!("and the checkpoint of epoch {epoch}, the best so far, was kept"),
+        None => "before its first validation, so no checkpoint was saved".to_string(),
+    }
+}
+
 impl TrainError {
+    /// `self`, where it is a [`TrainError::NonFiniteLoss`], saying that the run folder keeps
+    /// the checkpoint of `best_epoch` (none when 0).
+    pub fn keeping_checkpoint_of(self, best_epoch: usize) -> Self {
+        match self {
+            Self::NonFiniteLoss {
+                epoch, step, value, ..
+            } => Self::NonFiniteLoss {
+                epoch,
+                step,
+                value,
+                kept_epoch: (best_epoch > 0).then_some(best_epoch),
+            },
+            other => other,
+        }
+    }
+
     /// A file error with its path.
     pub fn file(path: impl Into<PathBuf>, error: impl std::fmt::Display) -> Self {
         Self::File {

@@ -1,11 +1,13 @@
 //! Generating the log and the ad catalogue, and writing them as the bundled sample files.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::behaviour;
 use super::catalogue::Catalogue;
 use super::config::{ADS_FILE, EVENTS_FILE, SynthConfig};
 use super::funnel::Event;
+use crate::data::write_file_atomically;
 use crate::rng::SplitMix64;
 
 /// Stream number of the catalogue's random stream; users use streams `0..users`.
@@ -127,13 +129,16 @@ pub fn generate(config: &SynthConfig) -> SampleData {
 }
 
 /// Generates the data for `config` and writes [`EVENTS_FILE`] and [`ADS_FILE`] into `dir`
-/// (created if missing); returns the paths of the events file and the ads file.
+/// (created if missing; each file written whole or not at all); returns the paths of the
+/// events file and the ads file.
 pub fn write_sample_data(dir: &Path, config: &SynthConfig) -> std::io::Result<(PathBuf, PathBuf)> {
     let data = generate(config);
     std::fs::create_dir_all(dir)?;
     let events_path = dir.join(EVENTS_FILE);
     let ads_path = dir.join(ADS_FILE);
-    std::fs::write(&events_path, data.events_csv.as_bytes())?;
-    std::fs::write(&ads_path, data.ads_csv.as_bytes())?;
+    write_file_atomically(&events_path, |file| {
+        file.write_all(data.events_csv.as_bytes())
+    })?;
+    write_file_atomically(&ads_path, |file| file.write_all(data.ads_csv.as_bytes()))?;
     Ok((events_path, ads_path))
 }

@@ -5,6 +5,7 @@
 use super::batches::trainable_users;
 use super::evaluation::{CaseInputs, SplitPart, evaluate_model};
 use super::recipe::Recipe;
+use super::selection::improves_on;
 use crate::data::{Dataset, Split};
 use crate::eval::{EvalError, RankingMetrics};
 use crate::rng::SplitMix64;
@@ -45,9 +46,9 @@ pub struct LoopOutcome {
 }
 
 /// Trains until max epochs, early stopping or a stop request. Returns an error for NaN/Inf
-/// losses (the last good checkpoint stays on disk). With `resume`, epochs `1..=best_epoch`
-/// count as done (the recipe already holds that checkpoint's weights) and the loop goes on
-/// from the next one, with the shuffling order it would have had.
+/// losses (the best checkpoint so far, if any, stays on disk, and the error says which). With
+/// `resume`, epochs `1..=best_epoch` count as done (the recipe already holds that checkpoint's
+/// weights) and the loop goes on from the next one, with the shuffling order it would have had.
 pub fn run_epochs(
     recipe: &mut dyn Recipe,
     inputs: &LoopInputs<'_>,
@@ -59,7 +60,10 @@ pub fn run_epochs(
     run.control.status(RunStatus::Training, "training");
     for epoch in run.outcome.epochs_run + 1..=inputs.config.epochs {
         let epoch_start = run.control.elapsed_seconds();
-        run.recipe.begin_epoch(epoch, run.control, run.metrics)?;
+        let best_epoch = run.outcome.best_epoch;
+        run.recipe
+            .begin_epoch(epoch, run.control, run.metrics)
+            .map_err(|e| e.keeping_checkpoint_of(best_epoch))?;
         run.train_epoch(epoch)?;
         if run.control.stop_requested() {
             run.outcome.stop_reason = "stopped by user".into();
@@ -82,10 +86,14 @@ pub fn run_epochs(
         outcome.stop_reason = "max epochs".into();
     }
     if outcome.best_epoch == 0 {
-        return Err(TrainError::NotEnoughData(
+        // Every epoch is validated unless the run is stopped, so without a stop every
+        // validation score was NaN ([`improves_on`]).
+        let message = if outcome.stop_reason == "stopped by user" {
             "training stopped before the first validation, so there is no checkpoint to test"
-                .into(),
-        ));
+        } else {
+            "no epoch's validation score was a number (NaN), so there is no checkpoint to test"
+        };
+        return Err(TrainError::NotEnoughData(message.into()));
     }
     Ok(outcome)
 }
@@ -181,11 +189,13 @@ impl<'r, 'i> EpochLoop<'r, 'i> {
             let losses = self.recipe.step(chunk)?;
             let total = losses.get("loss").copied().unwrap_or(f64::NAN);
             if !total.is_finite() {
-                return Err(TrainError::NonFiniteLoss {
+                let error = TrainError::NonFiniteLoss {
                     epoch,
                     step,
                     value: total,
-                });
+                    kept_epoch: None,
+                };
+                return Err(error.keeping_checkpoint_of(self.outcome.best_epoch));
             }
             self.global_step += 1;
             interval.add(chunk.len(), &losses);
@@ -215,8 +225,8 @@ impl<'r, 'i> EpochLoop<'r, 'i> {
             other => other?,
         };
         let outcome = &mut self.outcome;
-        let improved =
-            outcome.best_epoch == 0 || evaluated.metrics.ndcg_10 > outcome.best_valid.ndcg_10;
+        let best_so_far = (outcome.best_epoch > 0).then_some(outcome.best_valid.ndcg_10);
+        let improved = improves_on(evaluated.metrics.ndcg_10, best_so_far);
         let run_dir = self.inputs.run_dir;
         if improved {
             let staged = staging::begin(run_dir)?;
@@ -236,6 +246,9 @@ impl<'r, 'i> EpochLoop<'r, 'i> {
         };
         self.metrics.append(&epoch_record(&report))?;
         if improved {
+            // The record goes to disk before the files move in (a power cut too must never
+            // leave files of an epoch the log does not call best).
+            self.metrics.sync()?;
             staging::commit(run_dir)?;
         }
         control.send(Event::Epoch(report));
@@ -294,3 +307,7 @@ impl Interval {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "epoch_loop_tests.rs"]
+mod tests;

@@ -8,6 +8,7 @@ mod evaluation;
 mod grouped_loss;
 mod model_scorer;
 mod recipe;
+mod selection;
 
 pub use batches::{LengthGroup, TrainBatch, build_batch, length_groups, trainable_users};
 pub use epoch_loop::{LoopInputs, LoopOutcome, run_epochs};
@@ -15,3 +16,4 @@ pub use evaluation::{CaseInputs, SplitPart, evaluate_model};
 pub use grouped_loss::{group_cross_entropy, grouped_cross_entropy, listed_positions};
 pub use model_scorer::{ModelScorer, best_outside};
 pub use recipe::Recipe;
+pub use selection::improves_on;

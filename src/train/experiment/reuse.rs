@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use crate::data::Dataset;
+use crate::data::{Dataset, hash_label};
 use crate::settings::DeviceChoice;
 use crate::settings::SeqUdaConfig;
 use crate::settings::{DataSource, TrainConfig};
@@ -81,8 +81,9 @@ pub fn planned_run(
     }
 }
 
-/// How a run's stored data description differs from `source` read as `dataset`, or `None`
-/// when it is the same data. Two spellings of one file's path (relative and absolute, or via
+/// How a run's stored data description differs from `source` read as `dataset` (its path,
+/// its counts, or for a run that kept one its content hash), or `None` when it is the same
+/// data. Two spellings of one file's path (relative and absolute, or via
 /// `..`) count as the same file when both resolve from the working folder.
 fn data_difference(stored: &DataSource, source: &DataSource, dataset: &Dataset) -> Option<String> {
     if !stored.same_file_as(source) {
@@ -97,12 +98,18 @@ fn data_difference(stored: &DataSource, source: &DataSource, dataset: &Dataset) 
         dataset.n_items(),
         dataset.n_interactions(),
     );
-    (stored_counts != counts).then(|| {
-        format!(
+    if stored_counts != counts {
+        return Some(format!(
             "{} users, {} items and {} interactions, not {}, {} and {}",
             stored_counts.0, stored_counts.1, stored_counts.2, counts.0, counts.1, counts.2
-        )
-    })
+        ));
+    }
+    // A run made before the hash was kept is judged by its counts alone.
+    let stored_hash = stored.content_hash.as_deref();
+    let hash = dataset.content_hash.map(hash_label);
+    stored_hash
+        .is_some_and(|stored| hash.as_deref() != Some(stored))
+        .then(|| "its content differs, with the same counts".to_string())
 }
 
 /// The first setting (as its `config.toml` line) in which `stored` differs from `planned`,
@@ -283,6 +290,33 @@ mod tests {
         std::fs::write(run.config_path(), "not = [toml").expect("config");
         assert!(matches!(state(&config), PlannedRun::Conflict(reason)
                 if reason.starts_with("a run whose settings do not read")),);
+    }
+
+    #[test]
+    fn a_run_on_other_bytes_with_the_same_counts_is_on_other_data() {
+        let (dir, run, mut dataset, source) = started_folder();
+        let hashed = DataSource {
+            content_hash: Some(crate::data::hash_label(1)),
+            ..source.clone()
+        };
+        let stored = crate::settings::RunConfig {
+            data: hashed.clone(),
+            train: TrainConfig::default(),
+        };
+        run.write_config(&stored).expect("config");
+        let config = TrainConfig::default();
+        dataset.content_hash = Some(1);
+        assert_eq!(
+            planned_run(dir.path(), &hashed, &dataset, &config),
+            PlannedRun::Fresh
+        );
+        dataset.content_hash = Some(2);
+        assert_eq!(
+            planned_run(dir.path(), &hashed, &dataset, &config),
+            PlannedRun::Conflict(
+                "a run on other data (its content differs, with the same counts)".into()
+            )
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::models::load_inference;
 use super::split::training_split;
-use crate::data::{Dataset, ItemMeta, Split, load_dataset, load_item_meta};
+use crate::data::{Dataset, ItemMeta, Split, hash_label, load_dataset, load_item_meta};
 use crate::eval::{
     EvalCase, EvalOptions, EvalOutcome, PopularityScorer, Protocol, Scorer, evaluate,
     popularity_counts, top_k,
@@ -43,8 +43,8 @@ pub struct OpenedRun {
     pub device: SelectedDevice,
 }
 
-/// Loads a run's data again as it read it, failing when the file changed since (other user,
-/// item or interaction counts).
+/// Loads a run's data again as it read it, failing when the file changed since: other user,
+/// item or interaction counts, or (for a run that kept it) another content hash.
 pub fn reload_dataset(source: &DataSource) -> Result<Dataset, TrainError> {
     let data_path = PathBuf::from(&source.path);
     let dataset = load_dataset(&data_path, &source.load_options()?)?;
@@ -61,6 +61,21 @@ pub fn reload_dataset(source: &DataSource) -> Result<Dataset, TrainError> {
             dataset.n_users(),
             dataset.n_items(),
             dataset.n_interactions()
+        )));
+    }
+    let hash = dataset.content_hash.map(hash_label);
+    if let Some(stored) = &source.content_hash
+        && hash.as_ref() != Some(stored)
+    {
+        return Err(TrainError::Mismatch(format!(
+            "{} changed since the run was made: its content differs (the same {} users, {} \
+             items and {} interactions, but other bytes: {} then, {} now)",
+            data_path.display(),
+            source.users,
+            source.items_count,
+            source.interactions,
+            stored,
+            hash.as_deref().unwrap_or("none")
         )));
     }
     Ok(dataset)

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::models::{load_inference, recipe};
 use super::split::training_split;
-use crate::data::{Dataset, Split};
+use crate::data::{Dataset, Split, hash_label};
 use burn::tensor::Device;
 
 use crate::eval::{
@@ -19,7 +19,7 @@ use crate::train::epochs::{CaseInputs, SplitPart};
 use crate::train::epochs::{LoopInputs, LoopOutcome, Recipe, run_epochs};
 use crate::train::run_folder::{DatasetSummary, RunSummary};
 use crate::train::run_folder::{MetricsWriter, ResumePoint, prepare_resume, resume_record};
-use crate::train::run_folder::{RunDir, write_test_ranks};
+use crate::train::run_folder::{RunDir, clear_earlier_run, write_test_ranks};
 use crate::train::session::{Control, Flow};
 use crate::train::session::{Event, RunStatus};
 
@@ -57,12 +57,22 @@ pub fn run_training(
         job.config.drop_train_share,
         job.config.seed,
     );
+    if split.evaluated_users().next().is_none() {
+        // Checked for every model (the popularity one would otherwise report zeros), before
+        // the run folder is made.
+        return Err(TrainError::NotEnoughData(
+            "no user has 3 or more interactions, so no user can be evaluated (each needs \
+             training items, a validation item and a test item); nothing was trained"
+                .into(),
+        ));
+    }
     let run_dir = RunDir::new(&job.run_dir);
     run_dir.create()?;
     let _claim = run_dir.claim()?;
     let resume = if resume {
         Some(prepare_resume(&run_dir)?)
     } else {
+        clear_earlier_run(&run_dir)?;
         write_run_config(job, &run_dir)?;
         None
     };
@@ -105,12 +115,13 @@ pub fn run_training(
     Ok(summary)
 }
 
-/// Writes `config.toml` of a new run, with the data's counts.
+/// Writes `config.toml` of a new run, with the data's counts and content hash.
 fn write_run_config(job: &TrainJob, run_dir: &RunDir) -> Result<(), TrainError> {
     let mut source = job.source.clone();
     source.users = job.dataset.n_users();
     source.items_count = job.dataset.n_items();
     source.interactions = job.dataset.n_interactions();
+    source.content_hash = job.dataset.content_hash.map(hash_label);
     run_dir.write_config(&RunConfig {
         data: source,
         train: job.config.clone(),

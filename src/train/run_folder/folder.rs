@@ -31,7 +31,8 @@ pub const GENERATOR_OPTIMIZER_FILE: &str = "gan_generator_optimizer.bpk";
 /// See [`GENERATOR_OPTIMIZER_FILE`].
 pub const DISCRIMINATOR_OPTIMIZER_FILE: &str = "gan_discriminator_optimizer.bpk";
 
-/// Held locked by the run writing the folder.
+/// Held locked by the run writing the folder; the file stays afterwards and means nothing by
+/// itself ([`RunDir::claim`]).
 pub const LOCK_FILE: &str = ".lock";
 
 /// Paths of one run.
@@ -82,9 +83,14 @@ impl RunDir {
     }
 
     /// Claims the folder for one training run: an operating-system lock on its `.lock` file,
-    /// held until the returned guard is dropped and released by the system if the process
-    /// dies, so a stale lock never blocks. A second run (another window, another `sequda`
-    /// process) aiming at the same folder gets [`TrainError::RunFolderInUse`] instead of
+    /// held until the returned guard is dropped and released by the system when the process
+    /// ends in any way (killed with SIGKILL, crashed, the machine restarted). The `.lock` file
+    /// itself is an empty marker that stays in the folder after every run, finished or cut: it
+    /// is never removed (removing it could let two runs lock two different files), and only
+    /// the lock on it counts, never its presence. So one left by a killed process blocks
+    /// nothing: `train --overwrite`, `resume` and `experiment` claim the folder as if it were
+    /// not there (tests/cli_resume.rs). A second run (another window, another `sequda`
+    /// process) aiming at a folder that is held gets [`TrainError::RunFolderInUse`] instead of
     /// interleaving its files with the first one's.
     pub fn claim(&self) -> Result<RunLock, TrainError> {
         let path = self.root.join(LOCK_FILE);
@@ -172,7 +178,8 @@ pub struct RunLock {
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so a
-/// reader never sees a half-written file and a crash keeps the previous version.
+/// reader never sees a half-written file and a crash keeps the previous version; the file is
+/// synced before the rename and its folder after it, so a power cut keeps one version whole.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), TrainError> {
     let mut temporary = path.as_os_str().to_owned();
     temporary.push(".tmp");
@@ -186,12 +193,52 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), TrainError> {
     result.map_err(|e| {
         let _ = fs::remove_file(&temporary);
         TrainError::file(path, e)
-    })
+    })?;
+    sync_folder(path.parent().unwrap_or(Path::new(".")))
+}
+
+/// Makes the renames and removals in `folder` durable: syncs the folder itself, so a power
+/// cut after a rename cannot bring back the old file. Where the system cannot open a folder
+/// for syncing (Windows) this does nothing.
+pub(super) fn sync_folder(folder: &Path) -> Result<(), TrainError> {
+    #[cfg(test)]
+    FOLDER_SYNCS.with(|count| count.set(count.get() + 1));
+    let folder = if folder.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        folder
+    };
+    if cfg!(unix) {
+        File::open(folder)
+            .and_then(|opened| opened.sync_all())
+            .map_err(|e| TrainError::file(folder, e))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Folder syncs on this thread, for the tests that check a rename is made durable.
+    static FOLDER_SYNCS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Folder syncs so far on this thread ([`sync_folder`]).
+#[cfg(test)]
+pub(super) fn folder_syncs() -> usize {
+    FOLDER_SYNCS.with(std::cell::Cell::get)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_atomic_write_syncs_its_folder_after_the_rename() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let before = folder_syncs();
+        write_atomically(&dir.path().join("x.json"), b"one").expect("write");
+        assert_eq!(folder_syncs(), before + 1);
+    }
 
     #[test]
     fn atomic_write_replaces_and_leaves_no_temporary() {

@@ -1,6 +1,6 @@
 //! `metrics.jsonl`: one JSON object per logged step or epoch (and per resume, see
 //! [`super::resume_point`]), appended and flushed line by line so a crash loses nothing
-//! already logged.
+//! already logged, and synced to disk at each best checkpoint ([`MetricsWriter::sync`]).
 
 use std::fs::{File, OpenOptions};
 use std::io::{BufWriter, Write};
@@ -16,6 +16,8 @@ use crate::train::session::{EpochReport, StepReport};
 pub struct MetricsWriter {
     path: PathBuf,
     out: BufWriter<File>,
+    /// Records appended since the file was last synced to disk.
+    unsynced: usize,
 }
 
 impl MetricsWriter {
@@ -31,6 +33,7 @@ impl MetricsWriter {
         Ok(Self {
             path,
             out: BufWriter::new(file),
+            unsynced: 0,
         })
     }
 
@@ -39,7 +42,26 @@ impl MetricsWriter {
         let line = serde_json::to_string(record).map_err(|e| TrainError::file(&self.path, e))?;
         writeln!(self.out, "{line}")
             .and_then(|()| self.out.flush())
-            .map_err(|e| TrainError::file(&self.path, e))
+            .map_err(|e| TrainError::file(&self.path, e))?;
+        self.unsynced += 1;
+        Ok(())
+    }
+
+    /// Records appended since the file was last synced to disk (flushed records survive a
+    /// killed process; synced ones survive a power cut too).
+    pub fn unsynced_records(&self) -> usize {
+        self.unsynced
+    }
+
+    /// Makes every record appended so far durable (an fsync): called before a new best
+    /// checkpoint moves in, so the log on disk always names the epoch of the files beside it.
+    pub fn sync(&mut self) -> Result<(), TrainError> {
+        self.out
+            .flush()
+            .and_then(|()| self.out.get_ref().sync_data())
+            .map_err(|e| TrainError::file(&self.path, e))?;
+        self.unsynced = 0;
+        Ok(())
     }
 }
 

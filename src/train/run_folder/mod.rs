@@ -4,6 +4,7 @@
 //! same files; only this module knows their names and formats.
 
 mod checkpoint;
+mod clear;
 mod folder;
 mod metrics_log;
 mod ranks;
@@ -14,6 +15,7 @@ mod summary;
 pub use checkpoint::{
     load_checkpoint, restore_optimizer, save_checkpoint, save_optimizer, warm_start,
 };
+pub use clear::clear_earlier_run;
 pub use folder::{
     CHECKPOINT_FILE, CONFIG_FILE, DISCRIMINATOR_FILE, DISCRIMINATOR_OPTIMIZER_FILE, GENERATOR_FILE,
     GENERATOR_OPTIMIZER_FILE, LOCK_FILE, METRICS_FILE, OPTIMIZER_FILE, RunDir, RunLock,

@@ -16,6 +16,7 @@ use super::folder::{RunDir, write_atomically};
 use super::staging;
 use crate::eval::RankingMetrics;
 use crate::train::TrainError;
+use crate::train::epochs::improves_on;
 
 /// Where an interrupted run picks up, read back from its `metrics.jsonl`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -138,10 +139,10 @@ pub fn read_resume_point(text: &str) -> Result<(ResumePoint, usize), String> {
             _ => {}
         }
     }
-    // The best epoch: the first to reach the highest validation NDCG@10 (the loop's rule).
+    // The best epoch, by the loop's own rule.
     let mut best: Option<&(EpochLine, usize, usize)> = None;
     for entry in &epochs {
-        if best.is_none_or(|b| entry.0.valid.ndcg_10 > b.0.valid.ndcg_10) {
+        if improves_on(entry.0.valid.ndcg_10, best.map(|b| b.0.valid.ndcg_10)) {
             best = Some(entry);
         }
     }

@@ -11,7 +11,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::folder::{RunDir, write_atomically};
+use super::folder::{RunDir, sync_folder, write_atomically};
 use crate::train::TrainError;
 
 /// The staging folder inside a run folder.
@@ -48,7 +48,9 @@ pub fn commit(run: &RunDir) -> Result<(), TrainError> {
         fs::rename(&path, &target).map_err(|e| TrainError::file(&target, e))?;
     }
     // The seal goes last: while it is there, a resume knows the move is unfinished.
-    remove_folder(staged.root())
+    remove_folder(staged.root())?;
+    // The renames and the removal are made durable before the run goes on.
+    sync_folder(run.root())
 }
 
 /// What [`settle`] found in a run folder.
@@ -75,6 +77,7 @@ pub fn settle(run: &RunDir, best_epoch: usize) -> Result<Settled, TrainError> {
         Ok(Settled::Completed)
     } else {
         remove_folder(staged.root())?;
+        sync_folder(run.root())?;
         Ok(Settled::Discarded)
     }
 }
@@ -158,6 +161,15 @@ mod tests {
         assert_eq!(contents(&run), ("two".into(), "two".into()));
         assert!(!run.root().join(STAGING_DIR).exists());
         assert_eq!(settle(&run, 2).expect("settle"), Settled::Clean);
+    }
+
+    #[test]
+    fn a_commit_syncs_the_run_folder_after_moving_in() {
+        let (_dir, run) = run_at_epoch_one();
+        stage_epoch_two(&run, true);
+        let before = super::super::folder::folder_syncs();
+        commit(&run).expect("commit");
+        assert!(super::super::folder::folder_syncs() > before);
     }
 
     #[test]

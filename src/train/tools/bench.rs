@@ -132,6 +132,7 @@ fn timed_epochs(
                     epoch,
                     step: index + 1,
                     value,
+                    kept_epoch: None,
                 });
             }
             steps += 1;

@@ -42,6 +42,7 @@ impl SeqUdaRecipe<'_> {
                 epoch,
                 step: 0,
                 value: report.mle_loss,
+                kept_epoch: None,
             });
         }
         let sampler = gan.sampler();
