@@ -606,6 +606,33 @@ fn train_logged(args: &[&str]) -> std::process::Output {
 }
 
 #[test]
+fn a_run_cannot_warm_start_from_the_folder_it_overwrites() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("run");
+    std::fs::create_dir_all(&out).expect("run folder");
+    std::fs::write(out.join("model.bpk"), "earlier weights").expect("earlier checkpoint");
+    let out = out.to_str().expect("utf-8 path");
+    let output = train_logged(&[
+        "--model",
+        "sasrec",
+        "--init-from",
+        out,
+        "--out",
+        out,
+        "--overwrite",
+    ]);
+    assert!(!output.status.success(), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("names the run's own folder"), "{stderr}");
+    let kept = std::fs::read_to_string(std::path::Path::new(out).join("model.bpk"));
+    assert_eq!(
+        kept.expect("kept"),
+        "earlier weights",
+        "nothing was cleared"
+    );
+}
+
+#[test]
 fn overwrite_removes_the_previous_runs_files_before_training() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("run");

@@ -1,6 +1,6 @@
 //! One training run from start to summary: device, split, run folder, model, final test.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::models::{load_inference, recipe};
@@ -72,6 +72,7 @@ pub fn run_training(
     let resume = if resume {
         Some(prepare_resume(&run_dir)?)
     } else {
+        refuse_warm_start_from_itself(job)?;
         clear_earlier_run(&run_dir)?;
         write_run_config(job, &run_dir)?;
         None
@@ -113,6 +114,26 @@ pub fn run_training(
     };
     run_dir.write_summary(&summary)?;
     Ok(summary)
+}
+
+/// A new run clears its folder first, so it cannot warm-start from the checkpoint in it.
+fn refuse_warm_start_from_itself(job: &TrainJob) -> Result<(), TrainError> {
+    let Some(init) = &job.config.init_from else {
+        return Ok(());
+    };
+    let init = Path::new(init);
+    let same = match (init.canonicalize(), job.run_dir.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => init == job.run_dir,
+    };
+    if same {
+        return Err(TrainError::Mismatch(format!(
+            "--init-from {} names the run's own folder, whose earlier files a new run clears; \
+             copy that run elsewhere first, or train into another --out",
+            init.display()
+        )));
+    }
+    Ok(())
 }
 
 /// Writes `config.toml` of a new run, with the data's counts and content hash.
