@@ -130,11 +130,7 @@ impl AudienceVerdict {
             Verdict::NotBetterThanRandom => {
                 format!("Not better than random: don't use this audience ({figures}).")
             }
-            Verdict::BetterThanRandom => {
-                let mut text = figures;
-                text[..1].make_ascii_uppercase();
-                format!("Better than random: {text}.")
-            }
+            Verdict::BetterThanRandom => format!("Better than random: {figures}."),
         }
     }
 
@@ -250,7 +246,7 @@ mod tests {
         assert!(verdict.warning().is_none());
         let headline = verdict.headline();
         assert!(
-            headline.starts_with("Better than random: Lift 5.0× over random (95% CI"),
+            headline.starts_with("Better than random: lift 5.0× over random (95% CI"),
             "{headline}"
         );
         assert!(headline.contains("2.5× over most-active targeting, from 50 held-out engagers"));
