@@ -285,3 +285,21 @@ pub fn chart_buttons(
 pub fn remember_chart_rect(ui: &Ui, chart: Id, rect: Rect) {
     ui.data_mut(|d| d.insert_temp(chart, rect));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn saves_without_a_dialog_go_beside_the_runs_under_a_free_name() {
+        assert_eq!(
+            fallback_dir(Path::new("/data/runs")),
+            PathBuf::from("/data/exports")
+        );
+        assert_eq!(fallback_dir(Path::new("runs")), PathBuf::from("exports"));
+        let dir = tempfile::tempdir().expect("tempdir");
+        assert_eq!(free_path(dir.path(), "a.csv"), dir.path().join("a.csv"));
+        std::fs::write(dir.path().join("a.csv"), "x").expect("write");
+        assert_eq!(free_path(dir.path(), "a.csv"), dir.path().join("a-2.csv"));
+    }
+}
