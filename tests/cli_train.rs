@@ -266,7 +266,7 @@ fn sasrec_beats_popularity_and_the_run_folder_is_complete() {
 
     // `audience` ranks every user for one ad and writes a spreadsheet-safe CSV.
     let audience_csv = dir.path().join("audience.csv");
-    sequda_ok(&[
+    let audience_run = sequda(&[
         "audience",
         "--run",
         sasrec,
@@ -279,6 +279,20 @@ fn sasrec_beats_popularity_and_the_run_folder_is_complete() {
         "--out",
         audience_csv.to_str().expect("utf-8 path"),
     ]);
+    let report = String::from_utf8_lossy(&audience_run.stderr);
+    assert!(audience_run.status.success(), "{report}");
+    // The window's verdict, the small-check warning (the sample has 10 held-out engagers of
+    // ad042) and the stated tie rule.
+    assert!(report.contains("verdict: "), "{report}");
+    assert!(report.contains("held-out engagers"), "{report}");
+    assert!(
+        report.contains("warning: Only 10 held-out engagers (fewer than 30)"),
+        "{report}"
+    );
+    assert!(
+        report.contains("ties in score are broken by dataset order"),
+        "{report}"
+    );
     let text = std::fs::read_to_string(&audience_csv).expect("audience CSV");
     let mut lines = text.lines();
     assert_eq!(

@@ -28,6 +28,9 @@ pub enum AnalysisError {
         /// Items in the dataset.
         data: usize,
     },
+    /// Two runs cannot be compared (untested, or trained on different data or users).
+    #[error("{0}")]
+    NotComparable(String),
     /// The backend failed to hand results back.
     #[error("the model could not compute this: {0}")]
     Backend(String),

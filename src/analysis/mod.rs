@@ -10,6 +10,7 @@
 
 pub mod attention;
 pub mod audience;
+pub mod audience_verdict;
 pub mod csv;
 pub mod data_summary;
 pub mod embedding;
@@ -22,7 +23,9 @@ pub mod neighbourhood;
 pub mod png;
 pub mod query;
 pub mod recommend;
+pub mod run_verdict;
 pub mod runs;
+pub mod setting_names;
 pub mod smoothing;
 pub mod states;
 pub mod synthetic_view;

@@ -220,7 +220,7 @@ pub fn seed_groups(runs: &[SavedRun]) -> Vec<SeedGroup> {
                 runs: members.iter().map(|r| r.name.clone()).collect(),
                 model: members
                     .first()
-                    .map_or_else(String::new, |r| r.config.train.model.name().to_owned()),
+                    .map_or_else(String::new, |r| r.config.train.model.label().to_owned()),
                 ndcg_10_ci: ci(&ndcg, ndcg_10.1),
                 hr_10_ci: ci(&hr, hr_10.1),
                 ndcg_10,

@@ -4,6 +4,7 @@ use anyhow::{Context, anyhow};
 
 use super::args::AudienceArgs;
 use sequda::analysis::audience::{audience, audience_table};
+use sequda::analysis::audience_verdict::{AudienceVerdict, TiesAtCut};
 use sequda::train::run::open_run;
 
 /// Runs `audience`.
@@ -54,6 +55,15 @@ pub fn run(args: AudienceArgs) -> anyhow::Result<()> {
         ranking.popularity_gains.reached_at(share) * 100.0,
         share.min(1.0) * 100.0,
     );
+    // The same verdict, warning and tie report as the window's Audience pane.
+    let verdict = AudienceVerdict::of(&ranking, size);
+    eprintln!("verdict: {}", verdict.headline());
+    if let Some(warning) = verdict.warning() {
+        eprintln!("warning: {warning}");
+    }
+    if let Some(ties) = TiesAtCut::of(&ranking.ranked, size) {
+        eprintln!("ties: {}", ties.sentence());
+    }
     if let Some(path) = &args.out {
         eprintln!("wrote {}", path.display());
     }

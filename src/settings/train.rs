@@ -43,6 +43,18 @@ impl ModelKind {
         }
     }
 
+    /// The plain name people know the model by (`SASRec-CE`, `SeqUDA-Rec`, …).
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Sasrec => "SASRec-CE",
+            Self::Pop => "Popularity",
+            Self::Sequda => "SeqUDA-Rec",
+            Self::SequdaNoGan => "SeqUDA-Rec without GAN",
+            Self::SequdaNoCl => "SeqUDA-Rec without contrastive loss",
+            Self::SequdaNoGraph => "SeqUDA-Rec without graph",
+        }
+    }
+
     /// Every variant, in menu order.
     pub const ALL: [ModelKind; 6] = [
         Self::Sasrec,

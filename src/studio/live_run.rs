@@ -45,6 +45,43 @@ pub struct Progress {
     pub sequences_per_second: f64,
 }
 
+/// What a run is doing now, for the status line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Loading data, building the model.
+    Preparing,
+    /// SeqUDA-Rec's GAN trains and generates sequences before this epoch's steps.
+    GanRound(usize),
+    /// Optimisation steps of this epoch.
+    Training(usize),
+    /// Validation after this epoch.
+    Validation(usize),
+    /// The final test of the best checkpoint.
+    Test,
+    /// Paused by the user.
+    Paused,
+    /// Ended with a summary (finished, early stopping or stopped).
+    Ended,
+    /// Stopped by an error.
+    Failed,
+}
+
+impl Phase {
+    /// The phase in words: "Training epoch 3", "GAN round before epoch 2", "Test".
+    pub fn label(self) -> String {
+        match self {
+            Self::Preparing => "Preparing".to_owned(),
+            Self::GanRound(epoch) => format!("GAN round before epoch {epoch}"),
+            Self::Training(epoch) => format!("Training epoch {epoch}"),
+            Self::Validation(epoch) => format!("Validation after epoch {epoch}"),
+            Self::Test => "Test of the best checkpoint".to_owned(),
+            Self::Paused => "Paused".to_owned(),
+            Self::Ended => "Finished".to_owned(),
+            Self::Failed => "Failed".to_owned(),
+        }
+    }
+}
+
 /// Logged steps ignored when estimating the step rate (the first steps are slow: allocation,
 /// kernel compilation, caches).
 const WARM_UP_STEPS: usize = 3;
@@ -257,10 +294,41 @@ impl LiveRun {
         self.session.send(Command::Query(query));
     }
 
-    /// Progress figures.
+    /// What the run is doing now, told from its status and the steps and epochs reported:
+    /// an evaluation after the last reported step's epoch was validated is the test; training
+    /// status before the next epoch's first step is SeqUDA-Rec's GAN round (when it has one).
+    pub fn phase(&self) -> Phase {
+        let validated = self.history.epochs.last().map_or(0, |e| e.epoch);
+        let stepped = self.last_step.as_ref().map_or(0, |s| s.epoch);
+        match self.status {
+            RunStatus::Preparing => Phase::Preparing,
+            RunStatus::Paused => Phase::Paused,
+            RunStatus::Finished | RunStatus::Stopped => Phase::Ended,
+            RunStatus::Failed => Phase::Failed,
+            _ if self.failure.is_some() => Phase::Failed,
+            _ if self.summary.is_some() => Phase::Ended,
+            RunStatus::Evaluating if stepped > validated => Phase::Validation(stepped),
+            RunStatus::Evaluating => Phase::Test,
+            RunStatus::Training if stepped <= validated && self.has_gan_round() => {
+                Phase::GanRound(validated + 1)
+            }
+            RunStatus::Training => Phase::Training(stepped.max(validated + 1)),
+        }
+    }
+
+    /// Whether this run's model trains a GAN before each epoch.
+    fn has_gan_round(&self) -> bool {
+        self.config.model.is_sequda() && self.config.model.sequda_settings(&self.config.sequda).gan
+    }
+
+    /// Progress figures; a run that ended with a summary is complete, whatever ended it
+    /// (early stopping, the epoch cap, a stop).
     pub fn progress(&self) -> Progress {
         let Some(last) = &self.last_step else {
-            return Progress::default();
+            return Progress {
+                fraction: if self.summary.is_some() { 1.0 } else { 0.0 },
+                ..Progress::default()
+            };
         };
         let total_steps = (self.config.epochs.max(1) * last.steps_per_epoch.max(1)) as f64;
         let done = last.global_step as f64;
@@ -280,8 +348,13 @@ impl LiveRun {
                 Some((total_steps - done).max(0.0) / rate.max(1e-9) + epochs_left * mean_eval)
             })
             .flatten();
+        let fraction = if self.summary.is_some() {
+            1.0
+        } else {
+            (done / total_steps).clamp(0.0, 1.0) as f32
+        };
         Progress {
-            fraction: (done / total_steps).clamp(0.0, 1.0) as f32,
+            fraction,
             epoch: last.epoch,
             step: last.step,
             steps_per_epoch: last.steps_per_epoch,

@@ -19,7 +19,7 @@ mod workspace;
 pub use adapters::AdapterList;
 pub use library::RunLibrary;
 pub use live_query::LiveQuery;
-pub use live_run::{LiveRun, Progress, RunNews, next_run_dir};
+pub use live_run::{LiveRun, Phase, Progress, RunNews, next_run_dir};
 pub use loader::{LoadJob, LoadRequest, LoadedData, PREVIEW_ROWS, file_name};
 pub use notice::{Level, Notice};
 pub use presets::{Preset, paper, quick_demo};

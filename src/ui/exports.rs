@@ -1,7 +1,9 @@
 //! "Save PNG" and "Export CSV" for every chart: ask where (through the injected file picker),
 //! then write on a background task. PNGs are a screenshot of the window cropped to the chart.
+//! Every write says where it saved; where the system has no file dialog, saves go to an
+//! `exports` folder beside the runs folder ([`fallback_dir`]) and say so.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
@@ -40,6 +42,29 @@ pub struct Exports {
     writing: Vec<Task<Written>>,
     /// Files written so far, oldest first.
     pub files: Vec<PathBuf>,
+    /// Paths chosen for want of a file dialog (told apart in the message).
+    fallbacks: Vec<PathBuf>,
+}
+
+/// Where saves go when the system has no file dialog: `exports` beside the runs folder.
+pub fn fallback_dir(runs_dir: &Path) -> PathBuf {
+    match runs_dir.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.join("exports"),
+        _ => PathBuf::from("exports"),
+    }
+}
+
+/// `dir/name`, or `dir/stem-2.ext` (and on) when that file exists.
+fn free_path(dir: &Path, name: &str) -> PathBuf {
+    let first = dir.join(name);
+    if !first.exists() {
+        return first;
+    }
+    let (stem, extension) = name.rsplit_once('.').unwrap_or((name, ""));
+    (2..)
+        .map(|n| dir.join(format!("{stem}-{n}.{extension}")))
+        .find(|path| !path.exists())
+        .unwrap_or(first)
 }
 
 impl Exports {
@@ -52,6 +77,7 @@ impl Exports {
             shots: channel(),
             writing: Vec::new(),
             files: Vec::new(),
+            fallbacks: Vec::new(),
         }
     }
 
@@ -77,13 +103,44 @@ impl Exports {
         !self.queued.is_empty() || !self.waiting.is_empty()
     }
 
-    /// Opens the file dialogs of the saves asked for this frame, on `tasks`; call once per
-    /// frame after the panes are drawn.
-    pub fn ask(&mut self, tasks: &mut BackgroundTasks) {
+    /// Opens the file dialogs of the saves asked for this frame, on `tasks`; without a file
+    /// dialog on this system, picks a free name in `fallback` (see [`fallback_dir`]) instead.
+    /// Call once per frame after the panes are drawn.
+    pub fn ask(&mut self, tasks: &mut BackgroundTasks, fallback: &Path) {
         for (what, default_name) in std::mem::take(&mut self.queued) {
-            if let Some(task) = ask(tasks, &self.picker, FileRequest::Save { default_name }) {
+            let task = if self.picker.has_dialog() {
+                ask(tasks, &self.picker, FileRequest::Save { default_name })
+            } else {
+                let path = free_path(fallback, &default_name);
+                self.fallbacks.push(path.clone());
+                let dir = fallback.to_path_buf();
+                match tasks.spawn("file-dialog", move || {
+                    std::fs::create_dir_all(&dir).ok().map(|()| path)
+                }) {
+                    Ok(task) => Some(task),
+                    Err(error) => {
+                        tracing::error!("{error}");
+                        None
+                    }
+                }
+            };
+            if let Some(task) = task {
                 self.waiting.push((what, task));
             }
+        }
+    }
+
+    /// What to tell people about a file written to `path`.
+    fn saved_text(&mut self, path: &Path) -> String {
+        let before = self.fallbacks.len();
+        self.fallbacks.retain(|p| p != path);
+        if self.fallbacks.len() < before {
+            format!(
+                "No file dialog on this system, so it was saved beside the runs: {}",
+                path.display()
+            )
+        } else {
+            format!("Saved {}", path.display())
         }
     }
 
@@ -98,7 +155,11 @@ impl Exports {
         for (what, reply) in std::mem::take(&mut self.waiting) {
             match reply.poll() {
                 Some(Ok(Some(path))) => self.start(what, path, ctx, tasks),
-                Some(Ok(None) | Err(_)) => {}
+                Some(Ok(None)) if !self.picker.has_dialog() => notes.error(
+                    "No file dialog on this system, and the folder beside the runs cannot be made: nothing saved",
+                ),
+                Some(Ok(None)) => {}
+                Some(Err(error)) => notes.error(format!("Cannot save: {error}")),
                 None => still_waiting.push((what, reply)),
             }
         }
@@ -119,7 +180,8 @@ impl Exports {
         for task in std::mem::take(&mut self.writing) {
             match task.poll() {
                 Some(Ok(Ok(path))) => {
-                    notes.info(format!("Saved {}", path.display()));
+                    let text = self.saved_text(&path);
+                    notes.info(text);
                     self.files.push(path);
                 }
                 Some(Ok(Err(message))) => notes.error(message),
@@ -222,4 +284,22 @@ pub fn chart_buttons(
 /// Stores a chart's screen rect for its buttons (next frame).
 pub fn remember_chart_rect(ui: &Ui, chart: Id, rect: Rect) {
     ui.data_mut(|d| d.insert_temp(chart, rect));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn saves_without_a_dialog_go_beside_the_runs_under_a_free_name() {
+        assert_eq!(
+            fallback_dir(Path::new("/data/runs")),
+            PathBuf::from("/data/exports")
+        );
+        assert_eq!(fallback_dir(Path::new("runs")), PathBuf::from("exports"));
+        let dir = tempfile::tempdir().expect("tempdir");
+        assert_eq!(free_path(dir.path(), "a.csv"), dir.path().join("a.csv"));
+        std::fs::write(dir.path().join("a.csv"), "x").expect("write");
+        assert_eq!(free_path(dir.path(), "a.csv"), dir.path().join("a-2.csv"));
+    }
 }

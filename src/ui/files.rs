@@ -5,7 +5,7 @@
 //! portal on Linux) is open, and without a desktop the dialog simply answers "nothing chosen".
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::studio::{BackgroundTasks, Task};
 
@@ -29,6 +29,12 @@ pub enum FileRequest {
 pub trait FilePicker: Send + Sync {
     /// Asks and waits for the answer (`None` = cancelled).
     fn pick(&self, request: FileRequest) -> Option<PathBuf>;
+
+    /// Whether a dialog can be shown at all; without one, saves go to a fallback folder and
+    /// say so (see `ui::exports`).
+    fn has_dialog(&self) -> bool {
+        true
+    }
 }
 
 /// Asks `picker` on one of `tasks`; the answer arrives in the returned task. `None` when no
@@ -53,6 +59,11 @@ pub fn ask(
 pub struct SystemPicker;
 
 impl FilePicker for SystemPicker {
+    fn has_dialog(&self) -> bool {
+        static AVAILABLE: OnceLock<bool> = OnceLock::new();
+        *AVAILABLE.get_or_init(system_dialog_available)
+    }
+
     fn pick(&self, request: FileRequest) -> Option<PathBuf> {
         let dialog = rfd::FileDialog::new();
         match request {
@@ -75,6 +86,28 @@ impl FilePicker for SystemPicker {
     }
 }
 
+/// Whether rfd can show a dialog here. On Linux and the BSDs it asks the XDG desktop portal
+/// over the session bus, else runs `zenity`; with neither it fails (on stderr only) and answers
+/// "nothing chosen". Elsewhere the system always has one.
+fn system_dialog_available() -> bool {
+    if !cfg!(all(unix, not(target_os = "macos"))) {
+        return true;
+    }
+    let on_path = |program: &str| {
+        std::env::var_os("PATH")
+            .is_some_and(|paths| std::env::split_paths(&paths).any(|d| d.join(program).is_file()))
+    };
+    let data_dirs =
+        std::env::var("XDG_DATA_DIRS").unwrap_or_else(|_| "/usr/local/share:/usr/share".into());
+    let portal_installed = data_dirs.split(':').any(|dir| {
+        std::path::Path::new(dir)
+            .join("dbus-1/services/org.freedesktop.portal.Desktop.service")
+            .is_file()
+    });
+    let session_bus = std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some();
+    (session_bus && portal_installed) || on_path("zenity")
+}
+
 /// A picker with answers given in advance (tests, benchmarks, scripted demos): opens answer
 /// with the configured paths, saves go into `save_dir` under the suggested name.
 #[derive(Debug, Default)]
@@ -89,9 +122,15 @@ pub struct ScriptedPicker {
     pub save_dir: Option<PathBuf>,
     /// Every request seen, oldest first.
     pub log: Mutex<Vec<FileRequest>>,
+    /// Acts as a system without a file dialog (no portal, no zenity).
+    pub no_dialog: bool,
 }
 
 impl FilePicker for ScriptedPicker {
+    fn has_dialog(&self) -> bool {
+        !self.no_dialog
+    }
+
     fn pick(&self, request: FileRequest) -> Option<PathBuf> {
         let answer = match &request {
             FileRequest::OpenData => self.data.clone(),

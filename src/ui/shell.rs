@@ -116,15 +116,11 @@ pub fn status_bar(ui: &mut Ui, ws: &Workspace) {
         match &ws.live {
             Some(live) if live.is_running() => {
                 let progress = live.progress();
-                let state = if live.is_paused() {
-                    "paused"
-                } else {
-                    "training"
-                };
                 ui.label(format!(
-                    "{} {state}: epoch {} step {}/{}",
+                    "{}: {} · {:.0}% · step {}/{}",
                     live.name(),
-                    progress.epoch,
+                    live.phase().label(),
+                    progress.fraction * 100.0,
                     progress.step,
                     progress.steps_per_epoch
                 ));

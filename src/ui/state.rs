@@ -9,8 +9,9 @@ use serde::{Deserialize, Serialize};
 use super::layout::{PaneKind, default_tree};
 use crate::analysis::attention::HeadChoice;
 use crate::analysis::history::XAxis;
-use crate::settings::TrainConfig;
-use crate::studio::{Preset, quick_demo};
+use crate::analysis::runs::SavedRun;
+use crate::settings::{DataSource, TrainConfig};
+use crate::studio::{LoadedData, Preset, quick_demo};
 
 /// Most recent files kept.
 pub const MAX_RECENT: usize = 8;
@@ -57,6 +58,11 @@ pub struct Selections {
     pub hidden_losses: BTreeSet<String>,
     /// Saved runs overlaid on the loss curves (run folder names).
     pub overlay_runs: BTreeSet<String>,
+    /// The baseline of the Compare runs verdict (run name); None = the first tested run.
+    pub compare_baseline: Option<String>,
+    /// The run compared with the baseline (run name); None = the next tested run of the
+    /// same data.
+    pub compare_run: Option<String>,
     /// How many items to recommend.
     pub rec_k: usize,
     /// Leave out items the user already interacted with.
@@ -91,6 +97,8 @@ impl Default for Selections {
             x_axis: XAxis::Step,
             hidden_losses: BTreeSet::new(),
             overlay_runs: BTreeSet::new(),
+            compare_baseline: None,
+            compare_run: None,
             rec_k: 10,
             rec_exclude_seen: true,
             audience_mode: AudienceMode::TopN,
@@ -101,6 +109,50 @@ impl Default for Selections {
             graph_neighbours: 12,
             preset: Preset::QuickDemo,
             train: quick_demo(),
+        }
+    }
+}
+
+impl Selections {
+    /// After data opened: forgets the user and item that are not in `data` and, given the
+    /// saved `runs`, the overlaid and compared runs that were not trained on it, so nothing of
+    /// the old data stays on screen under the new one.
+    pub fn keep_what_belongs_to(&mut self, data: &LoadedData, runs: Option<&[SavedRun]>) {
+        let dataset = &data.dataset;
+        if self
+            .user
+            .as_deref()
+            .is_some_and(|id| dataset.users.index(id).is_none())
+        {
+            self.user = None;
+        }
+        if self
+            .item
+            .as_deref()
+            .is_some_and(|id| dataset.items.index(id).is_none())
+        {
+            self.item = None;
+        }
+        let Some(runs) = runs else {
+            return;
+        };
+        let path = std::path::absolute(&data.request.path).unwrap_or(data.request.path.clone());
+        let source = DataSource {
+            path: path.display().to_string(),
+            ..DataSource::default()
+        };
+        self.overlay_runs.retain(|name| {
+            runs.iter()
+                .any(|run| &run.name == name && run.config.data.same_file_as(&source))
+        });
+        for choice in [&mut self.compare_baseline, &mut self.compare_run] {
+            if choice.as_ref().is_some_and(|name| {
+                !runs
+                    .iter()
+                    .any(|run| &run.name == name && run.config.data.same_file_as(&source))
+            }) {
+                *choice = None;
+            }
         }
     }
 }

@@ -139,7 +139,16 @@ impl StudioApp {
     /// Collects results from other threads; call once per frame before [`Self::ui_pass`].
     pub fn logic_pass(&mut self, ctx: &egui::Context) {
         self.apply_look(ctx);
+        let data_before = self.workspace.data.as_ref().map(Arc::as_ptr);
         let polled = self.workspace.poll(ctx.input(|i| i.time));
+        if let Some(data) = &self.workspace.data
+            && data_before != Some(Arc::as_ptr(data))
+        {
+            // Runs are only judged when other data was open before: at start-up the runs
+            // folder may not be read yet.
+            let runs = data_before.map(|_| self.workspace.library.runs.as_slice());
+            self.state.selections.keep_what_belongs_to(data, runs);
+        }
         self.notes.forward(polled.notices);
         if let Some(path) = polled.opened {
             self.state.remember_recent(path);
@@ -202,7 +211,8 @@ impl StudioApp {
                 };
                 self.state.tree.ui(&mut behavior, ui);
             });
-        self.exports.ask(self.workspace.tasks());
+        let fallback = crate::ui::exports::fallback_dir(&self.workspace.runs_dir);
+        self.exports.ask(self.workspace.tasks(), &fallback);
         let ctx = ui.ctx().clone();
         self.notes.ui(&ctx);
         if let Some(command) = self.palette.ui(&ctx) {

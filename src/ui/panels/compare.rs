@@ -1,5 +1,6 @@
-//! The Compare runs pane: saved runs side by side (configuration differences, validation and
-//! test metrics), runs that differ only by seed grouped with 95% confidence intervals, bar
+//! The Compare runs pane: the verdict on two runs of the same data (difference in test
+//! NDCG@10, paired per-user test, one sentence), saved runs side by side (configuration
+//! differences in plain names, validation and test metrics), runs that differ only by seed grouped with 95% confidence intervals, bar
 //! charts, overlays on the loss curves, reopening a run, and resuming one that was stopped or
 //! cut before its test.
 
@@ -9,8 +10,11 @@ use egui::{Id, RichText, Ui};
 use egui_plot::{Bar, BarChart, Legend, Plot};
 
 use super::PaneContext;
+use super::compare_verdict::VerdictView;
 use crate::analysis::csv::{Cell, CsvTable};
+use crate::analysis::run_verdict::RunVerdict;
 use crate::analysis::runs::{SavedRun, config_differences, flat_config, seed_groups};
+use crate::analysis::setting_names::{setting_name, setting_value};
 use crate::studio::file_name;
 use crate::ui::commands::UiCommand;
 use crate::ui::exports::{Exports, chart_buttons, remember_chart_rect};
@@ -19,9 +23,16 @@ use crate::ui::widgets::plots::{category_axis, series_color};
 
 /// Compare runs pane view state.
 #[derive(Default)]
-pub struct ComparePane;
+pub struct ComparePane {
+    verdict: VerdictView,
+}
 
 impl ComparePane {
+    /// The verdict shown on the picked pair of runs (for tests).
+    pub fn verdict(&self) -> Option<&RunVerdict> {
+        self.verdict.verdict()
+    }
+
     /// Draws the pane.
     pub fn ui(&mut self, ui: &mut Ui, cx: &mut PaneContext<'_>) {
         ui.horizontal_wrapped(|ui| {
@@ -56,6 +67,8 @@ impl ComparePane {
             .id_salt("compare_scroll")
             .auto_shrink([false, false])
             .show(ui, |ui| {
+                self.verdict.ui(ui, runs, cx.sel);
+                ui.separator();
                 runs_table_ui(
                     ui,
                     runs,
@@ -82,7 +95,10 @@ fn runs_table_ui(
     commands: &mut Vec<UiCommand>,
     deterministic: bool,
 ) {
-    let differences = config_differences(runs);
+    // The Model column already names each run's model.
+    let mut differences = config_differences(runs);
+    differences.retain(|key| key != "train.model");
+    let titles: Vec<String> = differences.iter().map(|k| setting_name(k)).collect();
     ui.strong("Runs")
         .on_hover_text("Tick a run to overlay its curves in Loss curves");
     egui::ScrollArea::horizontal()
@@ -102,7 +118,7 @@ fn runs_table_ui(
                 if !deterministic {
                     headers.push("Train time");
                 }
-                headers.extend(differences.iter().map(String::as_str));
+                headers.extend(titles.iter().map(String::as_str));
                 headers.push("");
                 for header in headers {
                     ui.label(RichText::new(header).weak());
@@ -138,7 +154,7 @@ fn run_row_ui(
         }
     }
     let summary = run.summary.as_ref();
-    ui.label(run.config.train.model.name());
+    ui.label(run.config.train.model.label());
     ui.label(summary.map_or("—".into(), |s| s.epochs_run.to_string()));
     ui.label(summary.map_or("—".into(), |s| s.best_epoch.to_string()));
     ui.label(metric(summary.map(|s| s.valid.ndcg_10)));
@@ -150,7 +166,10 @@ fn run_row_ui(
     }
     let flat = flat_config(&run.config);
     for key in differences {
-        ui.label(flat.get(key).map_or("—", String::as_str));
+        ui.label(
+            flat.get(key)
+                .map_or_else(|| "—".to_owned(), |v| setting_value(key, v)),
+        );
     }
     if ui
         .small_button("Reopen")

@@ -4,6 +4,7 @@
 pub mod attention;
 pub mod audience;
 pub mod compare;
+mod compare_verdict;
 mod context;
 pub mod data;
 pub mod graph;

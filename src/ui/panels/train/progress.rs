@@ -3,7 +3,7 @@
 
 use egui::{RichText, Ui};
 
-use crate::studio::{LiveRun, RunStatus};
+use crate::studio::{LiveRun, Phase, RunStatus};
 use crate::ui::panels::PaneContext;
 use crate::ui::widgets::labelled::{duration, note, thousands};
 
@@ -28,19 +28,19 @@ pub(super) fn progress_ui(ui: &mut Ui, cx: &PaneContext<'_>) {
     ui.weak(format!("Analysis panes answer from {source}."));
 }
 
-/// Status, run folder and device.
+/// Status (the phase: training, validation, GAN round, test), run folder and device.
 fn status_ui(ui: &mut Ui, live: &LiveRun, deterministic: bool) {
-    let status = match live.status {
-        RunStatus::Preparing => "Preparing",
-        RunStatus::Training => "Training",
-        RunStatus::Paused => "Paused",
-        RunStatus::Evaluating => "Validating",
-        RunStatus::Finished => "Finished",
-        RunStatus::Stopped => "Stopped",
-        RunStatus::Failed => "Failed",
+    let status = match (live.phase(), &live.summary) {
+        (Phase::Ended, _) if live.status == RunStatus::Stopped => "Stopped".to_owned(),
+        // The epoch cap is the planned end; anything else ending a run is said.
+        (Phase::Ended, Some(summary)) if summary.stop_reason == "max epochs" => {
+            "Finished".to_owned()
+        }
+        (Phase::Ended, Some(summary)) => format!("Finished ({})", summary.stop_reason),
+        (phase, _) => phase.label(),
     };
     let status = if live.stop_requested && live.is_running() {
-        "Stopping…"
+        "Stopping…".to_owned()
     } else {
         status
     };
@@ -64,14 +64,21 @@ fn status_ui(ui: &mut Ui, live: &LiveRun, deterministic: bool) {
 fn bar_ui(ui: &mut Ui, live: &LiveRun, deterministic: bool) {
     let progress = live.progress();
     if progress.steps_per_epoch > 0 {
-        ui.add(
-            egui::ProgressBar::new(progress.fraction)
-                .text(format!(
-                    "epoch {} of at most {} · step {} of {}",
-                    progress.epoch, live.config.epochs, progress.step, progress.steps_per_epoch
-                ))
-                .show_percentage(),
-        );
+        let detail = match &live.summary {
+            Some(summary) => format!(
+                "done: {} epoch{} of at most {} ({})",
+                summary.epochs_run,
+                if summary.epochs_run == 1 { "" } else { "s" },
+                live.config.epochs,
+                summary.stop_reason
+            ),
+            None => format!(
+                "epoch {} of at most {} · step {} of {}",
+                progress.epoch, live.config.epochs, progress.step, progress.steps_per_epoch
+            ),
+        };
+        ui.add(egui::ProgressBar::new(progress.fraction).show_percentage())
+            .on_hover_text(detail);
         if !deterministic {
             ui.label(format!(
                 "Throughput: {} sequences/s",
