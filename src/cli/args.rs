@@ -142,6 +142,9 @@ pub struct TrainArgs {
     /// Encoder and optimiser shape.
     #[command(flatten)]
     pub shape: ShapeArgs,
+    /// The next-item loss.
+    #[command(flatten)]
+    pub loss: LossArgs,
     /// Start from the best checkpoint of this run folder (same model, data and shape) instead
     /// of random weights: continues a run that stopped at its epoch cap.
     #[arg(long, value_name = "RUN_DIR")]
@@ -182,6 +185,23 @@ pub struct ShapeArgs {
     /// Adam learning rate.
     #[arg(long)]
     pub lr: Option<f64>,
+}
+
+/// The next-item loss, shared by `train`, `experiment` and `bench` (flags override
+/// `--config`).
+#[derive(Debug, Args, Clone, Default)]
+pub struct LossArgs {
+    /// auto (full softmax up to 50,000 items, sampled above), full or sampled
+    /// [default: the --config file's, else auto].
+    #[arg(long)]
+    pub loss: Option<String>,
+    /// Shared negatives per step for the sampled loss [default: 2048].
+    #[arg(long, value_parser = at_least_one::<usize>)]
+    pub negatives: Option<usize>,
+    /// Where the sampled loss's negatives come from: uniform, popularity (mixed with uniform)
+    /// or in-batch [default: uniform].
+    #[arg(long)]
+    pub negative_source: Option<String>,
 }
 
 /// `sequda eval`
@@ -306,6 +326,9 @@ pub struct BenchArgs {
     /// Encoder and optimiser shape.
     #[command(flatten)]
     pub shape: ShapeArgs,
+    /// The next-item loss.
+    #[command(flatten)]
+    pub loss: LossArgs,
     /// auto, gpu, cpu, wgpu, adapter:N.
     #[arg(long, default_value = "auto")]
     pub device: String,
@@ -397,6 +420,9 @@ pub struct ExperimentArgs {
     /// Encoder and optimiser shape.
     #[command(flatten)]
     pub shape: ShapeArgs,
+    /// The next-item loss.
+    #[command(flatten)]
+    pub loss: LossArgs,
     /// Output folder (one run folder per variant and seed, plus results.md / results.json).
     #[arg(long)]
     pub out: PathBuf,
