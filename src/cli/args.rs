@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use sequda::settings::Positional;
+use sequda::settings::{LossChoice, NegativeSource, Positional};
 
 /// A count that must be at least 1 (`--top 0` would make an empty, misleading table): clap
 /// refuses zero with the flag's name before the command starts.
@@ -72,6 +72,10 @@ pub enum DataCommand {
         /// How to read it.
         #[command(flatten)]
         input: InputArgs,
+        /// List every item's interaction count (`item_popularity`) even for a catalogue over
+        /// 10,000 items, which otherwise gets only `item_popularity_summary`.
+        #[arg(long)]
+        item_popularity: bool,
     },
     /// Regenerate the bundled sample dataset.
     Synth {
@@ -82,6 +86,35 @@ pub enum DataCommand {
         #[arg(long)]
         seed: Option<u64>,
     },
+    /// Write a synthetic log of any size (Zipf item popularity, per-user chronology) for
+    /// benchmarks and tests, streamed to one CSV file.
+    SynthScale(SynthScaleArgs),
+}
+
+/// `sequda data synth-scale`
+#[derive(Debug, Args)]
+pub struct SynthScaleArgs {
+    /// The CSV file to write (`user_id,item_id,timestamp`).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Users.
+    #[arg(long, value_parser = at_least_one::<usize>)]
+    pub users: usize,
+    /// Catalogue size.
+    #[arg(long, value_parser = at_least_one::<usize>)]
+    pub items: usize,
+    /// Total interactions (at least 3 per user).
+    #[arg(long)]
+    pub interactions: usize,
+    /// Generator seed.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Zipf exponent of item popularity.
+    #[arg(long, default_value_t = 1.0)]
+    pub zipf: f64,
+    /// Chance, per mille, that the next item is one of the previous item's fixed successors.
+    #[arg(long, default_value_t = 500)]
+    pub follow_per_mille: u32,
 }
 
 /// How to read an interaction log.
@@ -194,14 +227,14 @@ pub struct LossArgs {
     /// auto (full softmax up to 50,000 items, sampled above), full or sampled
     /// [default: the --config file's, else auto].
     #[arg(long)]
-    pub loss: Option<String>,
+    pub loss: Option<LossChoice>,
     /// Shared negatives per step for the sampled loss [default: 2048].
     #[arg(long, value_parser = at_least_one::<usize>)]
     pub negatives: Option<usize>,
     /// Where the sampled loss's negatives come from: uniform, popularity (mixed with uniform)
     /// or in-batch [default: uniform].
     #[arg(long)]
-    pub negative_source: Option<String>,
+    pub negative_source: Option<NegativeSource>,
 }
 
 /// `sequda eval`

@@ -170,15 +170,9 @@ pub fn base_config(
 
 /// Applies `--loss`, `--negatives` and `--negative-source` to a config.
 pub fn apply_loss(config: &mut TrainConfig, loss: &LossArgs) -> anyhow::Result<()> {
-    if let Some(choice) = &loss.loss {
-        config.loss = choice.parse().map_err(|e: String| anyhow::anyhow!(e))?;
-    }
-    if let Some(negatives) = loss.negatives {
-        config.sampled.negatives = negatives;
-    }
-    if let Some(source) = &loss.negative_source {
-        config.sampled.source = source.parse().map_err(|e: String| anyhow::anyhow!(e))?;
-    }
+    config.loss = loss.loss.unwrap_or(config.loss);
+    config.sampled.negatives = loss.negatives.unwrap_or(config.sampled.negatives);
+    config.sampled.source = loss.negative_source.unwrap_or(config.sampled.source);
     config.sampled.validate()?;
     Ok(())
 }
