@@ -224,15 +224,15 @@ pub struct ShapeArgs {
 /// `--config`).
 #[derive(Debug, Args, Clone, Default)]
 pub struct LossArgs {
-    /// auto (full softmax up to 50,000 items, sampled above), full or sampled
+    /// auto (full softmax up to 40,000 items, sampled above), full or sampled
     /// [default: the --config file's, else auto].
     #[arg(long)]
     pub loss: Option<LossChoice>,
     /// Shared negatives per step for the sampled loss [default: 2048].
     #[arg(long, value_parser = at_least_one::<usize>)]
     pub negatives: Option<usize>,
-    /// Where the sampled loss's negatives come from: uniform, popularity (mixed with uniform)
-    /// or in-batch [default: uniform].
+    /// Where the sampled loss's negatives come from: popularity (half by training
+    /// popularity, half uniform), uniform or in-batch [default: popularity].
     #[arg(long)]
     pub negative_source: Option<NegativeSource>,
 }
