@@ -4,21 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use sequda::settings::{LossChoice, NegativeSource, Positional};
-
-/// A count that must be at least 1 (`--top 0` would make an empty, misleading table): clap
-/// refuses zero with the flag's name before the command starts.
-fn at_least_one<T>(text: &str) -> Result<T, String>
-where
-    T: std::str::FromStr + PartialOrd + From<u8>,
-    T::Err: std::fmt::Display,
-{
-    let value: T = text.parse().map_err(|e: T::Err| e.to_string())?;
-    if value < T::from(1) {
-        return Err("must be at least 1".into());
-    }
-    Ok(value)
-}
+use super::scale_args::{LossArgs, SynthScaleArgs};
+use super::values::at_least_one;
+use sequda::settings::Positional;
 
 /// SeqUDA Studio: train and explore sequential recommenders on behaviour logs.
 #[derive(Debug, Parser)]
@@ -89,32 +77,6 @@ pub enum DataCommand {
     /// Write a synthetic log of any size (Zipf item popularity, per-user chronology) for
     /// benchmarks and tests, streamed to one CSV file.
     SynthScale(SynthScaleArgs),
-}
-
-/// `sequda data synth-scale`
-#[derive(Debug, Args)]
-pub struct SynthScaleArgs {
-    /// The CSV file to write (`user_id,item_id,timestamp`).
-    #[arg(long)]
-    pub out: PathBuf,
-    /// Users.
-    #[arg(long, value_parser = at_least_one::<usize>)]
-    pub users: usize,
-    /// Catalogue size.
-    #[arg(long, value_parser = at_least_one::<usize>)]
-    pub items: usize,
-    /// Total interactions (at least 3 per user).
-    #[arg(long)]
-    pub interactions: usize,
-    /// Generator seed.
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
-    /// Zipf exponent of item popularity.
-    #[arg(long, default_value_t = 1.0)]
-    pub zipf: f64,
-    /// Chance, per mille, that the next item is one of the previous item's fixed successors.
-    #[arg(long, default_value_t = 500)]
-    pub follow_per_mille: u32,
 }
 
 /// How to read an interaction log.
@@ -218,23 +180,6 @@ pub struct ShapeArgs {
     /// Adam learning rate.
     #[arg(long)]
     pub lr: Option<f64>,
-}
-
-/// The next-item loss, shared by `train`, `experiment` and `bench` (flags override
-/// `--config`).
-#[derive(Debug, Args, Clone, Default)]
-pub struct LossArgs {
-    /// auto (full softmax up to 40,000 items, sampled above), full or sampled
-    /// [default: the --config file's, else auto].
-    #[arg(long)]
-    pub loss: Option<LossChoice>,
-    /// Shared negatives per step for the sampled loss [default: 2048].
-    #[arg(long, value_parser = at_least_one::<usize>)]
-    pub negatives: Option<usize>,
-    /// Where the sampled loss's negatives come from: popularity (half by training
-    /// popularity, half uniform), uniform or in-batch [default: popularity].
-    #[arg(long)]
-    pub negative_source: Option<NegativeSource>,
 }
 
 /// `sequda eval`

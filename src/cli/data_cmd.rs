@@ -2,8 +2,9 @@
 
 use anyhow::Context;
 
-use super::args::{DataCommand, SynthScaleArgs};
+use super::args::DataCommand;
 use super::input::load_reporting;
+use super::scale_args::SynthScaleArgs;
 use sequda::data::synth::{ScaleConfig, SynthConfig, write_sample_data, write_scale_data};
 use sequda::data::{StatsJson, dataset_stats};
 

@@ -7,8 +7,9 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::args::{InputArgs, LossArgs, ShapeArgs, TrainArgs};
+use super::args::{InputArgs, ShapeArgs, TrainArgs};
 use super::input::load_reporting;
+use super::scale_args::LossArgs;
 use sequda::data::{Dataset, ImportReport, dataset_stats, guess_item_meta, load_item_meta};
 use sequda::settings::{DataSource, LossChoice, ResolvedLoss, RunConfig, TrainConfig};
 use sequda::train::run_folder::RunSummary;
