@@ -4,21 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use super::scale_args::{LossArgs, SynthScaleArgs};
+use super::values::at_least_one;
 use sequda::settings::Positional;
-
-/// A count that must be at least 1 (`--top 0` would make an empty, misleading table): clap
-/// refuses zero with the flag's name before the command starts.
-fn at_least_one<T>(text: &str) -> Result<T, String>
-where
-    T: std::str::FromStr + PartialOrd + From<u8>,
-    T::Err: std::fmt::Display,
-{
-    let value: T = text.parse().map_err(|e: T::Err| e.to_string())?;
-    if value < T::from(1) {
-        return Err("must be at least 1".into());
-    }
-    Ok(value)
-}
 
 /// SeqUDA Studio: train and explore sequential recommenders on behaviour logs.
 #[derive(Debug, Parser)]
@@ -72,6 +60,10 @@ pub enum DataCommand {
         /// How to read it.
         #[command(flatten)]
         input: InputArgs,
+        /// List every item's interaction count (`item_popularity`) even for a catalogue over
+        /// 10,000 items, which otherwise gets only `item_popularity_summary`.
+        #[arg(long)]
+        item_popularity: bool,
     },
     /// Regenerate the bundled sample dataset.
     Synth {
@@ -82,6 +74,9 @@ pub enum DataCommand {
         #[arg(long)]
         seed: Option<u64>,
     },
+    /// Write a synthetic log of any size (Zipf item popularity, per-user chronology) for
+    /// benchmarks and tests, streamed to one CSV file.
+    SynthScale(SynthScaleArgs),
 }
 
 /// How to read an interaction log.
@@ -142,6 +137,9 @@ pub struct TrainArgs {
     /// Encoder and optimiser shape.
     #[command(flatten)]
     pub shape: ShapeArgs,
+    /// The next-item loss.
+    #[command(flatten)]
+    pub loss: LossArgs,
     /// Start from the best checkpoint of this run folder (same model, data and shape) instead
     /// of random weights: continues a run that stopped at its epoch cap.
     #[arg(long, value_name = "RUN_DIR")]
@@ -306,6 +304,9 @@ pub struct BenchArgs {
     /// Encoder and optimiser shape.
     #[command(flatten)]
     pub shape: ShapeArgs,
+    /// The next-item loss.
+    #[command(flatten)]
+    pub loss: LossArgs,
     /// auto, gpu, cpu, wgpu, adapter:N.
     #[arg(long, default_value = "auto")]
     pub device: String,
@@ -397,6 +398,9 @@ pub struct ExperimentArgs {
     /// Encoder and optimiser shape.
     #[command(flatten)]
     pub shape: ShapeArgs,
+    /// The next-item loss.
+    #[command(flatten)]
+    pub loss: LossArgs,
     /// Output folder (one run folder per variant and seed, plus results.md / results.json).
     #[arg(long)]
     pub out: PathBuf,

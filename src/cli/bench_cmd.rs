@@ -4,7 +4,7 @@ use anyhow::anyhow;
 
 use super::args::BenchArgs;
 use super::input::load_reporting;
-use super::train_cmd::apply_shape;
+use super::train_cmd::{apply_loss, apply_shape, loss_label};
 use sequda::settings::TrainConfig;
 use sequda::studio::sample_data_paths;
 use sequda::train::tools::run_bench;
@@ -18,19 +18,21 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
     config.device = args.device.parse().map_err(|e: String| anyhow!(e))?;
     config.seed = args.seed;
     config.model = args.model.parse().map_err(|e: String| anyhow!(e))?;
+    apply_loss(&mut config, &args.loss)?;
     config.validate()?;
     let name = path.file_name().map_or_else(
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
     let workload = format!(
-        "{name} {} max_len={} dim={} blocks={} heads={} batch={}",
+        "{name} {} max_len={} dim={} blocks={} heads={} batch={} loss={}",
         config.model,
         config.encoder.max_len,
         config.encoder.dim,
         config.encoder.blocks,
         config.encoder.heads,
-        config.batch_size
+        config.batch_size,
+        loss_label(&config, dataset.n_items())
     );
     let report = run_bench(&dataset, &config, args.epochs, workload)?;
     println!("{}", serde_json::to_string_pretty(&report)?);

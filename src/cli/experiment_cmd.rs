@@ -6,7 +6,7 @@ use anyhow::anyhow;
 
 use super::args::ExperimentArgs;
 use super::input::load_reporting;
-use super::train_cmd::{base_config, data_source, guessed_items};
+use super::train_cmd::{apply_loss, base_config, data_source, guessed_items};
 use sequda::train::experiment::markdown;
 use sequda::train::experiment::{Plan, plan_outlook, run_experiment, select_variants, variants};
 use sequda::train::session::{Event, RunStatus};
@@ -15,7 +15,7 @@ use sequda::train::session::{Event, RunStatus};
 pub fn run(args: ExperimentArgs) -> anyhow::Result<()> {
     let plan: Plan = args.plan.parse().map_err(|e: String| anyhow!(e))?;
     let dataset = Arc::new(load_reporting(&args.data, &args.input)?);
-    let base = base_config(
+    let mut base = base_config(
         &dataset,
         args.config.as_deref(),
         args.epochs,
@@ -23,6 +23,7 @@ pub fn run(args: ExperimentArgs) -> anyhow::Result<()> {
         args.device.as_deref(),
         &args.shape,
     )?;
+    apply_loss(&mut base, &args.loss)?;
     let variants =
         select_variants(variants(plan, &base), &args.variants).map_err(|e| anyhow!(e))?;
     // Titles found beside the data, as `train` finds them, so that `generate`, `audience` and

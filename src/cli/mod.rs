@@ -15,6 +15,8 @@ mod input;
 pub mod logging;
 mod recommend_cmd;
 mod resume_cmd;
+mod scale_args;
 mod train_cmd;
+mod values;
 
 pub use dispatch::{dispatch, one_line};

@@ -9,8 +9,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::args::{InputArgs, ShapeArgs, TrainArgs};
 use super::input::load_reporting;
+use super::scale_args::LossArgs;
 use sequda::data::{Dataset, ImportReport, dataset_stats, guess_item_meta, load_item_meta};
-use sequda::settings::{DataSource, RunConfig, TrainConfig};
+use sequda::settings::{DataSource, LossChoice, ResolvedLoss, RunConfig, TrainConfig};
 use sequda::train::run_folder::RunSummary;
 use sequda::train::session::{EpochReport, Event};
 use sequda::train::{RunDir, TrainJob, TrainingSession};
@@ -30,11 +31,12 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
     let config = build_config(&args, &dataset)?;
     let source = data_source(&args.data, &args.input, items.as_deref());
     eprintln!(
-        "data: {} users, {} items, {} interactions; model {}; writing {}",
+        "data: {} users, {} items, {} interactions; model {}, loss {}; writing {}",
         dataset.n_users(),
         dataset.n_items(),
         dataset.n_interactions(),
         config.model,
+        loss_label(&config, dataset.n_items()),
         args.out.display()
     );
     let job = TrainJob {
@@ -117,6 +119,7 @@ fn build_config(args: &TrainArgs, dataset: &Dataset) -> anyhow::Result<TrainConf
         args.device.as_deref(),
         &args.shape,
     )?;
+    apply_loss(&mut config, &args.loss)?;
     if let Some(model) = &args.model {
         config.model = model.parse().map_err(|e: String| anyhow::anyhow!(e))?;
     }
@@ -176,6 +179,34 @@ pub fn base_config(
         config.epochs, config.patience, config.encoder.max_len, config.encoder.dropout
     );
     Ok(config)
+}
+
+/// Applies `--loss`, `--negatives` and `--negative-source` to a config.
+pub fn apply_loss(config: &mut TrainConfig, loss: &LossArgs) -> anyhow::Result<()> {
+    config.loss = loss.loss.unwrap_or(config.loss);
+    config.sampled.negatives = loss.negatives.unwrap_or(config.sampled.negatives);
+    config.sampled.source = loss.negative_source.unwrap_or(config.sampled.source);
+    config.sampled.validate()?;
+    Ok(())
+}
+
+/// The loss a run on `n_items` items trains with, e.g. "full (auto)" or
+/// "sampled, 2048 uniform negatives".
+pub fn loss_label(config: &TrainConfig, n_items: usize) -> String {
+    let resolved = config.loss.resolve(n_items);
+    let how = match resolved {
+        ResolvedLoss::Full => String::new(),
+        ResolvedLoss::Sampled => format!(
+            ", {} {} negatives",
+            config.sampled.negatives, config.sampled.source
+        ),
+    };
+    let auto = if config.loss == LossChoice::Auto {
+        " (auto)"
+    } else {
+        ""
+    };
+    format!("{}{auto}{how}", resolved.name())
 }
 
 /// How a run finds its data again.

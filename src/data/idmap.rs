@@ -1,14 +1,18 @@
 //! Two-way mapping between the dataset's own id tokens and dense 0-based indices.
+//!
+//! Each token is stored once: the index → token list owns the strings, and the token → index
+//! direction is an open-addressing table of 4-byte slots that point into that list (a
+//! `HashMap<String, u32>` beside it would hold every id a second time).
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::Hasher;
 
 /// Maps id tokens (strings as they appear in the file) to dense `u32` indices `0..len`, in
 /// order of first insertion, and back.
 #[derive(Clone, Debug, Default)]
 pub struct IdMap {
-    /// Token → index.
-    index: HashMap<String, u32, BuildHasherDefault<FxHasher>>,
+    /// Linear-probing table: 0 = empty, else the token's index + 1. Its length is 0 or a
+    /// power of two at least twice `tokens.len()`.
+    slots: Vec<u32>,
     /// Index → token.
     tokens: Vec<String>,
 }
@@ -34,18 +38,30 @@ impl IdMap {
     /// Indices saturate at `u32::MAX` (more than four billion distinct ids cannot be held in
     /// memory anyway).
     pub fn get_or_insert(&mut self, token: &str) -> u32 {
-        if let Some(&index) = self.index.get(token) {
+        if (self.tokens.len() + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        let slot = self.find(token);
+        if let Some(index) = self.slots[slot].checked_sub(1) {
             return index;
         }
-        let index = u32::try_from(self.tokens.len()).unwrap_or(u32::MAX);
-        self.index.insert(token.to_owned(), index);
+        let Ok(index) = u32::try_from(self.tokens.len()) else {
+            return u32::MAX;
+        };
+        if index == u32::MAX {
+            return index;
+        }
+        self.slots[slot] = index + 1;
         self.tokens.push(token.to_owned());
         index
     }
 
     /// The index of `token`, if it is known.
     pub fn index(&self, token: &str) -> Option<u32> {
-        self.index.get(token).copied()
+        if self.slots.is_empty() {
+            return None;
+        }
+        self.slots[self.find(token)].checked_sub(1)
     }
 
     /// The token of `index`, or `""` when `index` is out of range (see [`IdMap::get_token`]).
@@ -63,6 +79,41 @@ impl IdMap {
     pub fn tokens(&self) -> &[String] {
         &self.tokens
     }
+
+    /// The slot holding `token`, or the empty slot where it would go (the table is never
+    /// full, so probing ends).
+    fn find(&self, token: &str) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut slot = hash(token) as usize & mask;
+        loop {
+            match self.slots[slot].checked_sub(1) {
+                None => return slot,
+                Some(index) if self.tokens[index as usize] == token => return slot,
+                Some(_) => slot = (slot + 1) & mask,
+            }
+        }
+    }
+
+    /// Doubles the table (at least 16 slots) and re-inserts every index.
+    fn grow(&mut self) {
+        let size = (self.slots.len() * 2).max(16);
+        self.slots = vec![0; size];
+        let mask = size - 1;
+        for (index, token) in self.tokens.iter().enumerate() {
+            let mut slot = hash(token) as usize & mask;
+            while self.slots[slot] != 0 {
+                slot = (slot + 1) & mask;
+            }
+            self.slots[slot] = index as u32 + 1;
+        }
+    }
+}
+
+/// The table's hash of a token.
+fn hash(token: &str) -> u64 {
+    let mut hasher = FxHasher::default();
+    hasher.write(token.as_bytes());
+    hasher.finish()
 }
 
 impl<S: AsRef<str>> FromIterator<S> for IdMap {
@@ -168,5 +219,8 @@ mod tests {
             .into_iter()
             .collect();
         assert_eq!(prefixes.len(), 5);
+        assert_eq!(prefixes.index(""), Some(0));
+        assert_eq!(prefixes.index("aaaaaaaaa"), Some(4));
+        assert_eq!(IdMap::new().index("a"), None);
     }
 }

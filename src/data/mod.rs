@@ -24,6 +24,7 @@ mod meta;
 mod meta_guess;
 mod movielens;
 mod options;
+mod popularity;
 mod records;
 mod report;
 mod sasrec;
@@ -50,6 +51,7 @@ pub use load::{load_dataset, load_dataset_bytes};
 pub use meta::{ItemMeta, load_item_meta, load_item_meta_bytes};
 pub use meta_guess::guess_item_meta;
 pub use options::LoadOptions;
+pub use popularity::{POPULARITY_LIST_MAX_ITEMS, PopularitySummary, StatsJson, popularity_summary};
 pub use report::{
     ImportReport, REASON_COLUMNS, REASON_DUPLICATE, REASON_EMPTY_ID, REASON_HEADER, REASON_QUOTE,
     REASON_SAME_EVENT, REASON_TIMESTAMP, SkippedRows,

@@ -27,7 +27,10 @@ pub struct DatasetStats {
     /// 500, … (1-2-3-5 steps per decade; a bucket runs up to the next start), from the
     /// shortest to the longest sequence. A bucket starting at 0 is added for empty sequences.
     pub length_histogram: Vec<(usize, usize)>,
-    /// Interaction count of every item, largest first (the long tail).
+    /// Interaction count of every item, largest first (the long tail). Left out of the JSON
+    /// when empty (`sequda data stats` empties it for a catalogue over
+    /// [`POPULARITY_LIST_MAX_ITEMS`](super::POPULARITY_LIST_MAX_ITEMS) items).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub item_popularity: Vec<u64>,
     /// (behaviour name, count), in the dataset's behaviour order; empty without behaviours.
     pub behaviours: Vec<(String, u64)>,

@@ -6,6 +6,7 @@ mod device;
 mod encoder;
 mod gan;
 mod invalid;
+mod loss;
 mod run;
 mod sequda;
 mod train;
@@ -14,6 +15,9 @@ pub use device::DeviceChoice;
 pub use encoder::{EncoderConfig, Positional};
 pub use gan::{AdversarialMethod, GanConfig, InvalidGanConfig, SyntheticWeighting};
 pub use invalid::InvalidConfig;
+pub use loss::{
+    AUTO_SAMPLED_ABOVE_ITEMS, LossChoice, NegativeSource, ResolvedLoss, SampledLossConfig,
+};
 pub use run::{DataSource, RunConfig};
 pub use sequda::SeqUdaConfig;
 pub use train::{ModelKind, TrainConfig};

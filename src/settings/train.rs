@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::device::DeviceChoice;
 use super::encoder::EncoderConfig;
 use super::invalid::InvalidConfig;
+use super::loss::{LossChoice, SampledLossConfig};
 use super::sequda::SeqUdaConfig;
 
 /// The model variants `sequda train --model` accepts.
@@ -135,6 +136,13 @@ pub struct TrainConfig {
     pub length_groups: usize,
     /// Adam learning rate.
     pub learning_rate: f64,
+    /// The next-item loss: `auto` (default; `full` up to
+    /// [`AUTO_SAMPLED_ABOVE_ITEMS`](super::AUTO_SAMPLED_ABOVE_ITEMS) items, `sampled` above),
+    /// `full` or `sampled`. Files written before the setting read as `auto`.
+    pub loss: LossChoice,
+    /// The sampled loss's negatives, source and correction (used when the loss resolves to
+    /// `sampled`).
+    pub sampled: SampledLossConfig,
     /// Seed for initialisation, shuffling and dropout. CPU runs with the same seed repeat
     /// exactly when one session trains at a time (burn's CPU random generator is global to
     /// the process).
@@ -163,6 +171,8 @@ impl Default for TrainConfig {
             batch_size: 128,
             length_groups: 4,
             learning_rate: 1e-3,
+            loss: LossChoice::Auto,
+            sampled: SampledLossConfig::default(),
             seed: 1,
             device: DeviceChoice::Auto,
             log_every: 1,
@@ -176,7 +186,8 @@ impl Default for TrainConfig {
 impl TrainConfig {
     /// Fails, naming the setting, when a value cannot train: a negative or non-numeric
     /// learning rate, an empty batch, no epochs, no length groups, a drop share outside
-    /// [0, 1), or an invalid encoder or (for SeqUDA-Rec variants) SeqUDA-Rec setting.
+    /// [0, 1), an invalid sampled-loss setting, or an invalid encoder or (for SeqUDA-Rec
+    /// variants) SeqUDA-Rec setting.
     pub fn validate(&self) -> Result<(), InvalidConfig> {
         // 0 is allowed: it freezes the weights (evaluating a warm start as it is).
         if !(self.learning_rate.is_finite() && self.learning_rate >= 0.0) {
@@ -196,6 +207,7 @@ impl TrainConfig {
                 self.drop_train_share
             )));
         }
+        self.sampled.validate()?;
         self.encoder.validate()?;
         if self.model.is_sequda() {
             self.sequda.validate()?;
@@ -325,6 +337,23 @@ mod tests {
         let text = toml::to_string(&config).expect("serialise");
         let back: RunConfig = toml::from_str(&text).expect("parse");
         assert_eq!(back, config);
+    }
+
+    #[test]
+    fn files_without_the_loss_read_as_auto_and_the_loss_round_trips() {
+        let old: RunConfig = toml::from_str("[train]\nepochs = 3\n").expect("parse");
+        assert_eq!(old.train.loss, LossChoice::Auto);
+        assert_eq!(old.train.sampled, SampledLossConfig::default());
+        let text =
+            "[train]\nloss = \"sampled\"\n[train.sampled]\nnegatives = 64\nsource = \"in-batch\"\n";
+        let new: RunConfig = toml::from_str(text).expect("parse");
+        assert_eq!(new.train.loss, LossChoice::Sampled);
+        assert_eq!(new.train.sampled.negatives, 64);
+        let back: RunConfig = toml::from_str(&toml::to_string(&new).expect("write")).expect("read");
+        assert_eq!(back, new);
+        let mut bad = new.train;
+        bad.sampled.negatives = 0;
+        assert!(bad.validate().unwrap_err().0.contains("negatives"));
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Deterministic generator of the bundled sample data (`sample_data/`): a synthetic ad log.
+//! Deterministic generator of the bundled sample data (`sample_data/`): a synthetic ad log;
+//! and, beside it, the scale generator (`scale`) for logs of any size.
 //!
 //! The log is built to have real structure for the models to find:
 //! - **Campaigns and funnels**: ads belong to categories (one brand's campaign each); within a
@@ -22,8 +23,12 @@ mod catalogue;
 mod config;
 mod funnel;
 mod sample;
+mod scale;
 #[cfg(test)]
 mod tests;
 
 pub use config::{ADS_FILE, DEFAULT_SEED, DEFAULT_START_TIMESTAMP, EVENTS_FILE, SynthConfig};
 pub use sample::{SampleData, generate, write_sample_data};
+pub use scale::{
+    MIN_USER_INTERACTIONS, ScaleConfig, ScaleError, write_scale_data, write_scale_rows,
+};

@@ -5,6 +5,7 @@
 use burn::tensor::{Device, Int, Tensor, TensorData};
 
 use super::batches::TrainBatch;
+use super::sampled_loss::{StepLoss, next_item_sampled_cross_entropy};
 use crate::model::loss::next_item_cross_entropy;
 
 /// Positions with a next item, over all `batches`.
@@ -53,6 +54,52 @@ pub fn grouped_cross_entropy(
         .filter_map(|batch| {
             let hidden = encode(batch.tokens.to_tensor(device));
             group_cross_entropy(hidden, batch, table.clone(), total, device)
+        })
+        .reduce(|sum, part| sum + part)
+}
+
+/// One group's share of the batch loss under the step's `loss`: for [`StepLoss::Full`]
+/// exactly [`group_cross_entropy`]; for [`StepLoss::Sampled`] the sampled cross-entropy of
+/// its positions against the step's shared negatives, weighted the same way.
+pub fn group_loss(
+    hidden: Tensor<3>,
+    batch: &TrainBatch,
+    table: Tensor<2>,
+    total_positions: usize,
+    device: &Device,
+    loss: &StepLoss,
+) -> Option<Tensor<1>> {
+    let negatives = match loss {
+        StepLoss::Full => {
+            return group_cross_entropy(hidden, batch, table, total_positions, device);
+        }
+        StepLoss::Sampled(negatives) => negatives,
+    };
+    let n = batch.targets.len();
+    if n == 0 || total_positions == 0 {
+        return None;
+    }
+    let positions = int_tensor(&batch.positions, device);
+    let targets = int_tensor(&batch.targets, device);
+    let mean = next_item_sampled_cross_entropy(hidden, positions, targets, table, negatives);
+    Some(mean.mul_scalar(n as f64 / total_positions as f64))
+}
+
+/// [`grouped_cross_entropy`] under the step's `loss` (each group through [`group_loss`]).
+pub fn grouped_loss(
+    batches: &[&TrainBatch],
+    table: &Tensor<2>,
+    device: &Device,
+    loss: &StepLoss,
+    mut encode: impl FnMut(Tensor<2, Int>) -> Tensor<3>,
+) -> Option<Tensor<1>> {
+    let total = listed_positions(batches.iter().copied());
+    batches
+        .iter()
+        .filter(|batch| !batch.targets.is_empty())
+        .filter_map(|batch| {
+            let hidden = encode(batch.tokens.to_tensor(device));
+            group_loss(hidden, batch, table.clone(), total, device, loss)
         })
         .reduce(|sum, part| sum + part)
 }

@@ -11,6 +11,7 @@ use crate::data::{Dataset, hash_label};
 use crate::settings::DeviceChoice;
 use crate::settings::SeqUdaConfig;
 use crate::settings::{DataSource, TrainConfig};
+use crate::settings::{LossChoice, ResolvedLoss, SampledLossConfig};
 use crate::train::run_folder::RunDir;
 use crate::train::run_folder::RunSummary;
 use crate::train::run_folder::TEST_RANKS_FILE;
@@ -62,7 +63,7 @@ pub fn planned_run(
     if let Some(difference) = data_difference(&stored.data, source, dataset) {
         return PlannedRun::Conflict(format!("a run on other data ({difference})"));
     }
-    if let Some(difference) = settings_difference(&stored.train, config) {
+    if let Some(difference) = settings_difference(&stored.train, config, dataset.n_items()) {
         return PlannedRun::Conflict(format!("a run with other settings ({difference})"));
     }
     if run.in_use() {
@@ -112,10 +113,14 @@ fn data_difference(stored: &DataSource, source: &DataSource, dataset: &Dataset) 
         .then(|| "its content differs, with the same counts".to_string())
 }
 
-/// The first setting (as its `config.toml` line) in which `stored` differs from `planned`,
-/// the device aside, or `None` when the run is comparable.
-fn settings_difference(stored: &TrainConfig, planned: &TrainConfig) -> Option<String> {
-    let (stored, planned) = (comparable(stored), comparable(planned));
+/// The first setting (as its `config.toml` line) in which `stored` differs from `planned`
+/// for a catalogue of `n_items`, the device aside, or `None` when the run is comparable.
+fn settings_difference(
+    stored: &TrainConfig,
+    planned: &TrainConfig,
+    n_items: usize,
+) -> Option<String> {
+    let (stored, planned) = (comparable(stored, n_items), comparable(planned, n_items));
     if stored == planned {
         return None;
     }
@@ -138,18 +143,26 @@ fn settings_difference(stored: &TrainConfig, planned: &TrainConfig) -> Option<St
     )
 }
 
-/// `config` without what cannot change the run: the device choice, and the SeqUDA-Rec
-/// settings when the model is not a SeqUDA-Rec variant (so a SASRec-CE baseline stays
-/// reusable when a SeqUDA-Rec default changes).
-fn comparable(config: &TrainConfig) -> TrainConfig {
+/// `config` without what cannot change the run on a catalogue of `n_items`: the device
+/// choice, the SeqUDA-Rec settings when the model is not a SeqUDA-Rec variant (so a SASRec-CE
+/// baseline stays reusable when a SeqUDA-Rec default changes), and the loss as it resolves
+/// (`auto` that resolves to `full` is `full`, and a full-softmax run ignores the sampled
+/// loss's settings).
+fn comparable(config: &TrainConfig, n_items: usize) -> TrainConfig {
     let sequda = if config.model.is_sequda() {
         config.sequda.clone()
     } else {
         SeqUdaConfig::default()
     };
+    let (loss, sampled) = match config.loss.resolve(n_items) {
+        ResolvedLoss::Full => (LossChoice::Full, SampledLossConfig::default()),
+        ResolvedLoss::Sampled => (LossChoice::Sampled, config.sampled.clone()),
+    };
     TrainConfig {
         device: DeviceChoice::Auto,
         sequda,
+        loss,
+        sampled,
         ..config.clone()
     }
 }
@@ -166,14 +179,38 @@ mod tests {
         changed.device = DeviceChoice::Cpu;
         let plain = TrainConfig::default();
         assert_eq!(plain.model, ModelKind::Sasrec);
-        assert_eq!(comparable(&changed), comparable(&plain));
+        assert_eq!(comparable(&changed, 30), comparable(&plain, 30));
         let sequda = |config: &TrainConfig| TrainConfig {
             model: ModelKind::Sequda,
             ..config.clone()
         };
-        assert_ne!(comparable(&sequda(&changed)), comparable(&sequda(&plain)));
+        assert_ne!(
+            comparable(&sequda(&changed), 30),
+            comparable(&sequda(&plain), 30)
+        );
         changed.seed = 2;
-        assert_ne!(comparable(&changed), comparable(&plain));
+        assert_ne!(comparable(&changed, 30), comparable(&plain, 30));
+    }
+
+    #[test]
+    fn the_loss_counts_as_it_resolves() {
+        let auto = TrainConfig::default();
+        let mut full = TrainConfig {
+            loss: LossChoice::Full,
+            ..TrainConfig::default()
+        };
+        full.sampled.negatives = 7;
+        assert_eq!(comparable(&auto, 300), comparable(&full, 300));
+        let large = crate::settings::AUTO_SAMPLED_ABOVE_ITEMS + 1;
+        assert_ne!(comparable(&auto, large), comparable(&full, large));
+        let sampled = TrainConfig {
+            loss: LossChoice::Sampled,
+            ..TrainConfig::default()
+        };
+        assert_eq!(comparable(&auto, large), comparable(&sampled, large));
+        let mut fewer = sampled.clone();
+        fewer.sampled.negatives = 64;
+        assert_ne!(comparable(&fewer, 300), comparable(&sampled, 300));
     }
 
     /// A run folder holding `config.toml` (default settings on a two-user log) and an empty

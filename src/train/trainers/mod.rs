@@ -5,5 +5,7 @@ pub mod gan;
 mod sasrec;
 mod sequda;
 
-pub use sasrec::{SasRecRecipe, new_optimisation, new_optimizer, optimisation_step};
+pub use sasrec::{
+    SasRecRecipe, new_optimisation, new_optimizer, optimisation_step, optimisation_step_with,
+};
 pub use sequda::{SeqUdaRecipe, graph_adjacency};

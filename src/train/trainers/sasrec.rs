@@ -1,5 +1,6 @@
 //! SASRec-CE training (docs/MODEL.md §2): one Adam step per batch of users, every position
-//! predicting its next item with full-softmax cross-entropy.
+//! predicting its next item with full-softmax cross-entropy (or, with `loss = "sampled"`, a
+//! sampled softmax over shared negatives).
 
 use burn::module::Module;
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
@@ -10,14 +11,13 @@ use crate::model::SasRec;
 use crate::model::inference::InferenceModel;
 use crate::settings::TrainConfig;
 use crate::train::TrainError;
-use crate::train::epochs::Recipe;
-use crate::train::epochs::grouped_cross_entropy;
 use crate::train::epochs::{LengthGroup, length_groups};
-use crate::train::run_folder::RunDir;
+use crate::train::epochs::{LossPlan, Recipe, grouped_loss};
+use crate::train::run_folder::{MetricsWriter, RunDir};
 use crate::train::run_folder::{
     load_checkpoint, restore_optimizer, save_checkpoint, save_optimizer, warm_start,
 };
-use crate::train::session::LossValues;
+use crate::train::session::{Control, LossValues};
 
 /// The SASRec-CE recipe: the model on an autodiff device and its optimiser.
 pub struct SasRecRecipe<'a> {
@@ -26,6 +26,8 @@ pub struct SasRecRecipe<'a> {
     device: Device,
     split: &'a Split,
     config: &'a TrainConfig,
+    /// Full or sampled softmax, with the sampler's state.
+    loss: LossPlan,
 }
 
 impl<'a> SasRecRecipe<'a> {
@@ -44,11 +46,22 @@ impl<'a> SasRecRecipe<'a> {
             device,
             split,
             config,
+            loss: LossPlan::new(config, &split.train, n_items),
         })
     }
 }
 
 impl Recipe for SasRecRecipe<'_> {
+    fn begin_epoch(
+        &mut self,
+        epoch: usize,
+        _control: &mut Control,
+        _metrics: &mut MetricsWriter,
+    ) -> Result<(), TrainError> {
+        self.loss.begin_epoch(epoch);
+        Ok(())
+    }
+
     fn step(&mut self, users: &[usize]) -> Result<LossValues, TrainError> {
         // Cloning a module shares its parameter tensors; the step returns new ones.
         let model = self.model.clone();
@@ -58,12 +71,13 @@ impl Recipe for SasRecRecipe<'_> {
             self.config.encoder.max_len,
             self.config.length_groups,
         );
-        let (model, loss) = optimisation_step(
+        let (model, loss) = optimisation_step_with(
             model,
             &mut self.optimizer,
             &groups,
             &self.device,
             self.config.learning_rate,
+            &mut self.loss,
         );
         self.model = model;
         Ok(LossValues::from([
@@ -100,9 +114,24 @@ pub fn optimisation_step(
     device: &Device,
     learning_rate: f64,
 ) -> (SasRec, f64) {
+    let mut full = LossPlan::Full;
+    optimisation_step_with(model, optimizer, groups, device, learning_rate, &mut full)
+}
+
+/// [`optimisation_step`] with the run's loss `plan`: the full softmax, or the sampled one
+/// (negatives drawn once for the whole batch).
+pub fn optimisation_step_with(
+    model: SasRec,
+    optimizer: &mut ModuleOptimizer,
+    groups: &[LengthGroup],
+    device: &Device,
+    learning_rate: f64,
+    plan: &mut LossPlan,
+) -> (SasRec, f64) {
     let batches: Vec<_> = groups.iter().map(|group| &group.batch).collect();
     let table = model.item_table();
-    let Some(loss) = grouped_cross_entropy(&batches, &table, device, |tokens| {
+    let step_loss = plan.for_step(&batches, &table, device);
+    let Some(loss) = grouped_loss(&batches, &table, device, &step_loss, |tokens| {
         model.encode(tokens, false).hidden
     }) else {
         return (model, 0.0);
@@ -153,6 +182,36 @@ mod tests {
             .into_data()
             .try_to_vec::<f32>()
             .expect("f32 weights")
+    }
+
+    #[test]
+    fn auto_trains_as_full_and_sampled_takes_its_own_finite_steps() {
+        use crate::settings::LossChoice;
+        let sequences: Vec<Vec<u32>> = (0..24u32)
+            .map(|u| (0..7).map(|t| (u * 5 + t * (1 + u % 4)) % 30).collect())
+            .collect();
+        let split = crate::data::leave_one_out(&sequences);
+        let mut config = TrainConfig::default();
+        config.encoder.max_len = 8;
+        config.encoder.dim = 8;
+        let users: Vec<usize> = (0..24).collect();
+        let two_steps = |config: &TrainConfig| {
+            let mut recipe =
+                SasRecRecipe::new(config, &split, 30, &Device::flex()).expect("recipe");
+            let losses: Vec<f64> = (0..2)
+                .map(|_| recipe.step(&users).expect("step")["loss"])
+                .collect();
+            (losses, weights(&recipe))
+        };
+        let auto = two_steps(&config);
+        config.loss = LossChoice::Full;
+        assert_eq!(two_steps(&config), auto, "bit for bit");
+        config.loss = LossChoice::Sampled;
+        config.sampled.negatives = 10;
+        let sampled = two_steps(&config);
+        assert!(sampled.0.iter().all(|l| l.is_finite()), "{:?}", sampled.0);
+        assert_ne!(sampled.1, auto.1);
+        assert_eq!(two_steps(&config), sampled, "the draws repeat for a seed");
     }
 
     #[test]

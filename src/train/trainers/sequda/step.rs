@@ -8,8 +8,7 @@ use super::terms::{sequence_contrast, sparse, synthetic_term_weight};
 use super::trainer::{SeqUdaRecipe, scalar};
 use crate::train::TrainError;
 use crate::train::epochs::{
-    LengthGroup, TrainBatch, group_cross_entropy, grouped_cross_entropy, length_groups,
-    listed_positions,
+    LengthGroup, StepLoss, TrainBatch, group_loss, grouped_loss, length_groups, listed_positions,
 };
 use crate::train::session::LossValues;
 
@@ -23,6 +22,8 @@ struct StepTables {
     graph: Option<Tensor<2>>,
     /// Positions with a target in the whole batch.
     total_positions: usize,
+    /// The step's next-item loss (full, or sampled with its shared negatives).
+    loss: StepLoss,
 }
 
 /// The parts of a step's loss gathered group by group.
@@ -76,9 +77,10 @@ impl SeqUdaRecipe<'_> {
     }
 
     /// The step's tables: the graph with the batch's own users hidden when asked, its `Z̄`,
-    /// and the input and output tables over it.
+    /// the input and output tables over it, and the step's loss (for the sampled loss, the
+    /// negatives drawn for the whole batch and embedded from the output table).
     fn step_tables(
-        &self,
+        &mut self,
         users: &[usize],
         groups: &[LengthGroup],
     ) -> Result<StepTables, TrainError> {
@@ -97,11 +99,14 @@ impl SeqUdaRecipe<'_> {
             .and_then(|a| self.model.graph_embeddings(a));
         let table = self.model.input_table(graph.as_ref().zip(adjacency));
         let items = self.model.output_table(&table);
+        let batches: Vec<&TrainBatch> = groups.iter().map(|g| &g.batch).collect();
+        let loss = self.loss.for_step(&batches, &items, &self.device);
         Ok(StepTables {
             table,
             items,
             graph,
             total_positions,
+            loss,
         })
     }
 
@@ -131,12 +136,13 @@ impl SeqUdaRecipe<'_> {
                     view_graph.as_ref(),
                 ));
             }
-            ce_parts.extend(group_cross_entropy(
+            ce_parts.extend(group_loss(
                 hidden.clone(),
                 &group.batch,
                 tables.items.clone(),
                 tables.total_positions,
                 &self.device,
+                &tables.loss,
             ));
             let rows_share = group.users.len() as f64 / users.len().max(1) as f64;
             let graph = tables.graph.as_ref();
@@ -161,7 +167,8 @@ impl SeqUdaRecipe<'_> {
         let groups = self.synthetic_batch(real_rows)?;
         let batches: Vec<&TrainBatch> = groups.iter().map(|g| &g.batch).collect();
         let positions = listed_positions(batches.iter().copied());
-        let syn = grouped_cross_entropy(&batches, &tables.items, &self.device, |tokens| {
+        let loss = &tables.loss;
+        let syn = grouped_loss(&batches, &tables.items, &self.device, loss, |tokens| {
             self.model
                 .encode(tokens, tables.table.clone(), false)
                 .hidden

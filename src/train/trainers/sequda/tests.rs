@@ -103,3 +103,31 @@ fn without_fusion_a_step_still_trains_the_contrast() {
     let (ce, cl) = (losses["ce"], losses["cl"]);
     assert!(ce.is_finite() && cl.is_finite() && cl > 0.0, "{losses:?}");
 }
+
+#[test]
+fn the_sampled_loss_trains_every_term_and_auto_stays_full() {
+    use crate::settings::{LossChoice, NegativeSource};
+    let (split, mut config) = fixture();
+    let users: Vec<usize> = (0..16).collect();
+    let step = |config: &TrainConfig| {
+        let mut recipe =
+            SeqUdaRecipe::new(config, SeqUdaConfig::default(), &split, 20, &Device::flex())
+                .expect("a valid recipe");
+        recipe.new_views(1).expect("views");
+        recipe.step(&users).expect("a step")
+    };
+    let auto = step(&config);
+    config.loss = LossChoice::Full;
+    assert_eq!(step(&config), auto, "auto is the full softmax on 20 items");
+    config.loss = LossChoice::Sampled;
+    for source in [NegativeSource::Uniform, NegativeSource::InBatch] {
+        config.sampled.source = source;
+        config.sampled.negatives = 8;
+        let sampled = step(&config);
+        assert!(
+            sampled["ce"].is_finite() && sampled["cl"].is_finite(),
+            "{sampled:?}"
+        );
+        assert_ne!(sampled["ce"], auto["ce"], "{source}: a different objective");
+    }
+}

@@ -18,7 +18,7 @@ use crate::rng::SplitMix64;
 use crate::settings::SeqUdaConfig;
 use crate::settings::TrainConfig;
 use crate::train::TrainError;
-use crate::train::epochs::Recipe;
+use crate::train::epochs::{LossPlan, Recipe};
 use crate::train::run_folder::{
     DISCRIMINATOR_FILE, DISCRIMINATOR_OPTIMIZER_FILE, GENERATOR_FILE, GENERATOR_OPTIMIZER_FILE,
     MetricsWriter, RunDir,
@@ -57,6 +57,8 @@ pub struct SeqUdaRecipe<'a> {
     /// The last GAN statistics, repeated in every step record of the epoch.
     pub(super) gan_values: LossValues,
     pub(super) rng: SplitMix64,
+    /// Full or sampled softmax for the next-item terms, with the sampler's state.
+    pub(super) loss: LossPlan,
 }
 
 impl<'a> SeqUdaRecipe<'a> {
@@ -106,6 +108,7 @@ impl<'a> SeqUdaRecipe<'a> {
             synthetic_cursor: 0,
             gan_values: LossValues::new(),
             rng: SplitMix64::for_stream(config.seed, 0x5345_5155),
+            loss: LossPlan::new(config, &split.train, n_items),
         })
     }
 
@@ -139,6 +142,7 @@ impl Recipe for SeqUdaRecipe<'_> {
         control: &mut Control,
         metrics: &mut MetricsWriter,
     ) -> Result<(), TrainError> {
+        self.loss.begin_epoch(epoch);
         if self.settings.uses_contrastive()
             && !self.settings.views_each_step
             && (epoch - 1).is_multiple_of(self.settings.views_every.max(1))
