@@ -1,18 +1,19 @@
 //! Two-way mapping between the dataset's own id tokens and dense 0-based indices.
 //!
 //! Each token is stored once: the index → token list owns the strings, and the token → index
-//! direction is an open-addressing table of 4-byte slots that point into that list (a
-//! `HashMap<String, u32>` beside it would hold every id a second time).
+//! direction is a `hashbrown::HashTable` of 4-byte indices into that list, hashed by the token
+//! they point to (a `HashMap<String, u32>` beside it would hold every id a second time).
 
 use std::hash::Hasher;
 
+use hashbrown::HashTable;
+
 /// Maps id tokens (strings as they appear in the file) to dense `u32` indices `0..len`, in
 /// order of first insertion, and back.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct IdMap {
-    /// Linear-probing table: 0 = empty, else the token's index + 1. Its length is 0 or a
-    /// power of two at least twice `tokens.len()`.
-    slots: Vec<u32>,
+    /// Token → index: each entry is an index into `tokens`, hashed by that token.
+    slots: HashTable<u32>,
     /// Index → token.
     tokens: Vec<String>,
 }
@@ -38,11 +39,11 @@ impl IdMap {
     /// Indices saturate at `u32::MAX` (more than four billion distinct ids cannot be held in
     /// memory anyway).
     pub fn get_or_insert(&mut self, token: &str) -> u32 {
-        if (self.tokens.len() + 1) * 2 > self.slots.len() {
-            self.grow();
-        }
-        let slot = self.find(token);
-        if let Some(index) = self.slots[slot].checked_sub(1) {
+        let tokens = &self.tokens;
+        let found = self
+            .slots
+            .find(hash(token), |&index| tokens[index as usize] == token);
+        if let Some(&index) = found {
             return index;
         }
         let Ok(index) = u32::try_from(self.tokens.len()) else {
@@ -51,17 +52,18 @@ impl IdMap {
         if index == u32::MAX {
             return index;
         }
-        self.slots[slot] = index + 1;
+        let tokens = &self.tokens;
+        self.slots
+            .insert_unique(hash(token), index, |&other| hash(&tokens[other as usize]));
         self.tokens.push(token.to_owned());
         index
     }
 
     /// The index of `token`, if it is known.
     pub fn index(&self, token: &str) -> Option<u32> {
-        if self.slots.is_empty() {
-            return None;
-        }
-        self.slots[self.find(token)].checked_sub(1)
+        self.slots
+            .find(hash(token), |&index| self.tokens[index as usize] == token)
+            .copied()
     }
 
     /// The token of `index`, or `""` when `index` is out of range (see [`IdMap::get_token`]).
@@ -79,34 +81,6 @@ impl IdMap {
     pub fn tokens(&self) -> &[String] {
         &self.tokens
     }
-
-    /// The slot holding `token`, or the empty slot where it would go (the table is never
-    /// full, so probing ends).
-    fn find(&self, token: &str) -> usize {
-        let mask = self.slots.len() - 1;
-        let mut slot = hash(token) as usize & mask;
-        loop {
-            match self.slots[slot].checked_sub(1) {
-                None => return slot,
-                Some(index) if self.tokens[index as usize] == token => return slot,
-                Some(_) => slot = (slot + 1) & mask,
-            }
-        }
-    }
-
-    /// Doubles the table (at least 16 slots) and re-inserts every index.
-    fn grow(&mut self) {
-        let size = (self.slots.len() * 2).max(16);
-        self.slots = vec![0; size];
-        let mask = size - 1;
-        for (index, token) in self.tokens.iter().enumerate() {
-            let mut slot = hash(token) as usize & mask;
-            while self.slots[slot] != 0 {
-                slot = (slot + 1) & mask;
-            }
-            self.slots[slot] = index as u32 + 1;
-        }
-    }
 }
 
 /// The table's hash of a token.
@@ -114,6 +88,14 @@ fn hash(token: &str) -> u64 {
     let mut hasher = FxHasher::default();
     hasher.write(token.as_bytes());
     hasher.finish()
+}
+
+impl std::fmt::Debug for IdMap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IdMap")
+            .field("tokens", &self.tokens)
+            .finish()
+    }
 }
 
 impl<S: AsRef<str>> FromIterator<S> for IdMap {
