@@ -44,6 +44,7 @@ fn synth_scale(args: SynthScaleArgs) -> anyhow::Result<()> {
         seed: args.seed,
         zipf_exponent: args.zipf,
         follow_per_mille: args.follow_per_mille,
+        cover_catalogue: args.cover_catalogue,
         ..ScaleConfig::default()
     };
     let rows = write_scale_data(&args.out, &config)

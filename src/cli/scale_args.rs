@@ -49,4 +49,8 @@ pub struct SynthScaleArgs {
     /// Chance, per mille, that the next item is one of the previous item's fixed successors.
     #[arg(long, default_value_t = 500)]
     pub follow_per_mille: u32,
+    /// Every item of the catalogue occurs at least once (rarely drawn items are otherwise
+    /// missing; needs at least as many interactions as items).
+    #[arg(long)]
+    pub cover_catalogue: bool,
 }

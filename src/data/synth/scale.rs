@@ -9,6 +9,11 @@
 //!   and seed), otherwise a fresh Zipf draw. The popularity stays Zipf-shaped.
 //! - **Per-user chronology**: each user's rows are written together, in strictly increasing
 //!   time (so none is a duplicate), from a start within the year after `start_timestamp`.
+//! - **Whole catalogue** (`cover_catalogue`, off by default): every `⌊interactions / items⌋`-th
+//!   row, counted over the whole file, is replaced by the next rank in order until every rank
+//!   has been written once, so all `items` ids occur (a floor of one occurrence under the Zipf
+//!   curve). Without it, rarely drawn items may not appear: 5,000,000 rows over 1,000,000
+//!   items with `s = 1` use about 436,000 of them.
 //! - **Lengths**: every user has at least 3 interactions (so leave-one-out evaluates every
 //!   one); the rest are shared out in proportion to exponential weights (a geometric-like
 //!   tail), and the total is exactly `interactions`.
@@ -36,7 +41,8 @@ const MAX_GAP_SECONDS: u64 = 2 * 24 * 3600;
 pub struct ScaleConfig {
     /// Users (ids `u0` … `u{users−1}`).
     pub users: usize,
-    /// Catalogue size (ids `i0` … `i{items−1}`); rarely drawn items may not appear.
+    /// Catalogue size (ids `i0` … `i{items−1}`); rarely drawn items may not appear unless
+    /// `cover_catalogue` is on.
     pub items: usize,
     /// Total rows, at least `3 × users`.
     pub interactions: usize,
@@ -48,6 +54,8 @@ pub struct ScaleConfig {
     pub follow_per_mille: u32,
     /// Earliest start time, unix seconds (default 2026-01-05).
     pub start_timestamp: i64,
+    /// Every item occurs at least once (needs `interactions ≥ items`; default off).
+    pub cover_catalogue: bool,
 }
 
 impl Default for ScaleConfig {
@@ -60,6 +68,7 @@ impl Default for ScaleConfig {
             zipf_exponent: 1.0,
             follow_per_mille: 500,
             start_timestamp: super::DEFAULT_START_TIMESTAMP,
+            cover_catalogue: false,
         }
     }
 }
@@ -93,6 +102,12 @@ impl ScaleConfig {
                 self.interactions
             ));
         }
+        if self.cover_catalogue && self.interactions < self.items {
+            return invalid(format!(
+                "covering the catalogue needs at least one interaction per item ({}), got {}",
+                self.items, self.interactions
+            ));
+        }
         if !(self.zipf_exponent.is_finite() && self.zipf_exponent >= 0.0) {
             return invalid(format!(
                 "the Zipf exponent must be a number ≥ 0, got {}",
@@ -122,6 +137,7 @@ pub fn write_scale_rows(out: &mut impl Write, config: &ScaleConfig) -> Result<u6
     let popularity = ZipfItems::new(config);
     let lengths = UserLengths::new(config);
     writeln!(out, "user_id,item_id,timestamp")?;
+    let cover_stride = (config.interactions / config.items).max(1) as u64;
     let mut rows = 0u64;
     for (user, length) in lengths.enumerate() {
         let mut rng = SplitMix64::for_stream(config.seed, user as u64);
@@ -135,6 +151,13 @@ pub fn write_scale_rows(out: &mut impl Write, config: &ScaleConfig) -> Result<u6
                 } else {
                     popularity.draw_rank(&mut rng)
                 };
+            }
+            if config.cover_catalogue && rows % cover_stride == 0 {
+                // The draws above still happen, so the rows after this one are unchanged.
+                let next_uncovered = (rows / cover_stride) as usize;
+                if next_uncovered < config.items {
+                    rank = next_uncovered;
+                }
             }
             writeln!(out, "u{user},i{},{time}", popularity.item_of(rank))?;
             rows += 1;

@@ -72,6 +72,44 @@ fn the_loader_reads_every_row_as_written() {
 }
 
 #[test]
+fn covering_the_catalogue_writes_every_item_and_changes_little_else() {
+    // 2,000 draws over 5,000 Zipf ranks leave most items out; covering writes each of them.
+    let plain = small(200, 5_000, 12_000);
+    let covered = ScaleConfig {
+        cover_catalogue: true,
+        ..plain.clone()
+    };
+    let items = |config: &ScaleConfig| {
+        let out = bytes(config);
+        let text = String::from_utf8(out).expect("utf-8");
+        let all = rows(&text);
+        let distinct: std::collections::HashSet<String> =
+            all.iter().map(|(_, item, _)| item.clone()).collect();
+        (all, distinct.len())
+    };
+    let (plain_rows, plain_items) = items(&plain);
+    let (covered_rows, covered_items) = items(&covered);
+    assert!(plain_items < 5_000, "the plain log misses rare items");
+    assert_eq!(covered_items, 5_000, "every catalogue item occurs");
+    assert_eq!(covered_rows.len(), plain_rows.len());
+    let same = plain_rows
+        .iter()
+        .zip(&covered_rows)
+        .filter(|(a, b)| a == b)
+        .count();
+    // Every 2nd row is a cover row (12,000 / 5,000 = 2), and a cover row seeds the next
+    // follow-up; users, times and the Zipf draws are untouched.
+    assert!(same > 12_000 / 4, "only {same} rows unchanged");
+    assert!(
+        plain_rows
+            .iter()
+            .zip(&covered_rows)
+            .all(|(a, b)| a.0 == b.0 && a.2 == b.2),
+        "users and times are the same"
+    );
+}
+
+#[test]
 fn the_same_seed_writes_the_same_bytes() {
     let config = small(40, 100, 400);
     assert_eq!(bytes(&config), bytes(&config));
@@ -122,6 +160,10 @@ fn numbers_that_describe_no_log_are_refused() {
         ScaleConfig {
             zipf_exponent: -1.0,
             ..small(1, 1, 3)
+        },
+        ScaleConfig {
+            cover_catalogue: true,
+            ..small(10, 31, 30)
         },
     ] {
         assert!(matches!(
