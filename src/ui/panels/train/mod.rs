@@ -1,9 +1,10 @@
 //! The Train pane: model, hyperparameters with presets, device, Start / Pause / Resume /
-//! Stop (`pane`), the number fields (`hyperparameters`), the device picker (`device`) and
-//! progress (`progress`).
+//! Stop (`pane`), the number fields (`hyperparameters`), the loss picker (`loss_choice`),
+//! the device picker (`device`) and progress (`progress`).
 
 mod device;
 mod hyperparameters;
+mod loss_choice;
 mod pane;
 mod progress;
 

@@ -5,6 +5,7 @@ use egui::{RichText, Ui};
 
 use super::device::device_ui;
 use super::hyperparameters::hyperparameters_ui;
+use super::loss_choice::loss_ui;
 use super::progress::progress_ui;
 use crate::settings::ModelKind;
 use crate::studio::Preset;
@@ -63,7 +64,10 @@ fn settings_ui(ui: &mut Ui, cx: &mut PaneContext<'_>) {
             })
             .response
             .on_hover_text("SASRec learns from the order of each user's interactions; SeqUDA-Rec adds the interaction graph, contrastive learning and GAN-generated sequences; popularity is the baseline to beat");
-        let edited = hyperparameters_ui(ui, config);
+        let mut edited = hyperparameters_ui(ui, config);
+        let n_items = cx.ws.data.as_ref().map(|d| d.dataset.n_items());
+        edited |= loss_ui(ui, &mut cx.sel.train, n_items);
+        let config = &mut cx.sel.train;
         device_ui(ui, &mut config.device, cx.ws.adapters.found());
         if edited {
             cx.sel.preset = Preset::Custom;
