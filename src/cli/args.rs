@@ -404,4 +404,9 @@ pub struct ExperimentArgs {
     /// Output folder (one run folder per variant and seed, plus results.md / results.json).
     #[arg(long)]
     pub out: PathBuf,
+    /// Keep each finished run's config, summary and gzipped test ranks, and the results,
+    /// here (e.g. `results/ml-1m/ablation`, committed to git); recorded runs that match are
+    /// restored instead of trained again (a run with other settings replaces its record).
+    #[arg(long)]
+    pub record: Option<PathBuf>,
 }

@@ -8,7 +8,9 @@ use super::args::ExperimentArgs;
 use super::input::load_reporting;
 use super::train_cmd::{apply_loss, base_config, data_source, guessed_items};
 use sequda::train::experiment::markdown;
-use sequda::train::experiment::{Plan, plan_outlook, run_experiment, select_variants, variants};
+use sequda::train::experiment::{
+    Plan, PlanFolders, plan_outlook, restore_records, run_experiment, select_variants, variants,
+};
 use sequda::train::session::{Event, RunStatus};
 
 /// Runs `experiment`.
@@ -31,6 +33,18 @@ pub fn run(args: ExperimentArgs) -> anyhow::Result<()> {
     let items = guessed_items(&args.data, &dataset);
     let source = data_source(&args.data, &args.input, items.as_deref());
     let seeds: Vec<u64> = (1..=args.seeds).collect();
+    let folders = PlanFolders {
+        out: &args.out,
+        record: args.record.as_deref(),
+    };
+    let restored = restore_records(&variants, &dataset, &source, &seeds, folders)?;
+    if let Some(record) = folders.record {
+        eprintln!(
+            "{restored} finished run{} restored from the record in {}",
+            if restored == 1 { "" } else { "s" },
+            record.display()
+        );
+    }
     let outlook = plan_outlook(&variants, &dataset, &source, &seeds, &args.out);
     let elsewhere = match outlook.in_use {
         0 => String::new(),
@@ -46,7 +60,31 @@ pub fn run(args: ExperimentArgs) -> anyhow::Result<()> {
         outlook.resumable,
         outlook.to_train
     );
-    let mut progress = |variant: &str, seed: u64, event: &Event| match event {
+    let mut progress = print_progress;
+    let results = run_experiment(
+        plan,
+        &variants,
+        &dataset,
+        &source,
+        &seeds,
+        folders,
+        &mut progress,
+    )?;
+    println!("{}", markdown(&results));
+    eprintln!("wrote {}/results.md and results.json", args.out.display());
+    if let Some(record) = &args.record {
+        eprintln!(
+            "recorded every finished run's config, summary and test ranks, and the results, \
+             in {} (commit it: no checkpoints are in it)",
+            record.display()
+        );
+    }
+    Ok(())
+}
+
+/// Prints one line for each epoch, finish, warning and plan status of a run.
+fn print_progress(variant: &str, seed: u64, event: &Event) {
+    match event {
         Event::Epoch(epoch) => eprintln!(
             "{variant} seed {seed}: epoch {:>3} valid NDCG@10 {:.4}{}, {:.0} s + {:.0} s validation",
             epoch.epoch,
@@ -72,17 +110,5 @@ pub fn run(args: ExperimentArgs) -> anyhow::Result<()> {
             message,
         } => eprintln!("{variant} seed {seed}: {message}"),
         _ => {}
-    };
-    let results = run_experiment(
-        plan,
-        &variants,
-        &dataset,
-        &source,
-        &seeds,
-        &args.out,
-        &mut progress,
-    )?;
-    println!("{}", markdown(&results));
-    eprintln!("wrote {}/results.md and results.json", args.out.display());
-    Ok(())
+    }
 }
