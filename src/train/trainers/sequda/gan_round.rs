@@ -41,6 +41,7 @@ impl SeqUdaRecipe<'_> {
             return Err(TrainError::NonFiniteLoss {
                 epoch,
                 step: 0,
+                read_steps: None,
                 value: report.mle_loss,
                 kept_epoch: None,
             });
