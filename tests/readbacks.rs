@@ -22,6 +22,14 @@ const MAY_READ: &[(&str, &str)] = &[
         "src/train/epochs/model_scorer.rs",
         "full-ranking evaluation after an epoch reads its score blocks, outside any step",
     ),
+    (
+        "src/kernels/cross_entropy/cpu.rs",
+        "the flex (CPU) kernel itself: its tensors are host memory, nothing waits on a device",
+    ),
+    (
+        "src/kernels/spmm/cpu.rs",
+        "the flex (CPU) kernel itself: its tensors are host memory, nothing waits on a device",
+    ),
 ];
 
 /// What reads a tensor back to the host.
