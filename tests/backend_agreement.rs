@@ -51,7 +51,8 @@ fn train_on(device: &Device, initial: &SasRec, steps: usize) -> (Vec<f64>, Vec<f
         assert_eq!(groups.len(), 2, "one long history per chunk of 8");
         let (next, loss) = optimisation_step(model, &mut optimizer, &groups, &device, 1e-2);
         model = next;
-        losses.push(loss);
+        let loss = loss.expect("positions").into_scalar::<f32>();
+        losses.push(f64::from(loss));
     }
     let inference = InferenceModel::SasRec(Box::new(model.valid()));
     let sequences: Vec<&[u32]> = train.iter().take(4).map(Vec::as_slice).collect();

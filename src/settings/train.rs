@@ -150,6 +150,8 @@ pub struct TrainConfig {
     /// Where to train.
     pub device: DeviceChoice,
     /// Log a step event every this many steps (the last step of an epoch is always logged).
+    /// Losses stay on the device in between and are read back at each logged step, so on a
+    /// GPU a larger value means fewer waits; the NaN/Inf guard fires at the next read.
     pub log_every: usize,
     /// Share of every user's training interactions dropped before training (the sparsity
     /// stress test of docs/MODEL.md §6; validation and test items are kept). Default 0.

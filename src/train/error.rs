@@ -32,14 +32,18 @@ pub enum TrainError {
     },
     /// The loss became NaN or infinite.
     #[error(
-        "the loss became {value} at epoch {epoch}, step {step}; training stopped {} (try a lower learning rate)",
+        "the loss became {value} at epoch {epoch}, step {step}{}; training stopped {} (try a lower learning rate)",
+        read_range(*.read_steps),
         kept_checkpoint(*.kept_epoch)
     )]
     NonFiniteLoss {
         /// Epoch.
         epoch: usize,
-        /// Step in the epoch.
+        /// Step in the epoch (the first whose loss was not finite; 0 for a GAN round).
         step: usize,
+        /// The steps whose losses were read together when it was found (losses stay on the
+        /// device between logged steps), if it was found in such a read.
+        read_steps: Option<(usize, usize)>,
         /// The value seen.
         value: f64,
         /// The epoch whose checkpoint the run folder keeps (the best so far), if any.
@@ -61,6 +65,14 @@ pub enum TrainError {
     RunFolderInUse(PathBuf),
 }
 
+/// Which steps' losses were read together, for the message.
+fn read_range(read_steps: Option<(usize, usize)>) -> String {
+    match read_steps {
+        Some((first, last)) => format!(" (found reading the losses of steps {first}–{last})"),
+        None => String::new(),
+    }
+}
+
 /// What a run stopped by a non-finite loss left behind, for its message.
 fn kept_checkpoint(kept_epoch: Option<usize>) -> String {
     match kept_epoch {
@@ -75,10 +87,15 @@ impl TrainError {
     pub fn keeping_checkpoint_of(self, best_epoch: usize) -> Self {
         match self {
             Self::NonFiniteLoss {
-                epoch, step, value, ..
+                epoch,
+                step,
+                read_steps,
+                value,
+                ..
             } => Self::NonFiniteLoss {
                 epoch,
                 step,
+                read_steps,
                 value,
                 kept_epoch: (best_epoch > 0).then_some(best_epoch),
             },

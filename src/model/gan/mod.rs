@@ -3,6 +3,7 @@
 //! sampling between them. The training loop lives in the `train` layer (`train::trainers::gan`); the quality
 //! monitors in the `eval` layer (`eval::synthetic`).
 
+pub mod device_draw;
 pub mod discriminator;
 pub mod generator;
 pub mod init;
@@ -11,4 +12,4 @@ pub mod sampling;
 pub use discriminator::{Discriminator, discriminator_loss};
 pub use generator::Generator;
 pub use init::seeded_init;
-pub use sampling::{SamplingOptions, continue_sequences, sample_index};
+pub use sampling::{ReadInts, SamplingOptions, continue_sequences, sample_index};

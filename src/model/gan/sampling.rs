@@ -1,9 +1,14 @@
 //! Autoregressive sampling from the generator.
 //!
-//! The generator computes next-item probabilities on its device; the draw itself happens on the
-//! host with a seeded SplitMix64 stream per sequence, so samples depend only on the seed and the
-//! probabilities (not on the backend's random state, the batch size or the processing order).
+//! The generator computes next-item probabilities on its device and the draw happens there
+//! too ([`super::device_draw`]), with one uniform per sequence and step taken from a seeded
+//! SplitMix64 stream per sequence, so samples depend only on the seed and the probabilities
+//! (not on the backend's random state, the batch size or the processing order). A batch of
+//! continuations is read back once, through the caller's `read`, never a row per token.
 
+use burn::tensor::{Int, Tensor};
+
+use super::device_draw::{DrawSettings, draw_on_device};
 use super::generator::Generator;
 use crate::model::tokens::TokenMatrix;
 use crate::rng::SplitMix64;
@@ -16,69 +21,79 @@ pub struct SamplingOptions<'a> {
     /// `allowed[item]`: items that may be drawn (e.g. those seen in the GAN's training data);
     /// `None` allows every item. Ids past the slice's end are not allowed.
     pub allowed: Option<&'a [bool]>,
+    /// Only the `k` most probable allowed items may be drawn; `None` samples the whole
+    /// distribution (multinomial).
+    pub top_k: Option<usize>,
     /// Sequences per generator pass (bounds the `[batch, n_items]` probability matrix).
     pub batch: usize,
 }
 
+/// Reads an integer tensor back to the host (the caller's counted read), `None` on failure.
+pub type ReadInts<'r> = dyn FnMut(Tensor<2, Int>) -> Option<Vec<i64>> + 'r;
+
 /// Extends every `sequences[i]` in place, one sampled item at a time, until it holds
 /// `target_lengths[i]` items (sequences already that long are left alone). Sequence `i` draws
-/// from `SplitMix64::for_stream(seed, i)`.
+/// from `SplitMix64::for_stream(seed, i)`. Each batch of sequences is drawn on the device and
+/// read back once through `read`.
 ///
 /// Returns how many sequences stopped short because they name an item outside the catalogue,
 /// their probabilities were unusable (NaN, no allowed item with positive probability) or
-/// could not be read back; the caller decides
-/// what to do with them (the run goes on, nothing panics). `generator` should be in inference
-/// mode (`.valid()`).
+/// could not be read back; the caller decides what to do with them (the run goes on, nothing
+/// panics). `generator` should be in inference mode (`.valid()`).
 pub fn continue_sequences(
     generator: &Generator,
     sequences: &mut [Vec<u32>],
     target_lengths: &[usize],
     options: &SamplingOptions<'_>,
     seed: u64,
+    read: &mut ReadInts<'_>,
 ) -> usize {
-    let device = generator.device();
     let n_items = generator.n_items();
-    let batch = options.batch.max(1);
-    let mut stopped_short = 0;
-    for chunk_start in (0..sequences.len()).step_by(batch) {
-        let chunk_end = (chunk_start + batch).min(sequences.len());
-        let mut streams: Vec<SplitMix64> = (chunk_start..chunk_end)
-            .map(|i| SplitMix64::for_stream(seed, i as u64))
-            .collect();
-        // A sequence naming an item outside the catalogue cannot be embedded: it fails at once.
-        let mut failed: Vec<bool> = sequences[chunk_start..chunk_end]
+    let target = |i: usize| target_lengths.get(i).copied().unwrap_or(0);
+    // A sequence naming an item outside the catalogue cannot be embedded: it fails at once.
+    let outside: Vec<bool> = sequences
+        .iter()
+        .map(|s| s.iter().any(|&item| item as usize >= n_items))
+        .collect();
+    let active: Vec<usize> = (0..sequences.len())
+        .filter(|&i| !outside[i] && sequences[i].len() < target(i))
+        .collect();
+    let mut stopped_short = outside.iter().filter(|&&o| o).count();
+    for chunk in active.chunks(options.batch.max(1)) {
+        let steps = chunk
             .iter()
-            .map(|s| s.iter().any(|&item| item as usize >= n_items))
+            .map(|&i| target(i) - sequences[i].len())
+            .max()
+            .unwrap_or(0);
+        let rows: Vec<&[u32]> = chunk.iter().map(|&i| sequences[i].as_slice()).collect();
+        let tokens = TokenMatrix::left_padded(&rows, generator.max_len());
+        let mut streams: Vec<SplitMix64> = chunk
+            .iter()
+            .map(|&i| SplitMix64::for_stream(seed, i as u64))
             .collect();
-        loop {
-            let active: Vec<usize> = (chunk_start..chunk_end)
-                .filter(|&i| {
-                    !failed[i - chunk_start]
-                        && sequences[i].len() < target_lengths.get(i).copied().unwrap_or(0)
-                })
-                .collect();
-            if active.is_empty() {
-                break;
-            }
-            let inputs: Vec<&[u32]> = active.iter().map(|&i| sequences[i].as_slice()).collect();
-            let tokens = TokenMatrix::left_padded(&inputs, generator.max_len()).to_tensor(&device);
-            // [active, n_items]
-            let probabilities = generator.next_item_probabilities(tokens, options.temperature);
-            let Ok(values) = probabilities.into_data().try_into_vec::<f32>() else {
-                for &i in &active {
-                    failed[i - chunk_start] = true;
-                }
-                continue;
-            };
-            for (row, &i) in values.chunks_exact(n_items.max(1)).zip(&active) {
-                let u = streams[i - chunk_start].next_f64();
-                match sample_index(row, options.allowed, u) {
-                    Some(item) => sequences[i].push(item as u32),
-                    None => failed[i - chunk_start] = true,
-                }
+        let settings = DrawSettings {
+            temperature: options.temperature,
+            allowed: options.allowed,
+            top_k: options.top_k,
+        };
+        let tokens = tokens.to_tensor(&generator.device());
+        let draws = draw_on_device(generator, tokens, steps, &settings, &mut streams);
+        let Some(values) = read(draws.into_tensor()) else {
+            stopped_short += chunk.len();
+            continue;
+        };
+        for (row, &i) in values.chunks_exact(2 * steps).zip(chunk) {
+            let (items, failed) = row.split_at(steps);
+            let wanted = target(i) - sequences[i].len();
+            let drawn = failed[..wanted].iter().take_while(|&&f| f == 0).count();
+            let usable = items[..drawn]
+                .iter()
+                .map_while(|&item| u32::try_from(item).ok());
+            sequences[i].extend(usable.filter(|&item| (item as usize) < n_items));
+            if sequences[i].len() < target(i) {
+                stopped_short += 1;
             }
         }
-        stopped_short += failed.iter().filter(|&&f| f).count();
     }
     stopped_short
 }
@@ -136,6 +151,58 @@ mod tests {
         assert_eq!(sample_index(&[], None, 0.5), None);
     }
 
+    /// Reads a tensor in a test.
+    fn read(tensor: Tensor<2, Int>) -> Option<Vec<i64>> {
+        tensor.into_data().try_into_vec_as::<i64>().ok()
+    }
+
+    #[test]
+    fn a_draw_never_leaves_the_top_k() {
+        let device = Device::flex();
+        let config = GanConfig {
+            window: 4,
+            generator_dim: 8,
+            ..GanConfig::default()
+        };
+        let generator = Generator::new(&config, 12, 5, &device).valid();
+        let prefixes: Vec<Vec<u32>> = (0..24u32).map(|i| vec![i % 12]).collect();
+        let rows: Vec<&[u32]> = prefixes.iter().map(Vec::as_slice).collect();
+        let tokens = TokenMatrix::left_padded(&rows, 4).to_tensor(&device);
+        let probabilities = generator.next_item_probabilities(tokens, 1.0);
+        let probabilities = probabilities
+            .into_data()
+            .try_into_vec::<f32>()
+            .expect("f32");
+        for (k, seed) in [(1, 3), (3, 4), (3, 5), (5, 6)] {
+            let options = SamplingOptions {
+                temperature: 1.0,
+                allowed: None,
+                top_k: Some(k),
+                batch: 7,
+            };
+            let mut sequences = prefixes.clone();
+            let lengths = vec![2; sequences.len()];
+            let stopped = continue_sequences(
+                &generator,
+                &mut sequences,
+                &lengths,
+                &options,
+                seed,
+                &mut read,
+            );
+            assert_eq!(stopped, 0);
+            for (sequence, row) in sequences.iter().zip(probabilities.chunks_exact(12)) {
+                let drawn = row[sequence[1] as usize];
+                let above = row.iter().filter(|&&p| p > drawn).count();
+                assert!(
+                    above < k,
+                    "item {} has {above} more probable (k = {k})",
+                    sequence[1]
+                );
+            }
+        }
+    }
+
     #[test]
     fn continuations_reach_their_length_and_use_allowed_items_only() {
         let device = Device::flex();
@@ -149,14 +216,22 @@ mod tests {
         let options = SamplingOptions {
             temperature: 1.0,
             allowed: Some(&allowed),
+            top_k: None,
             batch: 2,
         };
         let mut sequences = vec![vec![1], vec![3, 5], vec![7, 7, 7, 7, 7, 7, 7]];
-        let stopped = continue_sequences(&generator, &mut sequences, &[4, 6, 3], &options, 9);
+        let stopped = continue_sequences(
+            &generator,
+            &mut sequences,
+            &[4, 6, 3],
+            &options,
+            9,
+            &mut read,
+        );
         assert_eq!(stopped, 0);
         let mut outside = vec![vec![10]];
         assert_eq!(
-            continue_sequences(&generator, &mut outside, &[3], &options, 9),
+            continue_sequences(&generator, &mut outside, &[3], &options, 9, &mut read),
             1
         );
         assert_eq!(outside, vec![vec![10]]);
@@ -176,7 +251,7 @@ mod tests {
             batch: 64,
             ..options
         };
-        continue_sequences(&generator, &mut again, &[4, 6, 3], &options, 9);
+        continue_sequences(&generator, &mut again, &[4, 6, 3], &options, 9, &mut read);
         assert_eq!(again, sequences);
     }
 }

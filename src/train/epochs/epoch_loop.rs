@@ -6,11 +6,13 @@ use super::batches::trainable_users;
 use super::evaluation::{CaseInputs, SplitPart, evaluate_model};
 use super::recipe::Recipe;
 use super::selection::improves_on;
+use super::step_losses::PendingLosses;
 use crate::data::{Dataset, Split};
 use crate::eval::{EvalError, RankingMetrics};
 use crate::rng::SplitMix64;
 use crate::settings::TrainConfig;
 use crate::train::TrainError;
+use crate::train::readback::HostReads;
 use crate::train::run_folder::staging;
 use crate::train::run_folder::{MetricsWriter, RunDir};
 use crate::train::run_folder::{ResumePoint, epoch_record, step_record};
@@ -164,12 +166,14 @@ impl<'r, 'i> EpochLoop<'r, 'i> {
     }
 
     /// One epoch of optimisation steps over the reshuffled users, answering live queries
-    /// between steps; returns early (no error) when a stop is requested.
+    /// between steps; returns early (no error) when a stop is requested. Losses stay on the
+    /// device until a logged step, where the interval's are read at once.
     fn train_epoch(&mut self, epoch: usize) -> Result<(), TrainError> {
         let config = self.inputs.config;
         let batch_size = config.batch_size.max(1);
         self.rng.shuffle(&mut self.users);
         let mut interval = Interval::new(self.control.elapsed_seconds());
+        let mut pending = PendingLosses::default();
         for (index, chunk) in self.users.chunks(batch_size).enumerate() {
             let recipe = &*self.recipe;
             let (inputs, epochs_run) = (self.inputs, self.outcome.epochs_run);
@@ -186,20 +190,13 @@ impl<'r, 'i> EpochLoop<'r, 'i> {
                 break;
             }
             let step = index + 1;
-            let losses = self.recipe.step(chunk)?;
-            let total = losses.get("loss").copied().unwrap_or(f64::NAN);
-            if !total.is_finite() {
-                let error = TrainError::NonFiniteLoss {
-                    epoch,
-                    step,
-                    value: total,
-                    kept_epoch: None,
-                };
-                return Err(error.keeping_checkpoint_of(self.outcome.best_epoch));
-            }
+            pending.push(step, self.recipe.step(chunk)?);
             self.global_step += 1;
-            interval.add(chunk.len(), &losses);
+            interval.sequences += chunk.len();
             if step % config.log_every.max(1) == 0 || step == self.steps_per_epoch {
+                let best_epoch = self.outcome.best_epoch;
+                let reads = self.control.host_reads();
+                read_interval(reads, epoch, best_epoch, &mut pending, &mut interval)?;
                 let now = self.control.elapsed_seconds();
                 let report =
                     interval.report(epoch, step, self.steps_per_epoch, self.global_step, now);
@@ -208,7 +205,15 @@ impl<'r, 'i> EpochLoop<'r, 'i> {
                 interval = Interval::new(now);
             }
         }
-        Ok(())
+        // A stop between logged steps: the guard still looks at the steps that ran.
+        let reads = self.control.host_reads();
+        read_interval(
+            reads,
+            epoch,
+            self.outcome.best_epoch,
+            &mut pending,
+            &mut Interval::new(0.0),
+        )
     }
 
     /// Validates the epoch's weights, keeps them when they are the best so far (staged,
@@ -257,6 +262,34 @@ impl<'r, 'i> EpochLoop<'r, 'i> {
     }
 }
 
+/// Reads the losses of the steps since the last read in one go (through the session's counted
+/// [`HostReads`]) and adds them to `interval`; a non-finite total stops the run, naming the step
+/// and the range read (and the checkpoint of `best_epoch` the folder keeps).
+fn read_interval(
+    reads: &HostReads,
+    epoch: usize,
+    best_epoch: usize,
+    pending: &mut PendingLosses,
+    interval: &mut Interval,
+) -> Result<(), TrainError> {
+    let read_steps = pending.range();
+    for (step, losses) in pending.read(reads)? {
+        let total = losses.get("loss").copied().unwrap_or(f64::NAN);
+        if !total.is_finite() {
+            let error = TrainError::NonFiniteLoss {
+                epoch,
+                step,
+                read_steps,
+                value: total,
+                kept_epoch: None,
+            };
+            return Err(error.keeping_checkpoint_of(best_epoch));
+        }
+        interval.add(&losses);
+    }
+    Ok(())
+}
+
 /// Loss components and throughput accumulated between two logged steps.
 struct Interval {
     started: f64,
@@ -275,8 +308,8 @@ impl Interval {
         }
     }
 
-    fn add(&mut self, sequences: usize, losses: &LossValues) {
-        self.sequences += sequences;
+    /// Adds one step's losses (its sequences are counted as it runs).
+    fn add(&mut self, losses: &LossValues) {
         self.steps += 1;
         for (name, value) in losses {
             *self.sums.entry(name.clone()).or_insert(0.0) += value;

@@ -9,7 +9,9 @@ use crate::data::{IdMap, leave_one_out};
 use crate::model::inference::InferenceModel;
 use crate::settings::DeviceChoice;
 use crate::train::device::select_device;
+use crate::train::epochs::StepLosses;
 use crate::train::trainers::SasRecRecipe;
+use burn::tensor::{Device, Tensor};
 
 /// SASRec-CE whose loss is NaN from optimisation step `nan_from` (1-based, over the run) on.
 struct TurnsNan<'a> {
@@ -19,12 +21,14 @@ struct TurnsNan<'a> {
 }
 
 impl Recipe for TurnsNan<'_> {
-    fn step(&mut self, users: &[usize]) -> Result<LossValues, TrainError> {
+    fn step(&mut self, users: &[usize]) -> Result<StepLosses, TrainError> {
         self.steps += 1;
+        let losses = self.inner.step(users)?;
         if self.steps >= self.nan_from {
-            return Ok(LossValues::from([("loss".to_string(), f64::NAN)]));
+            let device = Device::flex().autodiff();
+            return Ok(losses.on_device("loss", Tensor::from_floats([f32::NAN], &device)));
         }
-        self.inner.step(users)
+        Ok(losses)
     }
 
     fn snapshot(&self) -> InferenceModel {
@@ -68,9 +72,19 @@ fn run(
     nan_from: usize,
     epochs: usize,
 ) -> (Result<LoopOutcome, TrainError>, tempfile::TempDir, usize) {
+    run_logging_every(nan_from, epochs, 1)
+}
+
+/// [`run`] with a step record every `log_every` steps (and the losses read as often).
+fn run_logging_every(
+    nan_from: usize,
+    epochs: usize,
+    log_every: usize,
+) -> (Result<LoopOutcome, TrainError>, tempfile::TempDir, usize) {
     let dataset = dataset();
     let split = leave_one_out(&dataset.sequences);
-    let config = config(epochs);
+    let mut config = config(epochs);
+    config.log_every = log_every;
     let folder = tempfile::tempdir().expect("tempdir");
     let run_dir = RunDir::new(folder.path());
     let device = select_device(DeviceChoice::Cpu).expect("cpu").device;
@@ -121,4 +135,20 @@ fn a_checkpointed_epoch_is_synced_in_the_log() {
     let (outcome, _folder, unsynced) = run(usize::MAX, 1);
     assert_eq!(outcome.expect("trained").best_epoch, 1);
     assert_eq!(unsynced, 0, "the best epoch's record is on disk");
+}
+
+#[test]
+fn a_nan_between_reads_is_found_at_the_next_read_and_names_its_steps() {
+    // Three steps an epoch, the losses read after steps 3 (end of epoch 1), 2 and 3: the NaN
+    // of step 5 (epoch 2, step 2) is found reading steps 1–2 of epoch 2.
+    let (outcome, _folder, _) = run_logging_every(5, 3, 2);
+    let message = outcome.expect_err("the loss turned NaN").to_string();
+    assert!(message.contains("at epoch 2, step 2"), "{message}");
+    assert!(message.contains("steps 1–2"), "{message}");
+    assert!(message.contains("the checkpoint of epoch 1"), "{message}");
+    // An interval longer than the epoch: the epoch's end reads steps 1–3 together.
+    let (outcome, _folder, _) = run_logging_every(2, 1, 5);
+    let message = outcome.expect_err("the loss turned NaN").to_string();
+    assert!(message.contains("at epoch 1, step 2"), "{message}");
+    assert!(message.contains("steps 1–3"), "{message}");
 }

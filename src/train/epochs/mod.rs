@@ -11,6 +11,7 @@ mod negatives;
 mod recipe;
 mod sampled_loss;
 mod selection;
+mod step_losses;
 
 pub use batches::{LengthGroup, TrainBatch, build_batch, length_groups, trainable_users};
 pub use epoch_loop::{LoopInputs, LoopOutcome, run_epochs};
@@ -25,3 +26,4 @@ pub use sampled_loss::{
     LossPlan, StepLoss, StepNegatives, next_item_sampled_cross_entropy, sampled_cross_entropy,
 };
 pub use selection::improves_on;
+pub use step_losses::{PendingLosses, StepLosses};

@@ -1,10 +1,10 @@
 //! What the shared epoch loop needs from a model being trained.
 
+use super::step_losses::StepLosses;
 use crate::model::inference::InferenceModel;
 use crate::train::TrainError;
 use crate::train::run_folder::{MetricsWriter, RunDir};
 use crate::train::session::Control;
-use crate::train::session::LossValues;
 
 /// A model variant's training: its optimisation step, its snapshots and its checkpoint.
 pub trait Recipe {
@@ -21,8 +21,9 @@ pub trait Recipe {
     }
 
     /// One optimisation step on these users' training sequences. The returned components
-    /// include `loss` (the total); a non-finite `loss` stops the run.
-    fn step(&mut self, users: &[usize]) -> Result<LossValues, TrainError>;
+    /// include `loss` (the total) and stay on the device: a step reads nothing back. The loop
+    /// reads them every logging interval, and a non-finite `loss` then stops the run.
+    fn step(&mut self, users: &[usize]) -> Result<StepLosses, TrainError>;
 
     /// The current weights in inference mode (dropout off, graph tables computed).
     fn snapshot(&self) -> InferenceModel;

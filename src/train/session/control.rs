@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use super::events::{Command, Event, RunStatus};
 use super::query::{ModelView, QueryFn};
+use crate::train::readback::HostReads;
 
 /// Something that can lend a [`ModelView`] of the current model to a callback (the
 /// training loop builds an inference copy of its model on demand).
@@ -40,6 +41,8 @@ pub struct Control {
     stop_requested: bool,
     /// Queries that arrived while no model view was at hand.
     pending: Vec<QueryFn>,
+    /// The session's reads of tensors back to the host, counted.
+    reads: HostReads,
 }
 
 impl Control {
@@ -53,7 +56,13 @@ impl Control {
             paused_for: Duration::ZERO,
             stop_requested: false,
             pending: Vec::new(),
+            reads: HostReads::new(),
         }
+    }
+
+    /// The one way this session's training reads tensors back to the host, with its count.
+    pub fn host_reads(&self) -> &HostReads {
+        &self.reads
     }
 
     /// Sends an event; a closed receiver (nobody listening any more) is not an error.

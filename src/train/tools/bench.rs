@@ -15,7 +15,7 @@ use crate::train::TrainError;
 use crate::train::device::select_device;
 use crate::train::epochs::trainable_users;
 use crate::train::epochs::{CaseInputs, SplitPart};
-use crate::train::epochs::{ModelScorer, Recipe};
+use crate::train::epochs::{ModelScorer, PendingLosses, Recipe};
 use crate::train::run::recipe;
 use crate::train::run_folder::RunDir;
 use crate::train::session::Control;
@@ -125,19 +125,26 @@ fn timed_epochs(
         let started = Instant::now();
         recipe.begin_epoch(epoch, &mut control, &mut metrics)?;
         steps = 0;
+        let mut pending = PendingLosses::default();
         for (index, chunk) in users.chunks(batch_size).enumerate() {
-            let value = recipe.step(chunk)?.get("loss").copied().unwrap_or(f64::NAN);
+            pending.push(index + 1, recipe.step(chunk)?);
+            steps += 1;
+        }
+        sync()?;
+        // The epoch's losses in one read, as the epoch loop reads a logging interval.
+        let read_steps = pending.range();
+        for (step, losses) in pending.read(control.host_reads())? {
+            let value = losses.get("loss").copied().unwrap_or(f64::NAN);
             if !value.is_finite() {
                 return Err(TrainError::NonFiniteLoss {
                     epoch,
-                    step: index + 1,
+                    step,
+                    read_steps,
                     value,
                     kept_epoch: None,
                 });
             }
-            steps += 1;
         }
-        sync()?;
         epoch_seconds.push(started.elapsed().as_secs_f64());
     }
     Ok((epoch_seconds, steps))

@@ -4,6 +4,7 @@ use crate::eval::synthetic::SyntheticQuality;
 use crate::model::gan::{Discriminator, Generator};
 use crate::rng::SplitMix64;
 use crate::train::TrainError;
+use crate::train::readback::HostReads;
 use crate::train::run::OpenedRun;
 use crate::train::run_folder::load_checkpoint;
 use crate::train::run_folder::{DISCRIMINATOR_FILE, GENERATOR_FILE};
@@ -51,7 +52,8 @@ pub fn generate_from_run(
         gan.held_back_share,
         train.seed,
     );
-    let sampler = GanSampler::new(gan, &corpus, &generator, &discriminator);
+    let reads = HostReads::new();
+    let sampler = GanSampler::new(gan, &corpus, &generator, &discriminator, &reads);
     let mut rng = SplitMix64::new(seed);
     let sequences = sampler.generate_from_training(count, &mut rng);
     let quality = sampler.quality(&sequences);

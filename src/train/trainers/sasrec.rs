@@ -4,7 +4,7 @@
 
 use burn::module::Module;
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
-use burn::tensor::Device;
+use burn::tensor::{Device, Tensor};
 
 use crate::data::Split;
 use crate::model::SasRec;
@@ -12,12 +12,12 @@ use crate::model::inference::InferenceModel;
 use crate::settings::TrainConfig;
 use crate::train::TrainError;
 use crate::train::epochs::{LengthGroup, length_groups};
-use crate::train::epochs::{LossPlan, Recipe, grouped_loss};
+use crate::train::epochs::{LossPlan, Recipe, StepLosses, grouped_loss};
 use crate::train::run_folder::{MetricsWriter, RunDir};
 use crate::train::run_folder::{
     load_checkpoint, restore_optimizer, save_checkpoint, save_optimizer, warm_start,
 };
-use crate::train::session::{Control, LossValues};
+use crate::train::session::Control;
 
 /// The SASRec-CE recipe: the model on an autodiff device and its optimiser.
 pub struct SasRecRecipe<'a> {
@@ -62,7 +62,7 @@ impl Recipe for SasRecRecipe<'_> {
         Ok(())
     }
 
-    fn step(&mut self, users: &[usize]) -> Result<LossValues, TrainError> {
+    fn step(&mut self, users: &[usize]) -> Result<StepLosses, TrainError> {
         // Cloning a module shares its parameter tensors; the step returns new ones.
         let model = self.model.clone();
         let groups = length_groups(
@@ -80,10 +80,12 @@ impl Recipe for SasRecRecipe<'_> {
             &mut self.loss,
         );
         self.model = model;
-        Ok(LossValues::from([
-            ("loss".to_string(), loss),
-            ("ce".to_string(), loss),
-        ]))
+        Ok(match loss {
+            Some(loss) => StepLosses::new()
+                .on_device("loss", loss.clone())
+                .on_device("ce", loss),
+            None => StepLosses::new().on_host("loss", 0.0).on_host("ce", 0.0),
+        })
     }
 
     fn snapshot(&self) -> InferenceModel {
@@ -105,15 +107,16 @@ impl Recipe for SasRecRecipe<'_> {
 
 /// One Adam step on a batch split into length `groups`: forward, full-softmax
 /// cross-entropy averaged over every position of every group, backward, update.
-/// Returns the updated model and the loss before the update (NaN when the backend could not
-/// read it back, so the caller stops the run; 0 and no update for a batch without positions).
+/// Returns the updated model and the loss before the update, `[1]`, left on the device and
+/// detached (nothing is read back, so nothing blocks before `backward()`; the caller reads it
+/// when it chooses); `None` and no update for a batch without positions.
 pub fn optimisation_step(
     model: SasRec,
     optimizer: &mut ModuleOptimizer,
     groups: &[LengthGroup],
     device: &Device,
     learning_rate: f64,
-) -> (SasRec, f64) {
+) -> (SasRec, Option<Tensor<1>>) {
     let mut full = LossPlan::Full;
     optimisation_step_with(model, optimizer, groups, device, learning_rate, &mut full)
 }
@@ -127,24 +130,18 @@ pub fn optimisation_step_with(
     device: &Device,
     learning_rate: f64,
     plan: &mut LossPlan,
-) -> (SasRec, f64) {
+) -> (SasRec, Option<Tensor<1>>) {
     let batches: Vec<_> = groups.iter().map(|group| &group.batch).collect();
     let table = model.item_table();
     let step_loss = plan.for_step(&batches, &table, device);
     let Some(loss) = grouped_loss(&batches, &table, device, &step_loss, |tokens| {
         model.encode(tokens, false).hidden
     }) else {
-        return (model, 0.0);
+        return (model, None);
     };
-    let value = loss
-        .clone()
-        .try_into_scalar::<f32>()
-        .map_or(f64::NAN, f64::from);
-    if !value.is_finite() {
-        return (model, value);
-    }
+    let value = loss.clone().detach();
     let gradients = GradientsParams::from_grads(loss.backward(), &model);
-    (optimizer.step(learning_rate, model, gradients), value)
+    (optimizer.step(learning_rate, model, gradients), Some(value))
 }
 
 /// A fresh encoder on the autodiff version of `device`, seeded, with its Adam optimiser
@@ -173,6 +170,7 @@ pub fn new_optimizer() -> ModuleOptimizer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::train::readback::HostReads;
 
     /// The item table of `recipe`'s current weights, flattened.
     fn weights(recipe: &SasRecRecipe) -> Vec<f32> {
@@ -198,8 +196,15 @@ mod tests {
         let two_steps = |config: &TrainConfig| {
             let mut recipe =
                 SasRecRecipe::new(config, &split, 30, &Device::flex()).expect("recipe");
+            let reads = HostReads::new();
             let losses: Vec<f64> = (0..2)
-                .map(|_| recipe.step(&users).expect("step")["loss"])
+                .map(|_| {
+                    recipe
+                        .step(&users)
+                        .expect("step")
+                        .read(&reads)
+                        .expect("read")["loss"]
+                })
                 .collect();
             (losses, weights(&recipe))
         };

@@ -6,7 +6,7 @@ use burn::tensor::{Tensor, TensorData};
 
 use super::data::{clip_windows, next_item_batch};
 use super::stats::GanStepStats;
-use super::trainer::{GanTrainer, scalar};
+use super::trainer::GanTrainer;
 use crate::model::gan::discriminator_loss;
 use crate::model::tokens::TokenMatrix;
 use crate::settings::AdversarialMethod;
@@ -109,7 +109,7 @@ impl GanTrainer {
         // [n] −log π(target)
         let losses = self.generator_losses(&batch);
         let (mut pg_value, mut mle_value) = (0.0, 0.0);
-        match losses.clone().into_data().try_into_vec::<f32>() {
+        match self.reads.floats(losses.clone()) {
             Ok(values) => {
                 for (&(fake, share), value) in shares.iter().zip(values) {
                     let term = share * f64::from(value);
@@ -161,16 +161,15 @@ impl GanTrainer {
         let tokens = TokenMatrix::left_padded(&rows, self.config.window).to_tensor(&self.device);
         // [real + fake]
         let logits = self.discriminator.logits(tokens);
-        let values = logits
-            .clone()
-            .into_data()
-            .try_into_vec::<f32>()
+        let values = self
+            .reads
+            .floats(logits.clone())
             .unwrap_or_else(|_| vec![f32::NAN; rows.len()]);
         let n = real.len();
         let real_logits = logits.clone().slice(0..n);
         let fake_logits = logits.slice(n..rows.len());
         let loss = discriminator_loss(real_logits, fake_logits);
-        let d_loss = scalar(&loss);
+        let d_loss = self.read_scalar(loss.clone());
         if d_loss.is_finite() {
             let gradients = GradientsParams::from_grads(loss.backward(), &self.discriminator);
             self.discriminator = self.discriminator_optimizer.step(

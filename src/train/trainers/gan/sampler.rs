@@ -2,6 +2,7 @@
 //! measuring their quality (docs/MODEL.md §4).
 
 use burn::module::Module;
+use burn::tensor::{Int, Tensor};
 use serde::{Deserialize, Serialize};
 
 use super::data::{GanCorpus, in_catalogue};
@@ -10,6 +11,7 @@ use crate::model::gan::{Discriminator, Generator, SamplingOptions, continue_sequ
 use crate::model::tokens::TokenMatrix;
 use crate::rng::SplitMix64;
 use crate::settings::GanConfig;
+use crate::train::readback::HostReads;
 
 /// Sequences per generator or discriminator pass while generating and scoring.
 const INFERENCE_BATCH: usize = 256;
@@ -35,22 +37,27 @@ pub struct GanSampler<'a> {
     discriminator: Discriminator,
     config: &'a GanConfig,
     corpus: &'a GanCorpus,
+    /// Where the generated sequences and D's scores are read back, counted.
+    reads: &'a HostReads,
 }
 
 impl<'a> GanSampler<'a> {
     /// Wraps `generator` and `discriminator` (switched to inference mode here) for `corpus`,
-    /// built from the same split, config window and seed as in training.
+    /// built from the same split, config window and seed as in training; every read back goes
+    /// through `reads`.
     pub fn new(
         config: &'a GanConfig,
         corpus: &'a GanCorpus,
         generator: &Generator,
         discriminator: &Discriminator,
+        reads: &'a HostReads,
     ) -> Self {
         Self {
             generator: generator.valid(),
             discriminator: discriminator.valid(),
             config,
             corpus,
+            reads,
         }
     }
 
@@ -165,8 +172,8 @@ impl<'a> GanSampler<'a> {
             let rows: Vec<&[u32]> = chunk.iter().map(|&i| sequences[i].as_slice()).collect();
             let tokens =
                 TokenMatrix::left_padded(&rows, self.discriminator.max_len()).to_tensor(&device);
-            let probabilities = self.discriminator.probabilities(tokens).into_data();
-            if let Ok(values) = probabilities.try_into_vec::<f32>() {
+            let probabilities = self.discriminator.probabilities(tokens);
+            if let Ok(values) = self.reads.floats(probabilities) {
                 for (&i, value) in chunk.iter().zip(values) {
                     scores[i] = value;
                 }
@@ -203,9 +210,18 @@ impl<'a> GanSampler<'a> {
         let options = SamplingOptions {
             temperature: self.config.temperature,
             allowed: Some(self.corpus.allowed_items()),
+            top_k: None,
             batch: INFERENCE_BATCH,
         };
-        continue_sequences(&self.generator, sequences, lengths, &options, seed)
+        let mut read = |tensor: Tensor<2, Int>| self.reads.ints(tensor).ok();
+        continue_sequences(
+            &self.generator,
+            sequences,
+            lengths,
+            &options,
+            seed,
+            &mut read,
+        )
     }
 }
 

@@ -329,3 +329,17 @@ fn a_restored_gan_keeps_its_weights_and_its_place_in_the_schedule() {
     assert_eq!((report.epoch, report.phase), (4, GanPhase::Adversarial));
     assert!(report.adversarial.is_some(), "{report:?}");
 }
+
+#[test]
+fn generation_reads_each_batch_back_once_not_each_token() {
+    let mut gan = trainer(&structured(40, 14, 12), 12, 2);
+    gan.run_epoch();
+    let before = gan.host_reads().count();
+    let mut rng = SplitMix64::new(5);
+    // 300 sequences of up to 8 items: two generator batches of ≤ 256 drawn on the device,
+    // each read back once, then two discriminator batches.
+    let generated = gan.sampler().generate_from_training(300, &mut rng);
+    assert_eq!(generated.len(), 300);
+    assert!(generated.iter().all(|s| s.items.iter().all(|&i| i < 12)));
+    assert_eq!(gan.host_reads().count() - before, 2 + 2);
+}

@@ -24,6 +24,7 @@ use crate::eval::popularity_counts;
 use crate::model::gan::{Discriminator, Generator};
 use crate::rng::SplitMix64;
 use crate::settings::{GanConfig, InvalidGanConfig};
+use crate::train::readback::HostReads;
 use crate::train::trainers::new_optimizer;
 
 /// Why the GAN cannot start.
@@ -63,6 +64,9 @@ pub struct GanTrainer {
     pub(super) baseline: Option<f64>,
     pub(super) epochs_done: usize,
     pub(super) discriminator_warmed_up: bool,
+    /// Every read of a tensor back to the host the GAN makes (losses, generated sequences,
+    /// discriminator scores), counted.
+    pub(super) reads: HostReads,
 }
 
 impl GanTrainer {
@@ -109,7 +113,13 @@ impl GanTrainer {
             baseline: None,
             epochs_done: 0,
             discriminator_warmed_up: false,
+            reads: HostReads::new(),
         })
+    }
+
+    /// The GAN's reads of tensors back to the host so far.
+    pub fn host_reads(&self) -> &HostReads {
+        &self.reads
     }
 
     /// The settings.
@@ -143,6 +153,7 @@ impl GanTrainer {
             &self.corpus,
             &self.generator,
             &self.discriminator,
+            &self.reads,
         )
     }
 
@@ -283,7 +294,7 @@ impl GanTrainer {
         }
         let batch = next_item_batch(&windows, None, self.config.window);
         let loss = self.generator_losses(&batch).mean();
-        let value = scalar(&loss);
+        let value = self.read_scalar(loss.clone());
         if value.is_finite() {
             self.step_generator(loss);
         }
@@ -307,7 +318,7 @@ impl GanTrainer {
             let targets = Tensor::<1, Int>::from_data(TensorData::new(batch.targets, [n]), &device);
             let losses =
                 generator.position_losses(batch.tokens.to_tensor(&device), positions, targets);
-            sum += scalar(&losses.sum());
+            sum += self.read_scalar(losses.sum());
             count += n;
         }
         if count == 0 {
@@ -330,6 +341,16 @@ impl GanTrainer {
             .position_losses(batch.tokens.to_tensor(&self.device), positions, targets)
     }
 
+    /// The value of a one-element tensor, read through the GAN's counter (NaN when it cannot
+    /// be read back).
+    pub(super) fn read_scalar(&self, tensor: Tensor<1>) -> f64 {
+        self.reads
+            .floats(tensor)
+            .ok()
+            .and_then(|values| values.first().copied())
+            .map_or(f64::NAN, f64::from)
+    }
+
     pub(super) fn step_generator(&mut self, loss: Tensor<1>) {
         let gradients = GradientsParams::from_grads(loss.backward(), &self.generator);
         self.generator = self.generator_optimizer.step(
@@ -338,12 +359,4 @@ impl GanTrainer {
             gradients,
         );
     }
-}
-
-/// The value of a one-element tensor (NaN when it cannot be read back).
-pub(super) fn scalar(tensor: &Tensor<1>) -> f64 {
-    tensor
-        .clone()
-        .try_into_scalar::<f32>()
-        .map_or(f64::NAN, f64::from)
 }

@@ -38,12 +38,7 @@ impl SeqUdaRecipe<'_> {
         }
         metrics.append(&record)?;
         if !report.is_finite() {
-            return Err(TrainError::NonFiniteLoss {
-                epoch,
-                step: 0,
-                value: report.mle_loss,
-                kept_epoch: None,
-            });
+            return Err(gan_loss_error(epoch, report.mle_loss));
         }
         let sampler = gan.sampler();
         let generated =
@@ -122,5 +117,17 @@ fn sample(sequence: &SyntheticSequence) -> SyntheticSample {
         items: sequence.items.clone(),
         prefix_len: sequence.prefix_len,
         d_score: sequence.d_score,
+    }
+}
+
+/// The error for a GAN round of `epoch` whose loss became `value` (step 0: before the epoch's
+/// steps).
+fn gan_loss_error(epoch: usize, value: f64) -> TrainError {
+    TrainError::NonFiniteLoss {
+        epoch,
+        step: 0,
+        read_steps: None,
+        value,
+        kept_epoch: None,
     }
 }

@@ -5,12 +5,12 @@ use burn::optim::GradientsParams;
 use burn::tensor::Tensor;
 
 use super::terms::{sequence_contrast, sparse, synthetic_term_weight};
-use super::trainer::{SeqUdaRecipe, scalar};
+use super::trainer::SeqUdaRecipe;
 use crate::train::TrainError;
 use crate::train::epochs::{
-    LengthGroup, StepLoss, TrainBatch, group_loss, grouped_loss, length_groups, listed_positions,
+    LengthGroup, StepLoss, StepLosses, TrainBatch, group_loss, grouped_loss, length_groups,
+    listed_positions,
 };
-use crate::train::session::LossValues;
 
 /// What every length group of a step reads.
 struct StepTables {
@@ -41,8 +41,8 @@ type Weighted = (&'static str, Tensor<1>, f64);
 
 impl SeqUdaRecipe<'_> {
     /// `CE + λ_cl·InfoNCE + λ_ta·TA + λ_seq·SeqCL + λ_syn·CE(synthetic)` for `users`, and the
-    /// update when it is finite.
-    pub(super) fn train_step(&mut self, users: &[usize]) -> Result<LossValues, TrainError> {
+    /// update; the values stay on the device.
+    pub(super) fn train_step(&mut self, users: &[usize]) -> Result<StepLosses, TrainError> {
         if self.settings.uses_contrastive() && self.settings.views_each_step {
             let seed = self.rng.next_u64() << 1;
             self.new_views_from(seed)?;
@@ -52,7 +52,7 @@ impl SeqUdaRecipe<'_> {
         let tables = self.step_tables(users, &groups)?;
         let terms = self.group_terms(users, &groups, &tables);
         let Some(ce) = terms.ce else {
-            return Ok(LossValues::from([("loss".to_string(), 0.0)]));
+            return Ok(StepLosses::new().on_host("loss", 0.0));
         };
         let batches: Vec<&TrainBatch> = groups.iter().map(|g| &g.batch).collect();
         let mut weighted: Vec<Weighted> = Vec::new();
@@ -183,25 +183,23 @@ impl SeqUdaRecipe<'_> {
         Some((syn, weight))
     }
 
-    /// The total `CE + Σ weight·term` (summed in that order), every part's value for the log,
-    /// and the Adam update when the total is finite.
-    fn apply(&mut self, ce: Tensor<1>, weighted: Vec<Weighted>) -> LossValues {
-        let mut losses = self.gan_values.clone();
+    /// The total `CE + Σ weight·term` (summed in that order), every part left on the device
+    /// for the log (nothing is read back), and the Adam update.
+    fn apply(&mut self, ce: Tensor<1>, weighted: Vec<Weighted>) -> StepLosses {
         let mut total = ce.clone();
         for (_, term, weight) in &weighted {
             total = total + term.clone().mul_scalar(*weight);
         }
-        let value = scalar(&total);
-        losses.insert("loss".into(), value);
-        losses.insert("ce".into(), scalar(&ce));
+        let mut losses = StepLosses::new()
+            .with_host_values(&self.gan_values)
+            .on_device("loss", total.clone())
+            .on_device("ce", ce);
         for (name, term, _) in weighted {
-            losses.insert(name.into(), scalar(&term));
+            losses = losses.on_device(name, term);
         }
-        if value.is_finite() {
-            let gradients = GradientsParams::from_grads(total.backward(), &self.model);
-            let rate = self.config.learning_rate;
-            self.model = self.optimizer.step(rate, self.model.clone(), gradients);
-        }
+        let gradients = GradientsParams::from_grads(total.backward(), &self.model);
+        let rate = self.config.learning_rate;
+        self.model = self.optimizer.step(rate, self.model.clone(), gradients);
         losses
     }
 }

@@ -7,7 +7,14 @@ use crate::data::Split;
 use crate::kernels::spmm::sparse_matmul;
 use crate::settings::{SeqUdaConfig, TrainConfig};
 use crate::train::epochs::Recipe;
+use crate::train::epochs::StepLosses;
+use crate::train::readback::HostReads;
 use crate::train::session::LossValues;
+
+/// A step's losses read back.
+fn read(losses: StepLosses) -> LossValues {
+    losses.read(&HostReads::new()).expect("a read")
+}
 
 /// 40 users over 20 items, and a small encoder for them.
 fn fixture() -> (Split, TrainConfig) {
@@ -32,7 +39,7 @@ fn first_step_losses(settings: SeqUdaConfig) -> LossValues {
     let mut recipe =
         SeqUdaRecipe::new(&config, settings, &split, 20, &Device::flex()).expect("a valid recipe");
     recipe.new_views(1).expect("views");
-    recipe.step(&users).expect("a step")
+    read(recipe.step(&users).expect("a step"))
 }
 
 /// The first perturbed view applied to `[0, 1, 2, …]`: differs when the view's edges do.
@@ -65,7 +72,7 @@ fn views_are_drawn_again_every_step_only_when_asked() {
             .expect("a valid recipe");
         recipe.new_views(1).expect("views");
         let before = first_view_product(&recipe);
-        let losses = recipe.step(&users).expect("a step");
+        let losses = read(recipe.step(&users).expect("a step"));
         assert!(losses.contains_key("cl"), "the contrastive term ran");
         let after = first_view_product(&recipe);
         assert_eq!(before != after, each_step, "each_step = {each_step}");
@@ -114,7 +121,7 @@ fn the_sampled_loss_trains_every_term_and_auto_stays_full() {
             SeqUdaRecipe::new(config, SeqUdaConfig::default(), &split, 20, &Device::flex())
                 .expect("a valid recipe");
         recipe.new_views(1).expect("views");
-        recipe.step(&users).expect("a step")
+        read(recipe.step(&users).expect("a step"))
     };
     let auto = step(&config);
     config.loss = LossChoice::Full;

@@ -6,7 +6,7 @@
 
 use burn::module::Module;
 use burn::optim::ModuleOptimizer;
-use burn::tensor::{Device, Tensor};
+use burn::tensor::Device;
 
 use super::terms::sparse;
 use crate::data::Split;
@@ -18,7 +18,7 @@ use crate::rng::SplitMix64;
 use crate::settings::SeqUdaConfig;
 use crate::settings::TrainConfig;
 use crate::train::TrainError;
-use crate::train::epochs::{LossPlan, Recipe};
+use crate::train::epochs::{LossPlan, Recipe, StepLosses};
 use crate::train::run_folder::{
     DISCRIMINATOR_FILE, DISCRIMINATOR_OPTIMIZER_FILE, GENERATOR_FILE, GENERATOR_OPTIMIZER_FILE,
     MetricsWriter, RunDir,
@@ -152,7 +152,7 @@ impl Recipe for SeqUdaRecipe<'_> {
         self.run_gan(epoch, control, metrics)
     }
 
-    fn step(&mut self, users: &[usize]) -> Result<LossValues, TrainError> {
+    fn step(&mut self, users: &[usize]) -> Result<StepLosses, TrainError> {
         self.train_step(users)
     }
 
@@ -209,11 +209,4 @@ impl Recipe for SeqUdaRecipe<'_> {
         }
         Ok(())
     }
-}
-
-pub(super) fn scalar(tensor: &Tensor<1>) -> f64 {
-    tensor
-        .clone()
-        .try_into_scalar::<f32>()
-        .map_or(f64::NAN, f64::from)
 }
