@@ -437,6 +437,61 @@ fn broken_files_fail_with_one_line_naming_the_file() {
     }
 }
 
+/// Damaged copies of valid files (bytes overwritten, tails cut) load or fail with one line
+/// naming the file; none panics, though the `parquet` crate's reader panics inside on some of
+/// them (caught and reported by the loader).
+#[test]
+fn damaged_files_never_panic() {
+    let rows: Vec<usize> = (0..2000).collect();
+    let users: Vec<Option<&'static str>> =
+        rows.iter().map(|i| Some(["a", "b", "c"][i % 3])).collect();
+    let numbers =
+        |offset: i64| Column::Long(rows.iter().map(|&i| Some(offset + i as i64)).collect());
+    let columns = [
+        Column::Text(users.clone()),
+        numbers(0),
+        numbers(1_700_000_000),
+        Column::Text(users),
+    ];
+    let parquet_file = parquet(
+        SCHEMA,
+        &columns,
+        600,
+        Compression::ZSTD(ZstdLevel::default()),
+    );
+    let text = CSV.repeat(40);
+    let valid = [
+        ("f.parquet", parquet_file),
+        ("s.parquet", log_parquet(Compression::SNAPPY)),
+        ("f.csv.gz", gzip(text.as_bytes())),
+        ("f.csv.zst", zstd(text.as_bytes())),
+    ];
+    let mut state: u64 = 36;
+    let mut next = move |below: usize| {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (state >> 33) as usize % below.max(1)
+    };
+    for (name, bytes) in &valid {
+        for round in 0..400 {
+            let mut damaged = bytes.clone();
+            for _ in 0..=next(3) {
+                let at = next(damaged.len());
+                damaged[at] = next(256) as u8;
+            }
+            if round % 5 == 0 {
+                damaged.truncate(4 + next(damaged.len()));
+            }
+            if let Err(error) = load_bytes(name, &damaged, &LoadOptions::default()) {
+                let message = error.to_string();
+                assert!(message.starts_with(&format!("{name}:")), "{message}");
+                assert!(!message.contains('\n'), "{message}");
+            }
+        }
+    }
+}
+
 #[test]
 fn data_stats_reads_parquet_and_gzip_like_the_csv() {
     let dir = tempfile::tempdir().expect("temporary folder");

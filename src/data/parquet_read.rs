@@ -9,9 +9,11 @@
 //! where a text file has line numbers. A file that cannot be read is a
 //! [`DataErrorKind::Parquet`] naming the row group and row where one is to blame.
 
+use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
+use parquet::errors::ParquetError;
 use parquet::file::reader::{FileReader, SerializedFileReader};
 use parquet::record::{Field, Row};
 
@@ -27,12 +29,14 @@ use super::report;
 
 /// Reads a Parquet file held in `bytes` (which start with `PAR1`).
 ///
-/// The `parquet` crate's row reader panics on a few kinds of malformed file instead of
-/// returning an error; such a panic is caught here and reported as a
-/// [`DataErrorKind::Parquet`], so bad input never takes the program down.
+/// The `parquet` crate's row reader panics on some corrupt files instead of returning an
+/// error (an index out of bounds on a damaged page, found by mutating valid files); such a
+/// panic is caught here and reported as a [`DataErrorKind::Parquet`] naming the row group and
+/// row it was reading, so bad input never takes the program down.
 pub(crate) fn load(path: &Path, bytes: &[u8], options: &LoadOptions) -> Result<Dataset, DataError> {
     let data = bytes::Bytes::copy_from_slice(bytes);
-    match catch_unwind(AssertUnwindSafe(|| read(path, data, options))) {
+    let at = Cell::new(None);
+    match catch_unwind(AssertUnwindSafe(|| read(path, data, options, &at))) {
         Ok(result) => result,
         Err(payload) => {
             let reason = payload
@@ -40,11 +44,10 @@ pub(crate) fn load(path: &Path, bytes: &[u8], options: &LoadOptions) -> Result<D
                 .map(String::as_str)
                 .or_else(|| payload.downcast_ref::<&str>().copied())
                 .unwrap_or("unknown problem");
-            let detail = format!(
-                "the Parquet reader stopped on a value it cannot read ({})",
-                one_line(reason, 120)
+            let reason = format!(
+                "the file is corrupt, or holds something this reader cannot read ({reason})"
             );
-            Err(DataError::new(path, DataErrorKind::Parquet { detail }))
+            Err(failed(path, at.get(), &reason))
         }
     }
 }
@@ -57,8 +60,14 @@ struct Plan {
     integers: IntegerTime,
 }
 
-/// Opens the file, finds the columns and reads every row group.
-fn read(path: &Path, data: bytes::Bytes, options: &LoadOptions) -> Result<Dataset, DataError> {
+/// Opens the file, finds the columns and reads every row group; `at` follows the row group and
+/// the row being read.
+fn read(
+    path: &Path,
+    data: bytes::Bytes,
+    options: &LoadOptions,
+    at: &Cell<Option<(usize, u64)>>,
+) -> Result<Dataset, DataError> {
     let reader = SerializedFileReader::new(data).map_err(|error| failed(path, None, &error))?;
     let plan = plan(path, &reader, options)?;
     let mut builder = Builder::new(
@@ -70,17 +79,14 @@ fn read(path: &Path, data: bytes::Bytes, options: &LoadOptions) -> Result<Datase
     );
     let mut row_number = 0u64;
     for group in 0..reader.num_row_groups() {
-        let at = |row: u64| Some((group, row));
-        let group_reader = reader
-            .get_row_group(group)
-            .map_err(|error| failed(path, at(row_number + 1), &error))?;
-        let rows = group_reader
-            .get_row_iter(None)
-            .map_err(|error| failed(path, at(row_number + 1), &error))?;
+        at.set(Some((group, row_number + 1)));
+        let error = |error: ParquetError| failed(path, at.get(), &error);
+        let group_reader = reader.get_row_group(group).map_err(error)?;
+        let rows = group_reader.get_row_iter(None).map_err(error)?;
         for row in rows {
             row_number += 1;
-            let row = row.map_err(|error| failed(path, at(row_number), &error))?;
-            read_row(&mut builder, &plan, row_number, &row)?;
+            at.set(Some((group, row_number)));
+            read_row(&mut builder, &plan, row_number, &row.map_err(error)?)?;
         }
     }
     builder.finish()
@@ -152,13 +158,10 @@ fn row_hash(fields: &[&Field]) -> u64 {
     hash.finish()
 }
 
-/// A Parquet reader error as a data error, naming the row group and row when known.
-fn failed(
-    path: &Path,
-    at: Option<(usize, u64)>,
-    error: &parquet::errors::ParquetError,
-) -> DataError {
-    let reason = one_line(&error.to_string(), 160);
+/// A Parquet reader error (or panic message) as a data error, naming the row group and row
+/// when known.
+fn failed(path: &Path, at: Option<(usize, u64)>, reason: &dyn std::fmt::Display) -> DataError {
+    let reason = one_line(&reason.to_string(), 200);
     let reason = reason.strip_prefix("Parquet error: ").unwrap_or(&reason);
     let detail = match at {
         Some((group, row)) => format!("row group {group}, row {row}: {reason}"),
