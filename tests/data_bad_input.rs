@@ -134,10 +134,16 @@ fn binary_garbage() {
     let error = load_err(("garbage.bin", &bytes), &LoadOptions::default());
     assert!(matches!(error.kind, DataErrorKind::Binary), "{error}");
     assert_eq!(error.line, Some(3));
+    // gzip is read now (issue #36), so a broken stream is a decompression error.
     let error = load_err(
         ("data.csv.gz", b"\x1f\x8b\x08\x00rest"),
         &LoadOptions::default(),
     );
+    assert!(
+        matches!(error.kind, DataErrorKind::Decompress { what: "gzip", .. }),
+        "{error}"
+    );
+    let error = load_err(("data.csv.bz2", b"BZh91AY&SYrest"), &LoadOptions::default());
     assert!(
         matches!(error.kind, DataErrorKind::Compressed { .. }),
         "{error}"

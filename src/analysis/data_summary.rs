@@ -19,13 +19,15 @@ pub struct FilePreview {
     pub delimiter: String,
 }
 
-/// Reads the first `max_rows` non-blank lines of `path` (the first 64 KiB at most).
+/// Reads the first `max_rows` non-blank lines of `path` (the first 64 KiB at most, of the text
+/// inside when it is gzip or zstd compressed; nothing for Parquet).
 pub fn preview_file(path: &Path, max_rows: usize) -> std::io::Result<FilePreview> {
     let mut head = Vec::new();
     std::fs::File::open(path)?
         .take(PREVIEW_BYTES)
         .read_to_end(&mut head)?;
-    Ok(preview_text(&String::from_utf8_lossy(&head), max_rows))
+    let text = crate::data::text_head(&head, PREVIEW_BYTES as usize);
+    Ok(preview_text(&String::from_utf8_lossy(&text), max_rows))
 }
 
 /// Splits the first `max_rows` non-blank lines of `text` on the delimiter that occurs most on the

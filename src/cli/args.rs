@@ -82,7 +82,7 @@ pub enum DataCommand {
 /// How to read an interaction log.
 #[derive(Debug, Args, Clone, Default)]
 pub struct InputArgs {
-    /// File format: auto, sasrec, csv, movielens.
+    /// File format: auto, sasrec, csv, movielens, parquet (Parquet, gzip and zstd are detected).
     #[arg(long, default_value = "auto")]
     pub format: String,
     /// Column holding user ids (delimited files).

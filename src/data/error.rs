@@ -83,6 +83,40 @@ pub enum DataErrorKind {
         /// What to do about it.
         advice: &'static str,
     },
+    /// A gzip or zstd stream that is corrupt or cut short.
+    #[error(
+        "the {what} stream is corrupt or cut short ({detail}); copy or download the file again"
+    )]
+    Decompress {
+        /// The compression, e.g. "gzip".
+        what: &'static str,
+        /// What the decompressor said.
+        detail: String,
+    },
+    /// A compressed stream that decompresses to more than the stated limit.
+    #[error(
+        "the {what} stream of {compressed} bytes decompresses to more than {limit} bytes, more than any log compresses; it is refused as a decompression bomb (decompress it yourself if it is genuine)"
+    )]
+    DecompressedTooLarge {
+        /// The compression, e.g. "gzip".
+        what: &'static str,
+        /// The size of the compressed file.
+        compressed: u64,
+        /// The most it may decompress to.
+        limit: u64,
+    },
+    /// A Parquet file that cannot be read (corrupt, truncated, or using an unsupported codec
+    /// or type); `detail` says where when a row group is to blame.
+    #[error("cannot read the Parquet file: {detail}")]
+    Parquet {
+        /// What the Parquet reader said, and where.
+        detail: String,
+    },
+    /// `--format parquet` was given for a file that is not Parquet.
+    #[error(
+        "the format was set to parquet, but the file does not start with the Parquet magic number PAR1; leave out --format to detect it"
+    )]
+    NotParquet,
     /// There are no data rows: the file holds a header only (or nothing after it).
     #[error("no usable rows: the file has no data rows after the header")]
     NoUsableRows,

@@ -259,11 +259,12 @@ mod tests {
             Format::Sasrec,
             Format::Delimited,
             Format::MovieLens,
+            Format::Parquet,
         ] {
             assert_eq!(format.to_string().parse::<Format>(), Ok(format));
         }
         assert_eq!("CSV".parse::<Format>(), Ok(Format::Delimited));
-        assert!("parquet".parse::<Format>().is_err());
+        assert!("xlsx".parse::<Format>().is_err());
     }
 
     #[test]

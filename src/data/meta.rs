@@ -130,6 +130,8 @@ pub fn load_item_meta_bytes(
     bytes: &[u8],
     items: &IdMap,
 ) -> Result<(ItemMeta, ImportReport), DataError> {
+    let decompressed = super::compressed::decompress(name, bytes)?;
+    let bytes = decompressed.as_deref().unwrap_or(bytes);
     let (text, latin1) = text::decode_lenient(name, bytes)?;
     let mut report = ImportReport::default();
     if latin1 {

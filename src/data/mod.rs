@@ -3,7 +3,9 @@
 //!
 //! Supported interaction formats (see [`format`](mod@format) for how they are detected):
 //! SASRec text (`user item` per line or one user per line), delimited text with or without a
-//! header (CSV, TSV, `;`, `|`, whitespace), and MovieLens `ratings.dat` / `u.data`.
+//! header (CSV, TSV, `;`, `|`, whitespace), and MovieLens `ratings.dat` / `u.data`; any of
+//! these compressed with gzip or zstd (told by the magic number, not the extension); and
+//! Parquet (`parquet_read`).
 //!
 //! Bad input never panics: fatal problems are a [`DataError`] naming the file and line;
 //! row-level problems are skipped and counted in the dataset's [`ImportReport`] (or are fatal
@@ -12,6 +14,7 @@
 mod atomic;
 mod builder;
 mod columns;
+mod compressed;
 mod dataset;
 mod delimited;
 mod error;
@@ -24,6 +27,8 @@ mod meta;
 mod meta_guess;
 mod movielens;
 mod options;
+mod parquet_read;
+mod parquet_values;
 mod popularity;
 mod records;
 mod report;
@@ -42,6 +47,7 @@ pub mod synth;
 mod tests;
 
 pub use atomic::write_file_atomically;
+pub use compressed::text_head;
 pub use dataset::Dataset;
 pub use error::{BEHAVIOUR_FLAG, DataError, DataErrorKind, ITEM_FLAG, TIME_FLAG, USER_FLAG};
 pub use format_kind::{Format, ParseFormatError};

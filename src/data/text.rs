@@ -1,6 +1,9 @@
 //! Turning raw bytes into text lines: byte-order marks, CRLF line endings, UTF-8 validation and
 //! binary detection, shared by every loader.
 //!
+//! Gzip, zstd and Parquet input is unpacked or read before it gets here (`super::compressed`),
+//! so those signatures are met only nested (a gzip inside a gzip) or in item metadata.
+//!
 //! Binary detection, in order: known container signatures (gzip, zip/xlsx, Parquet, bzip2, xz,
 //! zstd, 7z, old Excel) and UTF-16 byte-order marks give a specific message; any NUL byte means
 //! binary; so does a sample (the first 8 KiB) in which more than 10% of the bytes are control
@@ -112,7 +115,7 @@ fn signature(bytes: &[u8]) -> Option<DataErrorKind> {
     } else if bytes.starts_with(b"PAR1") {
         compressed(
             "a Parquet file",
-            "export it as CSV first (this build reads CSV and TSV logs, not Parquet)",
+            "Parquet is read for interaction logs, not here; export it as CSV",
         )
     } else if bytes.starts_with(b"BZh") && bytes.get(3).is_some_and(u8::is_ascii_digit) {
         compressed(

@@ -96,7 +96,7 @@ fn fraction_millis(fraction: &[u8]) -> Option<i64> {
 }
 
 /// An integer Unix time in an unknown unit, converted to milliseconds by magnitude.
-fn integer_to_millis(value: i64) -> Option<i64> {
+pub(crate) fn integer_to_millis(value: i64) -> Option<i64> {
     if value < 100_000_000_000 {
         value.checked_mul(1000)
     } else if value < 100_000_000_000_000 {

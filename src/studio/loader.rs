@@ -15,6 +15,8 @@ use crate::data::{
     load_dataset, load_dataset_bytes, load_item_meta,
 };
 
+/// Bytes of text (decompressed, for a compressed file) a dropped file's preview looks at.
+const PREVIEW_TEXT_BYTES: usize = 64 * 1024;
 /// Rows shown in the preview.
 pub const PREVIEW_ROWS: usize = 12;
 
@@ -78,7 +80,10 @@ impl LoadedData {
         let split = leave_one_out(&dataset.sequences);
         let graph = InteractionGraph::from_train(&split.train, dataset.n_items());
         let preview = match &request.bytes {
-            Some(bytes) => preview_text(&String::from_utf8_lossy(bytes), PREVIEW_ROWS),
+            Some(bytes) => {
+                let text = crate::data::text_head(bytes, PREVIEW_TEXT_BYTES);
+                preview_text(&String::from_utf8_lossy(&text), PREVIEW_ROWS)
+            }
             None => preview_file(&request.path, PREVIEW_ROWS).unwrap_or_default(),
         };
         Ok(Self {

@@ -69,12 +69,20 @@ impl FilePicker for SystemPicker {
         match request {
             FileRequest::OpenData => dialog
                 .set_title("Open a behaviour log")
-                .add_filter("Interaction logs", &["csv", "tsv", "txt", "dat", "data"])
+                .add_filter(
+                    "Interaction logs",
+                    &[
+                        "csv", "tsv", "txt", "dat", "data", "parquet", "pq", "gz", "zst",
+                    ],
+                )
                 .add_filter("Any file", &["*"])
                 .pick_file(),
             FileRequest::OpenItems => dialog
                 .set_title("Open item titles and categories")
-                .add_filter("Item metadata", &["csv", "tsv", "txt", "dat", "item"])
+                .add_filter(
+                    "Item metadata",
+                    &["csv", "tsv", "txt", "dat", "item", "gz", "zst"],
+                )
                 .add_filter("Any file", &["*"])
                 .pick_file(),
             FileRequest::RunsFolder => dialog.set_title("Choose the runs folder").pick_folder(),

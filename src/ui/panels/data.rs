@@ -112,7 +112,8 @@ impl DataPane {
                     })
                     .response
                     .on_hover_text(
-                        "How to read the file: auto detects CSV/TSV, SASRec text and MovieLens",
+                        "How to read the file: auto detects CSV/TSV, SASRec text and MovieLens; \
+                         Parquet, gzip and zstd files are recognised by their content",
                     );
                 egui::Grid::new("mapping_grid")
                     .num_columns(2)
