@@ -28,7 +28,11 @@ struct Exported {
 impl Exported {
     /// The top `top` users for `ad` by the README's formula, ties by user index.
     fn audience(&self, ad: &str, top: usize) -> Vec<(String, f64)> {
-        let item = self.items.iter().position(|i| i == ad).expect("ad exported");
+        let item = self
+            .items
+            .iter()
+            .position(|i| i == ad)
+            .expect("ad exported");
         let embedding = &self.embeddings[item];
         let mut scored: Vec<(usize, f64)> = self
             .states
@@ -56,7 +60,12 @@ impl Exported {
 /// Reads a CSV table: its rows as strings.
 fn csv_rows(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
     let mut reader = csv::Reader::from_path(path).expect("open CSV");
-    let header = reader.headers().expect("header").iter().map(String::from).collect();
+    let header = reader
+        .headers()
+        .expect("header")
+        .iter()
+        .map(String::from)
+        .collect();
     let rows = reader
         .records()
         .map(|r| r.expect("row").iter().map(String::from).collect())
@@ -101,7 +110,11 @@ fn read_safetensors_export(dir: &Path) -> Exported {
     let dim = state_shape[1];
     assert_eq!((lse_shape[0], item_shape[1]), (state_shape[0], dim));
     let ids = |file: &str| -> Vec<String> {
-        csv_rows(&dir.join(file)).1.into_iter().map(|r| r[1].clone()).collect()
+        csv_rows(&dir.join(file))
+            .1
+            .into_iter()
+            .map(|r| r[1].clone())
+            .collect()
     };
     Exported {
         users: ids("users.csv"),
@@ -124,13 +137,21 @@ fn read_parquet_export(dir: &Path) -> Exported {
     let users = rows("user_states.parquet");
     let items = rows("item_embeddings.parquet");
     let width = |row: &parquet::record::Row, from: usize| -> Vec<f32> {
-        (from..row.len()).map(|i| row.get_float(i).expect("float")).collect()
+        (from..row.len())
+            .map(|i| row.get_float(i).expect("float"))
+            .collect()
     };
     Exported {
-        users: users.iter().map(|r| r.get_string(1).expect("id").clone()).collect(),
+        users: users
+            .iter()
+            .map(|r| r.get_string(1).expect("id").clone())
+            .collect(),
         lse: users.iter().map(|r| r.get_float(2).expect("lse")).collect(),
         states: users.iter().map(|r| width(r, 3)).collect(),
-        items: items.iter().map(|r| r.get_string(1).expect("id").clone()).collect(),
+        items: items
+            .iter()
+            .map(|r| r.get_string(1).expect("id").clone())
+            .collect(),
         embeddings: items.iter().map(|r| width(r, 2)).collect(),
     }
 }
@@ -138,7 +159,9 @@ fn read_parquet_export(dir: &Path) -> Exported {
 /// `sequda audience`'s top users and probabilities for `AD`.
 fn app_audience(run: &str, extra: &[&str]) -> Vec<(String, f64)> {
     let top = TOP.to_string();
-    let mut args = vec!["audience", "--run", run, "--item", AD, "--top", &top, "--device", "cpu"];
+    let mut args = vec![
+        "audience", "--run", run, "--item", AD, "--top", &top, "--device", "cpu",
+    ];
     args.extend_from_slice(extra);
     let text = sequda_ok(&args);
     let mut reader = csv::Reader::from_reader(text.as_bytes());
@@ -157,7 +180,10 @@ fn assert_same_audience(exported: &[(String, f64)], app: &[(String, f64)]) {
     assert_eq!(exported.len(), app.len());
     for (rank, ((user, p), (app_user, app_p))) in exported.iter().zip(app).enumerate() {
         let close = (p - app_p).abs() <= 2e-6 * app_p.abs().max(1e-30);
-        assert!(close, "rank {rank}: probability {p} exported, {app_p} in the app");
+        assert!(
+            close,
+            "rank {rank}: probability {p} exported, {app_p} in the app"
+        );
         if user != app_user {
             let other = app.iter().find(|(u, _)| u == user).map(|(_, q)| *q);
             assert!(
@@ -172,15 +198,32 @@ fn train(dir: &Path, name: &str, model: &str) -> String {
     let out = dir.join(name);
     let out = out.to_str().expect("utf-8 path").to_owned();
     sequda_ok(&[
-        "train", "--data", "sample_data/ad_events.csv", "--model", model, "--device", "cpu",
-        "--seed", "1", "--epochs", "1", "--dim", "16", "--max-len", "20", "--out", &out,
+        "train",
+        "--data",
+        "sample_data/ad_events.csv",
+        "--model",
+        model,
+        "--device",
+        "cpu",
+        "--seed",
+        "1",
+        "--epochs",
+        "1",
+        "--dim",
+        "16",
+        "--max-len",
+        "20",
+        "--out",
+        &out,
     ]);
     out
 }
 
 fn export(run: &str, out: &Path, format: &str) -> serde_json::Value {
     let out_text = out.to_str().expect("utf-8 path");
-    let done = sequda(&["export", "--run", run, "--out", out_text, "--format", format, "--device", "cpu"]);
+    let done = sequda(&[
+        "export", "--run", run, "--out", out_text, "--format", format, "--device", "cpu",
+    ]);
     let stderr = String::from_utf8_lossy(&done.stderr);
     assert!(done.status.success(), "{stderr}");
     assert!(stderr.contains("exported 2500 users"), "{stderr}");
@@ -206,8 +249,14 @@ fn every_format_reproduces_the_audience_of_a_sasrec_run() {
         assert_eq!(manifest["model"], "sasrec");
         assert_eq!(manifest["dimension"], 16);
         assert_eq!(manifest["dataset"]["users"], 2500);
-        assert!(manifest["config"]["train"]["encoder"]["dim"] == 16, "{manifest}");
-        assert!(manifest["summary"]["test"]["ndcg@10"].is_number(), "{manifest}");
+        assert!(
+            manifest["config"]["train"]["encoder"]["dim"] == 16,
+            "{manifest}"
+        );
+        assert!(
+            manifest["summary"]["test"]["ndcg@10"].is_number(),
+            "{manifest}"
+        );
         for file in manifest["files"].as_array().expect("files") {
             let file = file.as_str().expect("name");
             assert!(out.join(file).is_file(), "{file} listed but missing");
@@ -217,13 +266,20 @@ fn every_format_reproduces_the_audience_of_a_sasrec_run() {
         assert!(exported.states.iter().all(|s| s.len() == 16));
         assert_same_audience(&exported.audience(AD, TOP), &app);
         let readme = std::fs::read_to_string(out.join("README.md")).expect("README");
-        let sql = if format == "safetensors" { "numpy" } else { "## Scoring recipe: Spark SQL" };
+        let sql = if format == "safetensors" {
+            "numpy"
+        } else {
+            "## Scoring recipe: Spark SQL"
+        };
         assert!(readme.contains(sql), "{readme}");
     }
     // The item metadata travels with the export, keyed by the dataset's ids.
     let (header, items) = csv_rows(&dir.path().join("csv/items.csv"));
     assert_eq!(header, ["item_index", "item_id", "title", "category"]);
-    let ad = items.iter().find(|r| r[1] == AD).expect("the ad's metadata");
+    let ad = items
+        .iter()
+        .find(|r| r[1] == AD)
+        .expect("the ad's metadata");
     assert!(!ad[2].is_empty() && !ad[3].is_empty(), "{ad:?}");
 }
 
@@ -235,7 +291,10 @@ fn a_target_attention_run_says_what_its_export_cannot_reproduce() {
     let manifest = export(&run, &out, "csv");
     assert_eq!(manifest["target_attention"], true, "{manifest}");
     assert_eq!(manifest["exact"], false, "{manifest}");
-    assert_eq!(manifest["reproduces"], "sequda audience --without-target-attention");
+    assert_eq!(
+        manifest["reproduces"],
+        "sequda audience --without-target-attention"
+    );
     let reason = manifest["reason"].as_str().expect("reason");
     assert!(reason.contains("depend on the ad"), "{reason}");
     let readme = std::fs::read_to_string(out.join("README.md")).expect("README");
@@ -243,7 +302,10 @@ fn a_target_attention_run_says_what_its_export_cannot_reproduce() {
 
     let exported = read_csv_export(&out).audience(AD, TOP);
     // What it can reproduce: the full-ranking audience, exactly.
-    assert_same_audience(&exported, &app_audience(&run, &["--without-target-attention"]));
+    assert_same_audience(
+        &exported,
+        &app_audience(&run, &["--without-target-attention"]),
+    );
     // What it cannot: the head's scores for the ad are not the formula's.
     let with_head = app_audience(&run, &[]);
     let differs = exported
@@ -261,8 +323,14 @@ fn a_popularity_run_and_an_unknown_format_are_refused() {
     let out = out.to_str().expect("utf-8 path");
     let refused = sequda(&["export", "--run", &run, "--out", out, "--device", "cpu"]);
     let stderr = String::from_utf8_lossy(&refused.stderr);
-    assert!(!refused.status.success() && stderr.contains("popularity model"), "{stderr}");
+    assert!(
+        !refused.status.success() && stderr.contains("popularity model"),
+        "{stderr}"
+    );
     let unknown = sequda(&["export", "--run", &run, "--out", out, "--format", "xlsx"]);
     let stderr = String::from_utf8_lossy(&unknown.stderr);
-    assert!(!unknown.status.success() && stderr.contains("csv, parquet or safetensors"), "{stderr}");
+    assert!(
+        !unknown.status.success() && stderr.contains("csv, parquet or safetensors"),
+        "{stderr}"
+    );
 }

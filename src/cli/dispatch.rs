@@ -2,8 +2,8 @@
 
 use super::args::{self, Cli, Command};
 use super::{
-    adapters_cmd, audience_cmd, bench_cmd, compare_cmd, data_cmd, eval_cmd, experiment_cmd, export_cmd,
-    generate_cmd, gui_cmd, recommend_cmd, resume_cmd, train_cmd,
+    adapters_cmd, audience_cmd, bench_cmd, compare_cmd, data_cmd, eval_cmd, experiment_cmd,
+    export_cmd, generate_cmd, gui_cmd, recommend_cmd, resume_cmd, train_cmd,
 };
 
 /// Runs the chosen subcommand.

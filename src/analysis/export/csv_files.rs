@@ -19,7 +19,13 @@ pub fn write_csv_tables(tables: &WarehouseTables, dir: &Path) -> Result<Vec<Stri
         for (index, id) in tables.user_ids.iter().enumerate() {
             let mut record = vec![index.to_string(), id.clone()];
             record.push(number(tables.user_lse.get(index).copied()));
-            record.extend(tables.user_states.row(index).iter().map(|&v| number(Some(v))));
+            record.extend(
+                tables
+                    .user_states
+                    .row(index)
+                    .iter()
+                    .map(|&v| number(Some(v))),
+            );
             writer.write_record(&record)?;
         }
         Ok(())
@@ -28,7 +34,13 @@ pub fn write_csv_tables(tables: &WarehouseTables, dir: &Path) -> Result<Vec<Stri
     write_csv(&dir.join(&embeddings), &item_header(dim), |writer| {
         for (index, id) in tables.item_ids.iter().enumerate() {
             let mut record = vec![index.to_string(), id.clone()];
-            record.extend(tables.item_embeddings.row(index).iter().map(|&v| number(Some(v))));
+            record.extend(
+                tables
+                    .item_embeddings
+                    .row(index)
+                    .iter()
+                    .map(|&v| number(Some(v))),
+            );
             writer.write_record(&record)?;
         }
         Ok(())
@@ -57,12 +69,16 @@ pub fn write_items_csv(tables: &WarehouseTables, path: &Path) -> Result<(), Expo
 
 /// Writes the user ids (`user_index, user_id`) to `path` (beside a safetensors file).
 pub fn write_users_csv(tables: &WarehouseTables, path: &Path) -> Result<(), ExportError> {
-    write_csv(path, &["user_index".to_owned(), "user_id".into()], |writer| {
-        for (index, id) in tables.user_ids.iter().enumerate() {
-            writer.write_record([index.to_string(), id.clone()])?;
-        }
-        Ok(())
-    })
+    write_csv(
+        path,
+        &["user_index".to_owned(), "user_id".into()],
+        |writer| {
+            for (index, id) in tables.user_ids.iter().enumerate() {
+                writer.write_record([index.to_string(), id.clone()])?;
+            }
+            Ok(())
+        },
+    )
 }
 
 /// A float as text (`f32`'s shortest round-trip form; empty when missing).

@@ -58,7 +58,11 @@ mod tests {
 
     #[test]
     fn formats_parse_by_name() {
-        for format in [ExportFormat::Csv, ExportFormat::Parquet, ExportFormat::Safetensors] {
+        for format in [
+            ExportFormat::Csv,
+            ExportFormat::Parquet,
+            ExportFormat::Safetensors,
+        ] {
             assert_eq!(format.name().parse::<ExportFormat>(), Ok(format));
         }
         assert_eq!("PARQUET".parse::<ExportFormat>(), Ok(ExportFormat::Parquet));

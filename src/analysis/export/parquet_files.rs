@@ -43,33 +43,49 @@ pub fn write_parquet_tables(
     let dim = tables.dim();
     let users = format!("{USER_STATES}.parquet");
     let schema = message_type(USER_STATES, &user_header(dim), &["INT64", "UTF8", "FLOAT"]);
-    write_parquet(&dir.join(&users), &schema, tables.user_ids.len(), |column, rows| {
-        match column {
+    write_parquet(
+        &dir.join(&users),
+        &schema,
+        tables.user_ids.len(),
+        |column, rows| match column {
             0 => indices(rows),
             1 => texts(&tables.user_ids, rows),
-            2 => Column::Float(rows.filter_map(|u| tables.user_lse.get(u).copied()).collect()),
+            2 => Column::Float(
+                rows.filter_map(|u| tables.user_lse.get(u).copied())
+                    .collect(),
+            ),
             k => component(&tables.user_states.values, dim, k - 3, rows),
-        }
-    })?;
+        },
+    )?;
     let embeddings = format!("{ITEM_EMBEDDINGS}.parquet");
     let schema = message_type(ITEM_EMBEDDINGS, &item_header(dim), &["INT64", "UTF8"]);
-    write_parquet(&dir.join(&embeddings), &schema, tables.item_ids.len(), |column, rows| {
-        match column {
+    write_parquet(
+        &dir.join(&embeddings),
+        &schema,
+        tables.item_ids.len(),
+        |column, rows| match column {
             0 => indices(rows),
             1 => texts(&tables.item_ids, rows),
             k => component(&tables.item_embeddings.values, dim, k - 2, rows),
-        }
-    })?;
+        },
+    )?;
     let items = format!("{ITEMS}.parquet");
-    let schema = message_type(ITEMS, &ITEMS_HEADER.map(String::from), &["INT64", "UTF8", "UTF8?", "UTF8?"]);
-    write_parquet(&dir.join(&items), &schema, tables.item_ids.len(), |column, rows| {
-        match column {
+    let schema = message_type(
+        ITEMS,
+        &ITEMS_HEADER.map(String::from),
+        &["INT64", "UTF8", "UTF8?", "UTF8?"],
+    );
+    write_parquet(
+        &dir.join(&items),
+        &schema,
+        tables.item_ids.len(),
+        |column, rows| match column {
             0 => indices(rows),
             1 => texts(&tables.item_ids, rows),
             2 => optional_texts(&tables.titles, rows),
             _ => optional_texts(&tables.categories, rows),
-        }
-    })?;
+        },
+    )?;
     Ok(vec![users, embeddings, items])
 }
 
@@ -79,12 +95,14 @@ fn message_type(name: &str, header: &[String], leading: &[&str]) -> String {
     let fields: Vec<String> = header
         .iter()
         .enumerate()
-        .map(|(i, column)| match leading.get(i).copied().unwrap_or("FLOAT") {
-            "INT64" => format!("REQUIRED INT64 {column};"),
-            "UTF8" => format!("REQUIRED BYTE_ARRAY {column} (UTF8);"),
-            "UTF8?" => format!("OPTIONAL BYTE_ARRAY {column} (UTF8);"),
-            _ => format!("REQUIRED FLOAT {column};"),
-        })
+        .map(
+            |(i, column)| match leading.get(i).copied().unwrap_or("FLOAT") {
+                "INT64" => format!("REQUIRED INT64 {column};"),
+                "UTF8" => format!("REQUIRED BYTE_ARRAY {column} (UTF8);"),
+                "UTF8?" => format!("OPTIONAL BYTE_ARRAY {column} (UTF8);"),
+                _ => format!("REQUIRED FLOAT {column};"),
+            },
+        )
         .collect();
     format!("message {name} {{ {} }}", fields.join(" "))
 }
@@ -121,7 +139,10 @@ fn optional_texts(values: &[Option<String>], rows: Range<usize>) -> Column {
 
 /// Component `k` of the rows `rows` of a row-major `[_, dim]` matrix.
 fn component(values: &[f32], dim: usize, k: usize, rows: Range<usize>) -> Column {
-    Column::Float(rows.filter_map(|r| values.get(r * dim + k).copied()).collect())
+    Column::Float(
+        rows.filter_map(|r| values.get(r * dim + k).copied())
+            .collect(),
+    )
 }
 
 /// Writes one Parquet file whole or not at all: `rows` rows in row groups, column `c` of the
@@ -159,15 +180,15 @@ fn write_row_groups(
         let mut index = 0;
         while let Some(mut writer) = group.next_column()? {
             match column(index, range.clone()) {
-                Column::Int64(values) => {
-                    writer.typed::<Int64Type>().write_batch(&values, None, None)?
-                }
-                Column::Float(values) => {
-                    writer.typed::<FloatType>().write_batch(&values, None, None)?
-                }
-                Column::Text(values) => {
-                    writer.typed::<ByteArrayType>().write_batch(&values, None, None)?
-                }
+                Column::Int64(values) => writer
+                    .typed::<Int64Type>()
+                    .write_batch(&values, None, None)?,
+                Column::Float(values) => writer
+                    .typed::<FloatType>()
+                    .write_batch(&values, None, None)?,
+                Column::Text(values) => writer
+                    .typed::<ByteArrayType>()
+                    .write_batch(&values, None, None)?,
                 Column::OptionalText(values, levels) => writer
                     .typed::<ByteArrayType>()
                     .write_batch(&values, Some(&levels), None)?,

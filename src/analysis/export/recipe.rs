@@ -108,12 +108,13 @@ pub fn audience_queries(dim: usize) -> (String, String) {
          user_id, exp(log_probability) AS probability\nFROM scored\n\
          ORDER BY rank\nLIMIT {RECIPE_TOP};"
     );
-    let every = scored.replace("{ADS}", "item_embeddings") + &format!(
-        ",\nranked AS (\n  SELECT item_id, user_id, exp(log_probability) AS probability,\n         \
+    let every = scored.replace("{ADS}", "item_embeddings")
+        + &format!(
+            ",\nranked AS (\n  SELECT item_id, user_id, exp(log_probability) AS probability,\n         \
          row_number() OVER (PARTITION BY item_id ORDER BY log_probability DESC, user_index) AS rank\n  \
          FROM scored\n)\nSELECT item_id, rank, user_id, probability\nFROM ranked\n\
          WHERE rank <= {RECIPE_TOP}\nORDER BY item_id, rank;"
-    );
+        );
     (one, every)
 }
 

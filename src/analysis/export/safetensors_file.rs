@@ -35,9 +35,15 @@ pub fn write_safetensors_tables(
     let lse = le_bytes(&tables.user_lse);
     let items = le_bytes(&tables.item_embeddings.values);
     let views = [
-        (USER_STATES_TENSOR, view(&states, vec![tables.user_ids.len(), dim])?),
+        (
+            USER_STATES_TENSOR,
+            view(&states, vec![tables.user_ids.len(), dim])?,
+        ),
         (USER_LSE_TENSOR, view(&lse, vec![tables.user_ids.len()])?),
-        (ITEM_EMBEDDINGS_TENSOR, view(&items, vec![tables.item_ids.len(), dim])?),
+        (
+            ITEM_EMBEDDINGS_TENSOR,
+            view(&items, vec![tables.item_ids.len(), dim])?,
+        ),
     ];
     let metadata = HashMap::from([
         ("format".to_owned(), "sequda-export".to_owned()),

@@ -41,7 +41,10 @@ impl WarehouseTables {
     /// `h_u · E_c − lse_u`: the log of the app's audience probability (the exported formula).
     pub fn log_probability(&self, user: usize, item: usize) -> f64 {
         let lse = self.user_lse.get(user).copied().unwrap_or(f32::INFINITY);
-        f64::from(dot(self.user_states.row(user), self.item_embeddings.row(item))) - f64::from(lse)
+        f64::from(dot(
+            self.user_states.row(user),
+            self.item_embeddings.row(item),
+        )) - f64::from(lse)
     }
 }
 
@@ -139,7 +142,10 @@ mod tests {
             for (&(app_user, p), &(user, log_p)) in app.ranked.iter().zip(&export) {
                 assert_eq!(app_user as usize, user, "{name}");
                 let q = log_p.exp();
-                assert!((q - f64::from(p)).abs() <= 1e-5 * (1.0 + q), "{name}: {p} vs {q}");
+                assert!(
+                    (q - f64::from(p)).abs() <= 1e-5 * (1.0 + q),
+                    "{name}: {p} vs {q}"
+                );
             }
         }
         assert!((log_sum_exp(&[0.0, 0.0]) - 2f32.ln()).abs() < 1e-6);
