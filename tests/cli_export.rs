@@ -156,6 +156,9 @@ fn read_parquet_export(dir: &Path) -> Exported {
     }
 }
 
+/// Reads one format's export folder back.
+type Reader = fn(&Path) -> Exported;
+
 /// `sequda audience`'s top users and probabilities for `AD`.
 fn app_audience(run: &str, extra: &[&str]) -> Vec<(String, f64)> {
     let top = TOP.to_string();
@@ -236,7 +239,7 @@ fn every_format_reproduces_the_audience_of_a_sasrec_run() {
     let run = train(dir.path(), "sasrec", "sasrec");
     let app = app_audience(&run, &[]);
     assert_eq!(app.len(), TOP);
-    let readers: [(&str, fn(&Path) -> Exported); 3] = [
+    let readers: [(&str, Reader); 3] = [
         ("csv", read_csv_export),
         ("parquet", read_parquet_export),
         ("safetensors", read_safetensors_export),
