@@ -15,6 +15,7 @@ pub mod csv;
 pub mod data_summary;
 pub mod embedding;
 pub mod error;
+pub mod export;
 pub mod gains;
 pub mod history;
 pub mod labels;

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use super::export_args::ExportArgs;
 use super::scale_args::{LossArgs, SynthScaleArgs};
 use super::values::at_least_one;
 use sequda::settings::Positional;
@@ -38,6 +39,8 @@ pub enum Command {
     Recommend(RecommendArgs),
     /// Every user ranked for one item (audience targeting), as a spreadsheet-safe CSV.
     Audience(AudienceArgs),
+    /// User states and item embeddings for the warehouse, with SQL that scores audiences.
+    Export(ExportArgs),
     /// Throughput figures: one training epoch and one full-ranking evaluation pass.
     Bench(BenchArgs),
     /// Synthetic sequences from a SeqUDA-Rec run's GAN, with titles and discriminator scores.

@@ -9,6 +9,8 @@ mod data_cmd;
 mod dispatch;
 mod eval_cmd;
 mod experiment_cmd;
+mod export_args;
+mod export_cmd;
 mod generate_cmd;
 mod gui_cmd;
 mod input;
