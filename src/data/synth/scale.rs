@@ -152,7 +152,7 @@ pub fn write_scale_rows(out: &mut impl Write, config: &ScaleConfig) -> Result<u6
                     popularity.draw_rank(&mut rng)
                 };
             }
-            if config.cover_catalogue && rows % cover_stride == 0 {
+            if config.cover_catalogue && rows.is_multiple_of(cover_stride) {
                 // The draws above still happen, so the rows after this one are unchanged.
                 let next_uncovered = (rows / cover_stride) as usize;
                 if next_uncovered < config.items {
