@@ -6,36 +6,8 @@ mod common;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
-use common::{copy_as_cut_while_moving_in, read_json, repo, sequda, sequda_ok};
+use common::{ablation_args, copy_as_cut_while_moving_in, read_json, repo, sequda, sequda_ok};
 use sequda::train::run_folder::RunDir;
-
-/// `sequda experiment --plan ablation` with tiny shapes and one epoch (this checks the
-/// plumbing, not the model) and any `extra` arguments.
-fn ablation_args<'a>(out: &'a str, seeds: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
-    let mut args = vec![
-        "experiment",
-        "--data",
-        "sample_data/ad_events.csv",
-        "--plan",
-        "ablation",
-        "--seeds",
-        seeds,
-        "--epochs",
-        "1",
-        "--max-len",
-        "10",
-        "--dim",
-        "8",
-        "--batch",
-        "512",
-        "--device",
-        "cpu",
-        "--out",
-        out,
-    ];
-    args.extend_from_slice(extra);
-    args
-}
 
 #[test]
 fn ablation_plan_writes_tables_with_paired_tests() {

@@ -5,38 +5,24 @@ mod common;
 
 use std::path::Path;
 
-use common::{read_json, sequda};
+use common::{ablation_args, read_json, sequda};
 
 /// A tiny ablation plan (one epoch, tiny shapes) with these rows, run folders under `out`
 /// and its record in `record`; returns stderr.
 fn plan(out: &Path, record: &Path, rows: &str, patience: &str) -> String {
-    let output = sequda(&[
-        "experiment",
-        "--data",
-        "sample_data/ad_events.csv",
-        "--plan",
-        "ablation",
-        "--seeds",
-        "1",
+    let (out, record) = (
+        out.to_str().expect("utf-8 path"),
+        record.to_str().expect("utf-8 path"),
+    );
+    let extra = [
         "--variants",
         rows,
-        "--epochs",
-        "1",
         "--patience",
         patience,
-        "--max-len",
-        "10",
-        "--dim",
-        "8",
-        "--batch",
-        "512",
-        "--device",
-        "cpu",
-        "--out",
-        out.to_str().expect("utf-8 path"),
         "--record",
-        record.to_str().expect("utf-8 path"),
-    ]);
+        record,
+    ];
+    let output = sequda(&ablation_args(out, "1", &extra));
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     assert!(output.status.success(), "{stderr}");
     stderr

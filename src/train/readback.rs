@@ -34,22 +34,21 @@ impl HostReads {
     /// The values of a float `tensor` of any shape, row-major, as `f32` (one read).
     pub fn floats<const D: usize>(&self, tensor: Tensor<D>) -> Result<Vec<f32>, TrainError> {
         self.reads.fetch_add(1, Ordering::Relaxed);
-        let data = tensor
-            .try_into_data()
-            .map_err(|e| TrainError::Backend(format!("reading a tensor back failed: {e:?}")))?;
-        data.try_into_vec_as::<f32>()
-            .map_err(|e| TrainError::Backend(format!("reading a tensor back failed: {e:?}")))
+        let data = tensor.try_into_data().map_err(read_failed)?;
+        data.try_into_vec_as::<f32>().map_err(read_failed)
     }
 
     /// The values of an integer `tensor` of any shape, row-major, as `i64` (one read).
     pub fn ints<const D: usize>(&self, tensor: Tensor<D, Int>) -> Result<Vec<i64>, TrainError> {
         self.reads.fetch_add(1, Ordering::Relaxed);
-        let data = tensor
-            .try_into_data()
-            .map_err(|e| TrainError::Backend(format!("reading a tensor back failed: {e:?}")))?;
-        data.try_into_vec_as::<i64>()
-            .map_err(|e| TrainError::Backend(format!("reading a tensor back failed: {e:?}")))
+        let data = tensor.try_into_data().map_err(read_failed)?;
+        data.try_into_vec_as::<i64>().map_err(read_failed)
     }
+}
+
+/// A failed read (the backend's error or a data type that does not convert).
+fn read_failed(error: impl std::fmt::Debug) -> TrainError {
+    TrainError::Backend(format!("reading a tensor back failed: {error:?}"))
 }
 
 #[cfg(test)]

@@ -59,3 +59,31 @@ pub fn copy_as_cut_while_moving_in(run: &Path, cut: &Path, staged: &[&str]) -> P
     std::fs::write(staging.join("epoch"), best_epoch.to_string()).expect("seal");
     staging
 }
+
+/// `sequda experiment --plan ablation` with tiny shapes and one epoch (this checks the
+/// plumbing, not the model) and any `extra` arguments.
+pub fn ablation_args<'a>(out: &'a str, seeds: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "experiment",
+        "--data",
+        "sample_data/ad_events.csv",
+        "--plan",
+        "ablation",
+        "--seeds",
+        seeds,
+        "--epochs",
+        "1",
+        "--max-len",
+        "10",
+        "--dim",
+        "8",
+        "--batch",
+        "512",
+        "--device",
+        "cpu",
+        "--out",
+        out,
+    ];
+    args.extend_from_slice(extra);
+    args
+}

@@ -17,15 +17,8 @@ pub fn write_csv_tables(tables: &WarehouseTables, dir: &Path) -> Result<Vec<Stri
     let users = format!("{}.csv", super::layout::USER_STATES);
     write_csv(&dir.join(&users), &user_header(dim), |writer| {
         for (index, id) in tables.user_ids.iter().enumerate() {
-            let mut record = vec![index.to_string(), id.clone()];
-            record.push(number(tables.user_lse.get(index).copied()));
-            record.extend(
-                tables
-                    .user_states
-                    .row(index)
-                    .iter()
-                    .map(|&v| number(Some(v))),
-            );
+            let lse = number(tables.user_lse.get(index).copied());
+            let record = vector_record(index, id, Some(lse), tables.user_states.row(index));
             writer.write_record(&record)?;
         }
         Ok(())
@@ -33,14 +26,7 @@ pub fn write_csv_tables(tables: &WarehouseTables, dir: &Path) -> Result<Vec<Stri
     let embeddings = format!("{}.csv", super::layout::ITEM_EMBEDDINGS);
     write_csv(&dir.join(&embeddings), &item_header(dim), |writer| {
         for (index, id) in tables.item_ids.iter().enumerate() {
-            let mut record = vec![index.to_string(), id.clone()];
-            record.extend(
-                tables
-                    .item_embeddings
-                    .row(index)
-                    .iter()
-                    .map(|&v| number(Some(v))),
-            );
+            let record = vector_record(index, id, None, tables.item_embeddings.row(index));
             writer.write_record(&record)?;
         }
         Ok(())
@@ -48,6 +34,15 @@ pub fn write_csv_tables(tables: &WarehouseTables, dir: &Path) -> Result<Vec<Stri
     let items = format!("{}.csv", super::layout::ITEMS);
     write_items_csv(tables, &dir.join(&items))?;
     Ok(vec![users, embeddings, items])
+}
+
+/// One row of a vector table: `index, id`, then `extra` (the user's `lse`) if any, then the
+/// vector's values.
+fn vector_record(index: usize, id: &str, extra: Option<String>, vector: &[f32]) -> Vec<String> {
+    let mut record = vec![index.to_string(), id.to_owned()];
+    record.extend(extra);
+    record.extend(vector.iter().map(|&v| number(Some(v))));
+    record
 }
 
 /// Writes the item metadata (`item_index, item_id, title, category`) to `path`.

@@ -38,26 +38,6 @@ pub fn group_cross_entropy(
     Some(mean.mul_scalar(n as f64 / total_positions as f64))
 }
 
-/// Mean next-item cross-entropy `[1]` over every position of `batches` (one batch split into
-/// groups); `encode` turns a group's tokens `[rows, len]` into hidden states
-/// `[rows, len, dim]`. None when no group lists a position.
-pub fn grouped_cross_entropy(
-    batches: &[&TrainBatch],
-    table: &Tensor<2>,
-    device: &Device,
-    mut encode: impl FnMut(Tensor<2, Int>) -> Tensor<3>,
-) -> Option<Tensor<1>> {
-    let total = listed_positions(batches.iter().copied());
-    batches
-        .iter()
-        .filter(|batch| !batch.targets.is_empty())
-        .filter_map(|batch| {
-            let hidden = encode(batch.tokens.to_tensor(device));
-            group_cross_entropy(hidden, batch, table.clone(), total, device)
-        })
-        .reduce(|sum, part| sum + part)
-}
-
 /// One group's share of the batch loss under the step's `loss`: for [`StepLoss::Full`]
 /// exactly [`group_cross_entropy`]; for [`StepLoss::Sampled`] the sampled cross-entropy of
 /// its positions against the step's shared negatives, weighted the same way.
@@ -85,7 +65,9 @@ pub fn group_loss(
     Some(mean.mul_scalar(n as f64 / total_positions as f64))
 }
 
-/// [`grouped_cross_entropy`] under the step's `loss` (each group through [`group_loss`]).
+/// Mean next-item loss `[1]` under the step's `loss` over every position of `batches` (one
+/// batch split into groups, each through [`group_loss`]); `encode` turns a group's tokens
+/// `[rows, len]` into hidden states `[rows, len, dim]`. None when no group lists a position.
 pub fn grouped_loss(
     batches: &[&TrainBatch],
     table: &Tensor<2>,
@@ -136,7 +118,7 @@ mod tests {
         let groups = length_groups(&train, &users, model.max_len(), max_groups);
         let batches: Vec<&TrainBatch> = groups.iter().map(|g| &g.batch).collect();
         let table = model.item_table();
-        let loss = grouped_cross_entropy(&batches, &table, &device, |tokens| {
+        let loss = grouped_loss(&batches, &table, &device, &StepLoss::Full, |tokens| {
             model.encode(tokens, false).hidden
         })
         .expect("positions to predict");

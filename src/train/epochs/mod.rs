@@ -16,9 +16,7 @@ mod step_losses;
 pub use batches::{LengthGroup, TrainBatch, build_batch, length_groups, trainable_users};
 pub use epoch_loop::{LoopInputs, LoopOutcome, run_epochs};
 pub use evaluation::{CaseInputs, SplitPart, evaluate_model};
-pub use grouped_loss::{
-    group_cross_entropy, group_loss, grouped_cross_entropy, grouped_loss, listed_positions,
-};
+pub use grouped_loss::{group_cross_entropy, group_loss, grouped_loss, listed_positions};
 pub use model_scorer::{ModelScorer, best_outside};
 pub use negatives::{NegativeSampler, SharedNegatives};
 pub use recipe::Recipe;
