@@ -375,6 +375,30 @@ fn a_sequda_run_fills_the_synthetic_pane() {
         .records()
         .count();
     assert_eq!(rows, bars.items.len(), "one row per history item");
+
+    // File → Export report… writes the run's self-contained HTML page beside the exports.
+    click(&mut h, "File");
+    click(&mut h, "Export report…");
+    step_until(&mut h, "the HTML report", WAIT, |app| {
+        app.exported_files().len() >= 3
+    });
+    let path = h.state().exported_files()[2].clone();
+    assert_eq!(path.extension().and_then(|e| e.to_str()), Some("html"));
+    let html = std::fs::read_to_string(&path).expect("read the report");
+    for id in [
+        "summary",
+        "curves",
+        "metrics",
+        "attention",
+        "synthetic",
+        "audience",
+    ] {
+        assert!(html.contains(&format!("<section id=\"{id}\"")), "no {id}");
+    }
+    assert!(
+        !html.contains("Not available"),
+        "every section of a SeqUDA-Rec run"
+    );
 }
 
 #[test]

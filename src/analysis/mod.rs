@@ -24,6 +24,7 @@ pub mod neighbourhood;
 pub mod png;
 pub mod query;
 pub mod recommend;
+pub mod report;
 pub mod run_verdict;
 pub mod runs;
 pub mod setting_names;

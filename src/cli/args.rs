@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use super::export_args::ExportArgs;
+use super::report_cmd::ReportArgs;
 use super::scale_args::{LossArgs, SynthScaleArgs};
 use super::values::at_least_one;
 use sequda::settings::Positional;
@@ -41,6 +42,8 @@ pub enum Command {
     Audience(AudienceArgs),
     /// User states and item embeddings for the warehouse, with SQL that scores audiences.
     Export(ExportArgs),
+    /// A self-contained HTML report of a run (and runs compared with it) to share.
+    Report(ReportArgs),
     /// Throughput figures: one training epoch and one full-ranking evaluation pass.
     Bench(BenchArgs),
     /// Synthetic sequences from a SeqUDA-Rec run's GAN, with titles and discriminator scores.

@@ -3,7 +3,7 @@
 use super::args::{self, Cli, Command};
 use super::{
     adapters_cmd, audience_cmd, bench_cmd, compare_cmd, data_cmd, eval_cmd, experiment_cmd,
-    export_cmd, generate_cmd, gui_cmd, recommend_cmd, resume_cmd, train_cmd,
+    export_cmd, generate_cmd, gui_cmd, recommend_cmd, report_cmd, resume_cmd, train_cmd,
 };
 
 /// Runs the chosen subcommand.
@@ -18,6 +18,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Recommend(args)) => recommend_cmd::run(args),
         Some(Command::Audience(args)) => audience_cmd::run(args),
         Some(Command::Export(args)) => export_cmd::run(args),
+        Some(Command::Report(args)) => report_cmd::run(args),
         Some(Command::Bench(args)) => bench_cmd::run(args),
         Some(Command::Generate(args)) => generate_cmd::run(args),
         Some(Command::Experiment(args)) => experiment_cmd::run(args),

@@ -16,6 +16,7 @@ mod gui_cmd;
 mod input;
 pub mod logging;
 mod recommend_cmd;
+mod report_cmd;
 mod resume_cmd;
 mod scale_args;
 mod train_cmd;

@@ -22,6 +22,8 @@ pub enum UiCommand {
     OpenSample,
     /// Read the open data's file again with these format and column settings.
     ReloadData(LoadOptions),
+    /// Write a self-contained HTML report of the run that answers the panes.
+    ExportReport,
     /// Choose the folder where runs are saved and compared.
     ChooseRunsFolder,
     /// Read the runs folder again.
@@ -65,6 +67,7 @@ impl UiCommand {
             Self::OpenRecent(path) => path.display().to_string(),
             Self::OpenSample => "Open sample data".into(),
             Self::ReloadData(_) => "Reload with this mapping".into(),
+            Self::ExportReport => "Export report…".into(),
             Self::ChooseRunsFolder => "Choose runs folder…".into(),
             Self::RescanRuns => "Rescan runs".into(),
             Self::ReopenRun(path) => format!("Reopen run {}", file_name(path)),
@@ -96,6 +99,9 @@ impl UiCommand {
             Self::OpenRecent(_) => "Open this file again",
             Self::OpenSample => "Open the bundled ad-interaction log (2,500 users, 300 ads)",
             Self::ReloadData(_) => "Read the file again with these settings",
+            Self::ExportReport => {
+                "One HTML page of the finished or reopened run (data, curves, test metrics, attention, synthetic sequences, an audience) that opens in any browser, offline"
+            }
             Self::ChooseRunsFolder => "Pick the folder where training runs are saved and compared",
             Self::RescanRuns => "Look for new or changed runs in the runs folder",
             Self::ReopenRun(_) => {
@@ -146,6 +152,7 @@ impl UiCommand {
             Self::OpenData,
             Self::OpenItems,
             Self::OpenSample,
+            Self::ExportReport,
             Self::ChooseRunsFolder,
             Self::RescanRuns,
             Self::StartTraining,

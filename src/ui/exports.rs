@@ -13,12 +13,14 @@ use super::files::{FilePicker, FileRequest, ask};
 use super::notifications::Notifications;
 use crate::analysis::csv::CsvTable;
 use crate::analysis::png::write_png;
+use crate::analysis::report::{ReportRequest, write_report};
 use crate::studio::{BackgroundTasks, Task};
 
 /// A save waiting for its path.
 enum Waiting {
     Csv(CsvTable),
     Png(Rect),
+    Report(Box<ReportRequest>),
 }
 
 /// A finished (or failed) write.
@@ -96,6 +98,13 @@ impl Exports {
     pub fn save_png(&mut self, default_name: &str, rect: Rect) {
         self.queued
             .push((Waiting::Png(rect), default_name.to_owned()));
+    }
+
+    /// Asks where to save the HTML report of `request` as `default_name` and writes it (the
+    /// model is reopened on a background task: seconds on a large run).
+    pub fn export_report(&mut self, default_name: &str, request: ReportRequest) {
+        self.queued
+            .push((Waiting::Report(Box::new(request)), default_name.to_owned()));
     }
 
     /// Whether anything is still in flight.
@@ -207,6 +216,11 @@ impl Exports {
                     .write_to(&path)
                     .map(|()| path.clone())
                     .map_err(|e| format!("cannot write {}: {e}", path.display()))
+            }),
+            Waiting::Report(request) => self.write(tasks, move || {
+                write_report(&request, &path)
+                    .map(|written| written.path)
+                    .map_err(|e| e.to_string())
             }),
             Waiting::Png(rect) => {
                 let sender = self.shots.0.clone();

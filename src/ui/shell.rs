@@ -49,6 +49,9 @@ pub fn menu_bar(
                 }
             });
             ui.separator();
+            let has_run = ws.worker.state().run.is_some();
+            command_button_ui(ui, UiCommand::ExportReport, commands, has_run);
+            ui.separator();
             command_button_ui(ui, UiCommand::ChooseRunsFolder, commands, true);
             command_button_ui(ui, UiCommand::RescanRuns, commands, true);
         });

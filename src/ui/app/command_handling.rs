@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::studio_app::{Pick, StudioApp};
+use crate::analysis::report::ReportRequest;
 use crate::data::guess_item_meta;
 use crate::studio::{LoadRequest, sample_data_paths};
 use crate::ui::commands::UiCommand;
@@ -96,6 +97,7 @@ impl StudioApp {
                     self.workspace.open(request);
                 }
             }
+            UiCommand::ExportReport => self.export_report(),
             UiCommand::ChooseRunsFolder => self.pick(Pick::RunsFolder, FileRequest::RunsFolder),
             UiCommand::RescanRuns => self.workspace.rescan_runs(),
             UiCommand::ReopenRun(dir) => {
@@ -142,6 +144,35 @@ impl StudioApp {
             }
             Err(message) => self.notes.error(message),
         }
+    }
+
+    /// Asks where to save the report of the run that answers the panes, compared with the
+    /// runs chosen in the Compare pane (when they are other runs of the runs folder).
+    fn export_report(&mut self) {
+        let Some(run) = self.workspace.worker.state().run else {
+            self.notes.warn(
+                "No run to report on yet: train a model, or reopen a saved run from Compare runs.",
+            );
+            return;
+        };
+        let selections = &self.state.selections;
+        let mut request = ReportRequest::new(run.clone());
+        for name in [&selections.compare_baseline, &selections.compare_run]
+            .into_iter()
+            .flatten()
+        {
+            if let Some(saved) = self.workspace.library.get(name)
+                && saved.dir != run
+                && !request.compare.contains(&saved.dir)
+            {
+                request.compare.push(saved.dir.clone());
+            }
+        }
+        let name = run
+            .file_name()
+            .map_or_else(|| "run".into(), |n| n.to_string_lossy().into_owned());
+        self.exports
+            .export_report(&format!("{name}-report.html"), request);
     }
 
     /// Pause / resume, or stop, the running training.
