@@ -105,6 +105,22 @@ pub enum DataErrorKind {
         /// The most it may decompress to.
         limit: u64,
     },
+    /// Loading the file is expected to need more memory than the system has available
+    /// ([`super::memory`]).
+    #[error(
+        "loading this {} file needs about {} of memory at its peak, but only {} is available; close other programs, load it on a machine with more memory, or load a sample of it (the estimate can be overridden with SEQUDA_MEMORY_LIMIT)",
+        super::human_bytes::human_bytes(*.file),
+        super::human_bytes::human_bytes(*.needed),
+        super::human_bytes::human_bytes(*.available)
+    )]
+    TooLargeForMemory {
+        /// The file's size in bytes.
+        file: u64,
+        /// Estimated peak bytes to load it.
+        needed: u64,
+        /// Bytes available.
+        available: u64,
+    },
     /// A Parquet file that cannot be read (corrupt, truncated, or using an unsupported codec
     /// or type); `detail` says where when a row group is to blame.
     #[error("cannot read the Parquet file: {detail}")]

@@ -5,6 +5,7 @@
 //! stream is decompressed in memory first ([`compressed`]); Parquet (`PAR1`) goes to the
 //! Parquet reader; anything else is text, whose format [`format::detect`] decides.
 
+use std::io::Read;
 use std::path::Path;
 
 use super::compressed::{self, Container};
@@ -14,14 +15,40 @@ use super::format;
 use super::format_kind::Format;
 use super::hash::fnv1a;
 use super::options::LoadOptions;
-use super::{delimited, movielens, parquet_read, sasrec, text};
+use super::{delimited, memory, movielens, parquet_read, sasrec, text};
 
 /// Reads an interaction file: text (CSV, TSV, SASRec, MovieLens), the same compressed with
 /// gzip or zstd, or Parquet.
+///
+/// A file that is expected to need more memory than is available is refused first
+/// ([`memory::check_fits`]), and the file's bytes are reserved without aborting when the
+/// allocation fails.
 pub fn load_dataset(path: &Path, options: &LoadOptions) -> Result<Dataset, DataError> {
-    let bytes =
-        std::fs::read(path).map_err(|error| DataError::new(path, DataErrorKind::Io(error)))?;
+    memory::check_fits(path)?;
+    let bytes = read_whole(path)?;
     load_dataset_bytes(path, &bytes, options)
+}
+
+/// The file's bytes, in a buffer reserved up front: an allocation the system refuses is a
+/// [`DataErrorKind::TooLargeForMemory`] error, not an abort.
+fn read_whole(path: &Path) -> Result<Vec<u8>, DataError> {
+    let io = |error| DataError::new(path, DataErrorKind::Io(error));
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let len = file.metadata().map_err(io)?.len();
+    let mut bytes = Vec::new();
+    if bytes
+        .try_reserve_exact(usize::try_from(len).unwrap_or(usize::MAX))
+        .is_err()
+    {
+        let kind = DataErrorKind::TooLargeForMemory {
+            file: len,
+            needed: len,
+            available: memory::available_memory().unwrap_or(0),
+        };
+        return Err(DataError::new(path, kind));
+    }
+    file.read_to_end(&mut bytes).map_err(io)?;
+    Ok(bytes)
 }
 
 /// Reads an interaction file that is already in memory (e.g. dropped onto the window);
