@@ -186,3 +186,64 @@ fn the_sequda_settings_window_edits_the_next_run() {
         sequda::settings::SeqUdaConfig::default()
     );
 }
+
+/// Whether a notification at `level` containing `text` was shown.
+fn notified(app: &sequda::ui::StudioApp, level: Level, text: &str) -> bool {
+    app.notifications()
+        .history
+        .iter()
+        .any(|(l, t)| *l == level && t.contains(text))
+}
+
+#[test]
+fn the_first_screen_starts_from_a_goal() {
+    use sequda::ui::goals::Goal;
+    let runs = tempfile::tempdir().expect("tempdir");
+    let picker = ScriptedPicker {
+        data: Some(sample_events()),
+        ..ScriptedPicker::default()
+    };
+    let mut h = harness(picker, runs.path(), egui::vec2(1400.0, 900.0));
+    click(&mut h, "Train");
+    // The goals come first; the form is folded away until asked for.
+    for goal in Goal::ALL {
+        h.get_by_label(goal.title());
+    }
+    assert!(
+        h.query_by_label("Epochs").is_none(),
+        "the form starts folded"
+    );
+    click(&mut h, "Training settings");
+    h.get_by_label("Epochs");
+    click(&mut h, "Training settings");
+
+    // Without data a goal says what to do first and trains nothing.
+    click(&mut h, "Target an ad");
+    assert!(notified(h.state(), Level::Warning, "Open a log first"));
+    assert!(h.state().workspace().live.is_none());
+
+    // With data it trains the Quick demo and opens the Audience pane.
+    h.state_mut().run_command(UiCommand::OpenSample);
+    step_until(&mut h, "the sample data", WAIT, |app| {
+        app.workspace().data.is_some()
+    });
+    click(&mut h, "Train");
+    click(&mut h, "Target an ad");
+    settle(&mut h, 2);
+    let live = h.state().workspace().live.as_ref().expect("a run started");
+    assert!(live.is_running());
+    assert_eq!(live.config.model, sequda::settings::ModelKind::Sequda);
+    assert!(visible_panes(&h.state().state().tree).contains(&PaneKind::Audience));
+    assert!(notified(h.state(), Level::Info, "Quick demo"));
+    h.state_mut().run_command(UiCommand::StopTraining);
+    step_until(&mut h, "the run to stop", WAIT, |app| {
+        !app.workspace().is_training()
+    });
+
+    // Compare models opens Compare runs and says what it needs.
+    h.state_mut()
+        .run_command(UiCommand::Goal(Goal::CompareModels));
+    settle(&mut h, 2);
+    assert!(visible_panes(&h.state().state().tree).contains(&PaneKind::Compare));
+    assert!(notified(h.state(), Level::Info, "two finished runs"));
+}

@@ -66,6 +66,7 @@ fn open_train_and_explore_every_pane() {
     click(&mut h, "Train");
     h.state_mut().state_mut().selections.train = tiny_config(2);
     h.step();
+    click(&mut h, "Training settings");
     h.get_by_label("Epochs").set_value_accesskit(2.0);
     h.step();
     assert_eq!(h.state().state().selections.train.epochs, 2);

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use egui::{Key, KeyboardShortcut, Modifiers};
 
+use super::goals::Goal;
 use super::layout::PaneKind;
 use crate::data::LoadOptions;
 use crate::studio::file_name;
@@ -24,6 +25,8 @@ pub enum UiCommand {
     ReloadData(LoadOptions),
     /// Write a self-contained HTML report of the run that answers the panes.
     ExportReport,
+    /// Start from a goal: open the pane that answers it, training the Quick demo if needed.
+    Goal(Goal),
     /// Choose the folder where runs are saved and compared.
     ChooseRunsFolder,
     /// Read the runs folder again.
@@ -68,6 +71,7 @@ impl UiCommand {
             Self::OpenSample => "Open sample data".into(),
             Self::ReloadData(_) => "Reload with this mapping".into(),
             Self::ExportReport => "Export report…".into(),
+            Self::Goal(goal) => goal.title().into(),
             Self::ChooseRunsFolder => "Choose runs folder…".into(),
             Self::RescanRuns => "Rescan runs".into(),
             Self::ReopenRun(path) => format!("Reopen run {}", file_name(path)),
@@ -99,6 +103,7 @@ impl UiCommand {
             Self::OpenRecent(_) => "Open this file again",
             Self::OpenSample => "Open the bundled ad-interaction log (2,500 users, 300 ads)",
             Self::ReloadData(_) => "Read the file again with these settings",
+            Self::Goal(goal) => goal.question(),
             Self::ExportReport => {
                 "One HTML page of the finished or reopened run (data, curves, test metrics, attention, synthetic sequences, an audience) that opens in any browser, offline"
             }
@@ -165,6 +170,7 @@ impl UiCommand {
             Self::ZoomOut,
             Self::ZoomReset,
         ];
+        all.extend(Goal::ALL.into_iter().map(Self::Goal));
         all.extend(PaneKind::ALL.into_iter().map(Self::ShowPane));
         all
     }

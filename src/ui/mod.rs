@@ -12,6 +12,7 @@ pub mod app;
 pub mod commands;
 pub mod exports;
 pub mod files;
+pub mod goals;
 pub mod layout;
 pub mod notifications;
 pub mod palette;

@@ -7,9 +7,10 @@ use std::sync::Arc;
 use super::studio_app::{Pick, StudioApp};
 use crate::analysis::report::ReportRequest;
 use crate::data::guess_item_meta;
-use crate::studio::{LoadRequest, sample_data_paths};
+use crate::studio::{LoadRequest, Preset, sample_data_paths};
 use crate::ui::commands::UiCommand;
 use crate::ui::files::{FileRequest, ask};
+use crate::ui::goals::Goal;
 use crate::ui::layout::{PaneKind, default_tree, show_pane};
 use crate::ui::state::ThemeChoice;
 
@@ -98,6 +99,7 @@ impl StudioApp {
                 }
             }
             UiCommand::ExportReport => self.export_report(),
+            UiCommand::Goal(goal) => self.start_goal(goal, ctx),
             UiCommand::ChooseRunsFolder => self.pick(Pick::RunsFolder, FileRequest::RunsFolder),
             UiCommand::RescanRuns => self.workspace.rescan_runs(),
             UiCommand::ReopenRun(dir) => {
@@ -143,6 +145,59 @@ impl StudioApp {
                 show_pane(&mut self.state.tree, PaneKind::LossCurves);
             }
             Err(message) => self.notes.error(message),
+        }
+    }
+
+    /// Opens the pane that answers `goal`; when no model can answer it yet and nothing trains,
+    /// trains the Quick demo (a small SeqUDA-Rec) on the open data first.
+    fn start_goal(&mut self, goal: Goal, ctx: &egui::Context) {
+        let pane = goal.pane();
+        if !goal.needs_model() {
+            show_pane(&mut self.state.tree, pane);
+            let tested = self
+                .workspace
+                .library
+                .runs
+                .iter()
+                .filter(|r| r.test().is_some());
+            if tested.count() < 2 {
+                self.notes.info(
+                    "Compare runs needs two finished runs of the same data: train one model, pick another under Training settings, and train again.",
+                );
+            }
+            return;
+        }
+        let answered = match goal {
+            Goal::InspectSequences => self
+                .workspace
+                .live
+                .as_ref()
+                .is_some_and(|live| live.synthetic.is_some()),
+            _ => self.workspace.worker.state().has_model,
+        };
+        if answered || self.workspace.is_training() {
+            show_pane(&mut self.state.tree, pane);
+            return;
+        }
+        let Some(data) = &self.workspace.data else {
+            self.notes
+                .warn("Open a log first: File, then Open data… or Open sample data.");
+            return;
+        };
+        let selections = &mut self.state.selections;
+        selections.preset = Preset::QuickDemo;
+        if let Some(config) = Preset::QuickDemo.settings(Some(&data.stats)) {
+            selections.train = config;
+        }
+        let started = self.workspace.start_training(selections.train.clone());
+        let ok = started.is_ok();
+        self.training_started(started, ctx);
+        show_pane(&mut self.state.tree, pane);
+        if ok {
+            self.notes.info(format!(
+                "Training the Quick demo (a small SeqUDA-Rec, about a minute on two cores); {} fills in from its first epoch.",
+                pane.title()
+            ));
         }
     }
 

@@ -1,9 +1,11 @@
-//! The Train pane itself: presets, model, settings and device (locked while training), the
-//! graphics adapters, Start / Pause / Resume / Stop, and progress.
+//! The Train pane itself: the goals to start from, then presets, model, settings and device
+//! (folded away until asked for, locked while training), the graphics adapters, Start /
+//! Pause / Resume / Stop, and progress.
 
 use egui::{RichText, Ui};
 
 use super::device::device_ui;
+use super::goals::goals_ui;
 use super::hyperparameters::hyperparameters_ui;
 use super::loss_choice::loss_ui;
 use super::progress::progress_ui;
@@ -23,7 +25,14 @@ impl TrainPane {
             .id_salt("train_scroll")
             .auto_shrink([false, false])
             .show(ui, |ui| {
-                settings_ui(ui, cx);
+                goals_ui(ui, cx);
+                ui.separator();
+                // The form is folded away until asked for: the goals above train the Quick
+                // demo by themselves.
+                egui::CollapsingHeader::new("Training settings")
+                    .id_salt("training_settings")
+                    .default_open(false)
+                    .show(ui, |ui| settings_ui(ui, cx));
                 ui.separator();
                 controls_ui(ui, cx);
                 ui.separator();
