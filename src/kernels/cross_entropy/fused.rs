@@ -2,11 +2,12 @@
 //!
 //! `loss_i = logsumexp_j(s_i · e_j) − s_i · e_{target_i}` for states `s` `[n, d]` and an item
 //! table `e` `[v, d]`. Built from burn's op-by-op autodiff, the same loss records about a dozen
-//! `[n, v]` intermediate tensors and walks each of them again backwards; here the forward pass
-//! keeps only the softmax `[n, v]` and the backward pass is `(p − onehot) · g` followed by two
-//! matrix products. It runs on every backend (the body is written with backend operations), so
-//! it has no separate reference: `tests` compares it with burn's own `log_softmax` + `gather`,
-//! values and gradients.
+//! `[n, v]` intermediate tensors and walks each of them again backwards; here the default forward
+//! pass keeps only the softmax `[n, v]` and the backward pass is `(p − onehot) · g` followed by
+//! two matrix products. The default body is written with backend operations (the CPU overrides
+//! its row pass); the Cube backend instead works through item chunks (`chunked`) and keeps only
+//! the per-row log-sum-exp `[n]` for its backward pass. `tests` (and `tests/kernel_cross_entropy.rs`
+//! on wgpu) compare them with burn's own `log_softmax` + `gather`, values and gradients.
 
 use burn::backend::autodiff::checkpoint::base::Checkpointer;
 use burn::backend::autodiff::checkpoint::strategy::CheckpointStrategy;
@@ -16,9 +17,13 @@ use burn::backend::tensor::{FloatTensor, IntTensor};
 use burn::backend::{Autodiff, Backend, Cube, Dispatch, Flex, TensorMetadata, backend_extension};
 use burn::tensor::{IndexingUpdateOp, Int, Shape, Tensor};
 
-use super::rows::RowsCrossEntropy;
+use super::chunked;
+use super::rows::{LinearCrossEntropyGrads, RowsCrossEntropy, SavedCrossEntropy};
 
 /// Backends that can compute the fused loss.
+///
+/// `chunk_items` is how many items (rows of `table`) a backend that works in chunks takes at a
+/// time, 0 for its own choice; the others ignore it.
 #[backend_extension(Flex, Cube, Autodiff)]
 pub trait LinearCrossEntropyBackend: Backend {
     /// Per-row loss `[n]` for `states` `[n, d]`, `table` `[v, d]` and `targets` `[n]`.
@@ -26,9 +31,48 @@ pub trait LinearCrossEntropyBackend: Backend {
         states: FloatTensor<Self>,
         table: FloatTensor<Self>,
         targets: IntTensor<Self>,
+        chunk_items: usize,
     ) -> FloatTensor<Self> {
+        Self::linear_cross_entropy_forward(states, table, targets, chunk_items).loss
+    }
+
+    /// The loss `[n]` and what [`Self::linear_cross_entropy_backward`] reads. The default
+    /// keeps `softmax − onehot` `[n, v]`.
+    fn linear_cross_entropy_forward(
+        states: FloatTensor<Self>,
+        table: FloatTensor<Self>,
+        targets: IntTensor<Self>,
+        _chunk_items: usize,
+    ) -> SavedCrossEntropy<Self> {
         let logits = Self::float_matmul(states, Self::float_transpose(table));
-        Self::softmax_cross_entropy_rows(logits, targets).loss
+        let rows = Self::softmax_cross_entropy_rows(logits, targets);
+        SavedCrossEntropy {
+            loss: rows.loss,
+            saved: rows.logit_grads,
+        }
+    }
+
+    /// Gradients of `Σ_i upstream_i · loss_i` (`upstream` `[n]`) with respect to `states` and
+    /// `table`, from what [`Self::linear_cross_entropy_forward`] saved.
+    fn linear_cross_entropy_backward(
+        states: FloatTensor<Self>,
+        table: FloatTensor<Self>,
+        _targets: IntTensor<Self>,
+        saved: FloatTensor<Self>,
+        upstream: FloatTensor<Self>,
+        _chunk_items: usize,
+    ) -> LinearCrossEntropyGrads<Self> {
+        let n = states.shape()[0];
+        // [n, 1]. It scales rows of the [n, d] products instead of the [n, v] logit
+        // gradients G: g ⊙ (G · E) and Gᵀ · (g ⊙ S).
+        let upstream = Self::float_reshape(upstream, Shape::new([n, 1]));
+        let scaled_states = Self::float_mul(states, upstream.clone());
+        let table_grads = Self::float_matmul(Self::float_transpose(saved.clone()), scaled_states);
+        let state_grads = Self::float_mul(Self::float_matmul(saved, table), upstream);
+        LinearCrossEntropyGrads {
+            states: state_grads,
+            table: table_grads,
+        }
     }
 
     /// For logits `[n, v]` and targets `[n]`: the per-row loss `[n]` and its gradient with
@@ -51,7 +95,31 @@ impl LinearCrossEntropyBackend for Flex {
     }
 }
 
-impl LinearCrossEntropyBackend for Cube {}
+/// The GPU body: item chunks with an online log-sum-exp (`chunked`), never `[n, v]`.
+impl LinearCrossEntropyBackend for Cube {
+    fn linear_cross_entropy_forward(
+        states: FloatTensor<Self>,
+        table: FloatTensor<Self>,
+        targets: IntTensor<Self>,
+        chunk_items: usize,
+    ) -> SavedCrossEntropy<Self> {
+        let (loss, lse) = chunked::forward(states, table, targets, chunk_items);
+        SavedCrossEntropy { loss, saved: lse }
+    }
+
+    fn linear_cross_entropy_backward(
+        states: FloatTensor<Self>,
+        table: FloatTensor<Self>,
+        targets: IntTensor<Self>,
+        saved: FloatTensor<Self>,
+        upstream: FloatTensor<Self>,
+        chunk_items: usize,
+    ) -> LinearCrossEntropyGrads<Self> {
+        let (states, table) =
+            chunked::backward(states, table, targets, saved, upstream, chunk_items);
+        LinearCrossEntropyGrads { states, table }
+    }
+}
 
 /// The default row-wise softmax cross-entropy, from backend operations.
 fn rows_from_operations<B: Backend>(
@@ -79,28 +147,34 @@ fn rows_from_operations<B: Backend>(
 }
 
 #[derive(Debug)]
-struct LinearCrossEntropyBackward;
+struct LinearCrossEntropyBackward {
+    /// Items per chunk (0: the backend's choice).
+    chunk_items: usize,
+}
 
-impl<B: Backend> Backward<B, 2> for LinearCrossEntropyBackward {
-    /// states `[n, d]`, table `[v, d]`, `softmax − onehot` `[n, v]`.
-    type State = (FloatTensor<B>, FloatTensor<B>, FloatTensor<B>);
+impl<B: Backend + LinearCrossEntropyBackend> Backward<B, 2> for LinearCrossEntropyBackward {
+    /// states `[n, d]`, table `[v, d]`, targets `[n]` and what the backend's forward pass
+    /// saved (`[n, v]` or `[n]`, see [`SavedCrossEntropy`]).
+    type State = (FloatTensor<B>, FloatTensor<B>, IntTensor<B>, FloatTensor<B>);
 
     fn backward(self, ops: Ops<Self::State, 2>, grads: &mut Gradients, _: &mut Checkpointer) {
         let [states_node, table_node] = ops.parents;
-        let (states, table, logit_grads) = ops.state;
-        let n = states.shape()[0];
-        // [n, 1] upstream gradient of each row's loss. It scales rows of the [n, d] products
-        // instead of the [n, v] logit gradients: g ⊙ (G · E) and Gᵀ · (g ⊙ S).
-        let upstream = B::float_reshape(grads.consume::<B>(&ops.node), Shape::new([n, 1]));
+        let (states, table, targets, saved) = ops.state;
+        // [n] upstream gradient of each row's loss.
+        let upstream = grads.consume::<B>(&ops.node);
+        let computed = B::linear_cross_entropy_backward(
+            states,
+            table,
+            targets,
+            saved,
+            upstream,
+            self.chunk_items,
+        );
         if let Some(node) = table_node {
-            let scaled_states = B::float_mul(states, upstream.clone());
-            let table_grads =
-                B::float_matmul(B::float_transpose(logit_grads.clone()), scaled_states);
-            grads.register::<B>(node.id, table_grads);
+            grads.register::<B>(node.id, computed.table);
         }
         if let Some(node) = states_node {
-            let state_grads = B::float_mul(B::float_matmul(logit_grads, table), upstream);
-            grads.register::<B>(node.id, state_grads);
+            grads.register::<B>(node.id, computed.states);
         }
     }
 }
@@ -112,8 +186,9 @@ impl<B: Backend + LinearCrossEntropyBackend, C: CheckpointStrategy> LinearCrossE
         states: FloatTensor<Self>,
         table: FloatTensor<Self>,
         targets: IntTensor<Self>,
+        chunk_items: usize,
     ) -> FloatTensor<Self> {
-        match LinearCrossEntropyBackward
+        match (LinearCrossEntropyBackward { chunk_items })
             .prepare::<C>([states.node(), table.node()])
             .compute_bound()
             .stateful()
@@ -121,14 +196,19 @@ impl<B: Backend + LinearCrossEntropyBackend, C: CheckpointStrategy> LinearCrossE
             OpsKind::Tracked(prep) => {
                 let states = states.into_primitive();
                 let table = table.into_primitive();
-                let logits = B::float_matmul(states.clone(), B::float_transpose(table.clone()));
-                let rows = B::softmax_cross_entropy_rows(logits, targets);
-                prep.finish((states, table, rows.logit_grads), rows.loss)
+                let forward = B::linear_cross_entropy_forward(
+                    states.clone(),
+                    table.clone(),
+                    targets.clone(),
+                    chunk_items,
+                );
+                prep.finish((states, table, targets, forward.saved), forward.loss)
             }
             OpsKind::UnTracked(prep) => prep.finish(B::linear_cross_entropy(
                 states.into_primitive(),
                 table.into_primitive(),
                 targets,
+                chunk_items,
             )),
         }
     }
@@ -141,11 +221,23 @@ pub fn linear_cross_entropy(
     table: Tensor<2>,
     targets: Tensor<1, Int>,
 ) -> Tensor<1> {
+    linear_cross_entropy_in_chunks(states, table, targets, 0)
+}
+
+/// [`linear_cross_entropy`] with `chunk_items` items (rows of `table`) per chunk on backends
+/// that work in chunks (the Cube backend), 0 for their own choice; the others ignore it.
+pub fn linear_cross_entropy_in_chunks(
+    states: Tensor<2>,
+    table: Tensor<2>,
+    targets: Tensor<1, Int>,
+    chunk_items: usize,
+) -> Tensor<1> {
     Tensor::from_dispatch(
         <Dispatch as LinearCrossEntropyBackend>::linear_cross_entropy(
             states.into_dispatch(),
             table.into_dispatch(),
             targets.into_dispatch(),
+            chunk_items,
         ),
     )
 }

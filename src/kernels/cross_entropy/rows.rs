@@ -11,3 +11,23 @@ pub struct RowsCrossEntropy<B: Backend> {
     /// `[n, v]` `softmax − onehot`.
     pub logit_grads: FloatTensor<B>,
 }
+
+/// What the fused loss's forward pass hands its backward pass.
+#[derive(ExtensionType)]
+pub struct SavedCrossEntropy<B: Backend> {
+    /// `[n]` per-row loss.
+    pub loss: FloatTensor<B>,
+    /// What the backend's backward pass reads: `softmax − onehot` `[n, v]` for the default
+    /// body (and the CPU's), the per-row log-sum-exp `[n]` for the chunked Cube body, which
+    /// recomputes the logits chunk by chunk instead of keeping them.
+    pub saved: FloatTensor<B>,
+}
+
+/// Gradients of the fused loss with respect to its two float inputs.
+#[derive(ExtensionType)]
+pub struct LinearCrossEntropyGrads<B: Backend> {
+    /// `[n, d]` gradient of the states.
+    pub states: FloatTensor<B>,
+    /// `[v, d]` gradient of the item table.
+    pub table: FloatTensor<B>,
+}
