@@ -12,6 +12,7 @@ pub mod loss;
 mod panes;
 pub mod recommend;
 pub mod synthetic;
+mod synthetic_samples;
 pub mod target_attention;
 pub mod train;
 

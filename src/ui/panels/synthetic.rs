@@ -8,26 +8,22 @@ use egui::{Color32, Id, RichText, Ui};
 use egui_plot::{Bar, BarChart, Legend, Line, Plot};
 
 use super::PaneContext;
+use super::synthetic_samples::{SAMPLE_ROWS, SamplesView};
 use crate::analysis::csv::{Cell, CsvTable};
-use crate::analysis::nearest_real::NearestRealFinder;
-use crate::analysis::synthetic_view::{decile_shares, length_shares, samples_table};
+use crate::analysis::synthetic_view::{decile_shares, length_shares};
 use crate::eval::popularity_counts;
-use crate::studio::{LoadedData, SyntheticReport, SyntheticSample};
+use crate::studio::{LoadedData, SyntheticReport};
 use crate::ui::exports::{Exports, chart_buttons, remember_chart_rect};
-use crate::ui::widgets::labelled::{note, truncate};
+use crate::ui::widgets::labelled::note;
 use crate::ui::widgets::plots::series_color;
 
 /// Longest length bucket shown.
 const LENGTH_CAP: usize = 30;
-/// Rows of samples listed.
-const SAMPLE_ROWS: usize = 60;
-
 /// Synthetic sequences pane view state.
 #[derive(Default)]
 pub struct SyntheticPane {
-    min_score: f32,
-    /// Each hovered generated sequence's nearest real one.
-    nearest: NearestRealFinder,
+    /// The generated sequences' list and table.
+    samples: SamplesView,
 }
 
 impl SyntheticPane {
@@ -72,132 +68,15 @@ impl SyntheticPane {
                         "Mode collapse: generated sequences are much less varied than real ones.",
                     );
                 }
+                self.samples.ui(ui, cx.exports, &data, report);
+                ui.separator();
                 monitors_ui(ui, report);
                 ui.separator();
                 distributions_ui(ui, cx.exports, &data, report);
                 if history.len() > 1 {
                     history_ui(ui, cx.exports, history);
                 }
-                ui.separator();
-                self.samples_ui(ui, cx.exports, &data, report);
             });
-    }
-
-    fn samples_ui(
-        &mut self,
-        ui: &mut Ui,
-        exports: &mut Exports,
-        data: &LoadedData,
-        report: &SyntheticReport,
-    ) {
-        ui.horizontal(|ui| {
-            ui.add(
-                egui::Slider::new(&mut self.min_score, 0.0..=1.0)
-                    .text("Minimum discriminator score"),
-            )
-            .on_hover_text(
-                "Show only generated sequences the discriminator finds at least this realistic",
-            );
-            let shown: Vec<&SyntheticSample> = report
-                .samples
-                .iter()
-                .filter(|s| s.d_score >= self.min_score)
-                .collect();
-            if ui
-                .button("Export sequences CSV")
-                .on_hover_text(
-                    "Save the generated sequences shown (and the real references) as a CSV file",
-                )
-                .clicked()
-            {
-                exports.export_csv(
-                    "synthetic_sequences.csv",
-                    samples_table(
-                        &shown,
-                        &report.real_samples,
-                        &data.dataset.users,
-                        &data.labels,
-                    ),
-                );
-            }
-        });
-        let mut samples: Vec<&SyntheticSample> = report
-            .samples
-            .iter()
-            .filter(|s| s.d_score >= self.min_score)
-            .collect();
-        samples.sort_by(|a, b| b.d_score.total_cmp(&a.d_score));
-        ui.columns(2, |columns| {
-            columns[0].strong("Generated (real prefix, then generated items in colour)");
-            for sample in samples.iter().take(SAMPLE_ROWS) {
-                self.generated_row_ui(&mut columns[0], data, sample);
-            }
-            if samples.is_empty() {
-                columns[0].weak("No generated sequence reaches this score.");
-            }
-            columns[1].strong("Real (held-back windows)");
-            for sequence in report.real_samples.iter().take(SAMPLE_ROWS) {
-                let titles: Vec<String> = sequence
-                    .iter()
-                    .map(|&i| truncate(data.labels.title(i), 22))
-                    .collect();
-                columns[1].label(titles.join(" > "));
-            }
-        });
-    }
-
-    /// One generated sequence, its generated items in the accent colour; hovering names its
-    /// source user and its nearest real sequence.
-    fn generated_row_ui(&mut self, ui: &mut Ui, data: &LoadedData, sample: &SyntheticSample) {
-        let accent = series_color(1);
-        let mut job = egui::text::LayoutJob::default();
-        let normal = ui.visuals().text_color();
-        let font = egui::TextStyle::Body.resolve(ui.style());
-        job.append(
-            &format!("D {:.2} · ", sample.d_score),
-            0.0,
-            egui::TextFormat::simple(font.clone(), normal),
-        );
-        for (index, &item) in sample.items.iter().enumerate() {
-            let color = if index < sample.prefix_len {
-                normal
-            } else {
-                accent
-            };
-            let separator = if index + 1 < sample.items.len() {
-                " > "
-            } else {
-                ""
-            };
-            job.append(
-                &format!("{}{separator}", truncate(data.labels.title(item), 22)),
-                0.0,
-                egui::TextFormat::simple(font.clone(), color),
-            );
-        }
-        let users = &data.dataset.users;
-        ui.label(job).on_hover_ui(|ui| {
-            ui.label(format!(
-                "From user {}; {} real then {} generated items",
-                users.token(u32::try_from(sample.source_user).unwrap_or(u32::MAX)),
-                sample.prefix_len,
-                sample.items.len().saturating_sub(sample.prefix_len)
-            ));
-            ui.label(
-                match self
-                    .nearest
-                    .find(data.generation, &data.split.train, &sample.items)
-                {
-                    Some(near) => format!(
-                        "Nearest real sequence: user {}'s training history (Jaccard {:.2}), sharing a run of {} item(s)",
-                        users.token(near.user),
-                        near.similarity,
-                        near.shared_run
-                    ),
-                    None => "No real training history shares an item with it".into(),
-                },
-            );
-        });
     }
 }
 
