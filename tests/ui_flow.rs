@@ -311,6 +311,16 @@ fn a_sequda_run_fills_the_synthetic_pane() {
         .expect("the GAN reported generated sequences");
     assert!(report.generated > 0);
     assert_eq!(live.synthetic_history.len(), 2, "one report per epoch");
+    // The losses as small multiples, one chart per group, each with its own y axis.
+    click(&mut h, "Loss curves");
+    settle(&mut h, 2);
+    for chart in [
+        "Recommendation losses",
+        "Contrastive losses",
+        "GAN losses and rewards",
+    ] {
+        h.get_by_label(chart);
+    }
     click(&mut h, "Synthetic sequences");
     settle(&mut h, 3);
     h.get_by_label("Quality monitors");

@@ -3,9 +3,12 @@
 //! saved runs overlaid.
 
 use egui::{Color32, Id, Ui};
-use egui_plot::{ColorConflictHandling, HoverPosition, Legend, Line, Plot, Points};
+use std::collections::BTreeMap;
+
+use egui_plot::{HoverPosition, Line, Plot, Points};
 
 use super::PaneContext;
+use super::loss_groups::{LossGroup, hover_lines, line_style};
 use crate::analysis::csv::{Cell, CsvTable};
 use crate::analysis::history::{RunHistory, ValidMetric, XAxis};
 use crate::analysis::smoothing::debiased_ema;
@@ -140,24 +143,55 @@ fn loss_tooltip(name: &str) -> &'static str {
     }
 }
 
-/// A loss series: label, raw points, smoothed points.
-type LossSeries = (String, Vec<[f64; 2]>, Vec<[f64; 2]>);
-
-fn hover_label(log_y: bool) -> impl Fn(&HoverPosition<'_>) -> Option<String> {
-    move |pos| {
-        let (name, p) = match pos {
-            HoverPosition::NearDataPoint {
-                plot_name,
-                position,
-                ..
-            } => (*plot_name, position),
-            HoverPosition::Elsewhere { position } => ("", position),
-        };
-        let y = if log_y { 10f64.powf(p.y) } else { p.y };
-        Some(format!("{name}\nx = {:.2}\ny = {y:.4}", p.x))
-    }
+/// One line of a small-multiple chart.
+struct ChartLine {
+    /// Legend name ("run · quantity" when runs are overlaid).
+    label: String,
+    /// Logged points.
+    raw: Vec<[f64; 2]>,
+    /// The smoothed line drawn over them.
+    smooth: Vec<[f64; 2]>,
+    /// The run's index: its colour in every chart.
+    run: usize,
+    /// The quantity's index within its chart for this run: its line style.
+    style: usize,
 }
 
+/// Every visible loss series, grouped into the charts they are drawn in.
+fn grouped_lines(sel: &Selections, runs: &[&RunHistory]) -> BTreeMap<LossGroup, Vec<ChartLine>> {
+    let mut groups: BTreeMap<LossGroup, Vec<ChartLine>> = BTreeMap::new();
+    for (run_index, run) in runs.iter().enumerate() {
+        let mut styles: BTreeMap<LossGroup, usize> = BTreeMap::new();
+        let names = run.loss_names();
+        for name in names.iter().filter(|n| !sel.hidden_losses.contains(*n)) {
+            let group = LossGroup::of(name);
+            let style = styles.entry(group).or_default();
+            let raw = run.loss_series(name, sel.x_axis);
+            let ys: Vec<f64> = raw.iter().map(|p| p[1]).collect();
+            let smooth = raw
+                .iter()
+                .zip(debiased_ema(&ys, sel.smoothing))
+                .map(|(p, y)| [p[0], y])
+                .collect();
+            let label = if runs.len() > 1 {
+                format!("{} · {}", run.name, loss_title(name))
+            } else {
+                loss_title(name)
+            };
+            groups.entry(group).or_default().push(ChartLine {
+                label,
+                raw,
+                smooth,
+                run: run_index,
+                style: *style,
+            });
+            *style += 1;
+        }
+    }
+    groups
+}
+
+/// The loss charts, two to a row, each with its own y axis; x axes and cursors are linked.
 fn losses_ui(
     ui: &mut Ui,
     sel: &Selections,
@@ -165,71 +199,131 @@ fn losses_ui(
     runs: &[&RunHistory],
     height: f32,
 ) {
-    let axis = sel.x_axis;
-    let log_y = sel.log_y;
-    let beta = sel.smoothing;
-    let chart_id = Id::unique("chart_losses");
-    let hidden = sel.hidden_losses.clone();
-    let mut series: Vec<LossSeries> = Vec::new();
-    for run in runs {
-        for name in run.loss_names().into_iter().filter(|n| !hidden.contains(n)) {
-            let raw = run.loss_series(&name, axis);
-            let ys: Vec<f64> = raw.iter().map(|p| p[1]).collect();
-            let smooth: Vec<[f64; 2]> = raw
-                .iter()
-                .zip(debiased_ema(&ys, beta))
-                .map(|(p, y)| [p[0], y])
-                .collect();
-            let label = if runs.len() > 1 {
-                format!("{} · {}", run.name, loss_title(&name))
-            } else {
-                loss_title(&name)
-            };
-            series.push((label, raw, smooth));
-        }
-    }
-    ui.horizontal(|ui| {
+    let groups: Vec<(LossGroup, Vec<ChartLine>)> = grouped_lines(sel, runs).into_iter().collect();
+    ui.horizontal_wrapped(|ui| {
         ui.strong("Training losses");
-        chart_buttons(ui, exports, chart_id, "losses", || {
+        if runs.len() > 1 {
+            for (index, run) in runs.iter().enumerate() {
+                ui.colored_label(series_color(index), format!("■ {}", run.name));
+            }
+        }
+    });
+    let rows = groups.len().div_ceil(2).max(1);
+    let chart_height = ((height - 56.0 * rows as f32) / rows as f32).max(110.0);
+    for pair in groups.chunks(2) {
+        ui.columns(2, |columns| {
+            for (column, (group, lines)) in columns.iter_mut().zip(pair) {
+                loss_chart_ui(column, sel, exports, *group, lines, chart_height);
+            }
+        });
+    }
+}
+
+/// A legend outside the plot: each line's name in its run's colour, its style spelled out.
+fn legend_ui(ui: &mut Ui, entries: &[(String, usize, usize)]) {
+    ui.horizontal_wrapped(|ui| {
+        for (label, run, style) in entries {
+            let mark = ["—", "- -", "· ·", "-·-"][style % 4];
+            ui.colored_label(series_color(*run), format!("{mark} {label}"));
+        }
+    });
+}
+
+/// The hover of a chart: the x value, then every line's value at it.
+fn hover_all<'a>(
+    axis: XAxis,
+    series: Vec<(String, Vec<[f64; 2]>)>,
+    log_y: bool,
+) -> impl Fn(&HoverPosition<'_>) -> Option<String> + 'a {
+    let (low, high) = series
+        .iter()
+        .flat_map(|(_, points)| points.iter().map(|p| p[0]))
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), x| {
+            (l.min(x), h.max(x))
+        });
+    let tolerance = ((high - low) / 40.0).max(0.5);
+    move |pos| {
+        let position = match pos {
+            HoverPosition::NearDataPoint { position, .. }
+            | HoverPosition::Elsewhere { position } => position,
+        };
+        let lines = hover_lines(&series, position.x, tolerance);
+        let y = if log_y {
+            10f64.powf(position.y)
+        } else {
+            position.y
+        };
+        Some(if lines.is_empty() {
+            format!("{} = {:.2}\ny = {y:.4}", axis.label(), position.x)
+        } else {
+            format!("{} = {:.2}\n{lines}", axis.label(), position.x)
+        })
+    }
+}
+
+/// One small multiple: its title, export buttons, legend and plot.
+fn loss_chart_ui(
+    ui: &mut Ui,
+    sel: &Selections,
+    exports: &mut Exports,
+    group: LossGroup,
+    lines: &[ChartLine],
+    height: f32,
+) {
+    let axis = sel.x_axis;
+    let log_y = sel.log_y && !group.unit_interval();
+    let chart_id = Id::unique(("chart_losses", group.slug()));
+    // Title, then the buttons on their own wrapped row: a small multiple is narrow.
+    ui.label(egui::RichText::new(group.title()).strong());
+    ui.horizontal_wrapped(|ui| {
+        chart_buttons(ui, exports, chart_id, group.slug(), || {
             let mut table = CsvTable::new(["series", axis.label(), "raw", "smoothed"]);
-            for (label, raw, smooth) in &series {
-                for (r, s) in raw.iter().zip(smooth) {
-                    table.push(vec![
-                        Cell::from(label.as_str()),
-                        r[0].into(),
-                        r[1].into(),
-                        s[1].into(),
-                    ]);
+            for line in lines {
+                for (r, s) in line.raw.iter().zip(&line.smooth) {
+                    let label = Cell::from(line.label.as_str());
+                    table.push(vec![label, r[0].into(), r[1].into(), s[1].into()]);
                 }
             }
             table
         });
     });
-    let mut plot = Plot::new("loss_plot")
+    let entries: Vec<(String, usize, usize)> = lines
+        .iter()
+        .map(|l| (l.label.clone(), l.run, l.style))
+        .collect();
+    legend_ui(ui, &entries);
+    let hover: Vec<(String, Vec<[f64; 2]>)> = lines
+        .iter()
+        .map(|l| (l.label.clone(), l.smooth.clone()))
+        .collect();
+    let mut plot = Plot::new(("loss_plot", group.slug()))
         .height(height)
-        .legend(Legend::default().color_conflict_handling(ColorConflictHandling::PickFirst))
         .x_axis_label(axis.label())
-        .y_axis_label(if log_y { "loss (log scale)" } else { "loss" })
-        .label_formatter(hover_label(log_y));
-    if log_y {
+        .link_axis(Id::unique("loss_x"), [true, false])
+        .link_cursor(Id::unique("loss_x"), [true, false])
+        .label_formatter(hover_all(axis, hover, log_y));
+    if group.unit_interval() {
+        plot = plot.include_y(0.0).include_y(1.0);
+    } else if log_y {
         plot = plot.y_axis_formatter(log_axis_label);
     }
     let response = plot
         .show(ui, |plot| {
-            for (index, (label, raw, smooth)) in series.into_iter().enumerate() {
-                let color = series_color(index);
-                let faint = Color32::from_rgba_unmultiplied(color.r(), color.g(), color.b(), 60);
-                // The raw line shares the smoothed line's name: one legend entry (in the
-                // smoothed colour, added first) toggles both.
+            for line in lines {
+                let color = series_color(line.run);
+                let faint = Color32::from_rgba_unmultiplied(color.r(), color.g(), color.b(), 50);
+                let style = line_style(line.style);
                 plot.line(
-                    Line::new(label.clone(), log_points(&smooth, false, log_y))
-                        .color(color)
-                        .width(2.0),
+                    Line::new(line.label.clone(), log_points(&line.raw, false, log_y))
+                        .color(faint)
+                        .style(style)
+                        .width(1.0),
                 );
                 plot.line(
-                    Line::new(label, log_points(&raw, false, log_y))
-                        .color(faint)
-                        .width(1.0),
+                    Line::new(line.label.clone(), log_points(&line.smooth, false, log_y))
+                        .color(color)
+                        .style(style)
+                        .width(2.0),
                 );
             }
         })
@@ -237,6 +331,8 @@ fn losses_ui(
     remember_chart_rect(ui, chart_id, response.rect);
 }
 
+/// Validation metrics per epoch, one colour per run and one line style per metric; a note
+/// instead of an empty frame before the first epoch.
 fn validation_ui(
     ui: &mut Ui,
     sel: &Selections,
@@ -246,22 +342,23 @@ fn validation_ui(
 ) {
     let axis = sel.x_axis;
     let chart_id = Id::unique("chart_validation");
-    let mut series: Vec<(String, Vec<[f64; 2]>)> = Vec::new();
-    for run in runs {
-        for metric in ValidMetric::ALL {
+    let mut series: Vec<(String, Vec<[f64; 2]>, usize, usize)> = Vec::new();
+    for (run_index, run) in runs.iter().enumerate() {
+        for (metric_index, metric) in ValidMetric::ALL.into_iter().enumerate() {
             let label = if runs.len() > 1 {
                 format!("{} · {}", run.name, metric.label())
             } else {
                 metric.label().to_owned()
             };
-            series.push((label, run.metric_series(metric, axis)));
+            let points = run.metric_series(metric, axis);
+            series.push((label, points, run_index, metric_index));
         }
     }
     ui.horizontal(|ui| {
         ui.strong("Validation (full ranking, per epoch)");
         chart_buttons(ui, exports, chart_id, "validation", || {
             let mut table = CsvTable::new(["series", axis.label(), "value"]);
-            for (label, points) in &series {
+            for (label, points, _, _) in &series {
                 for p in points {
                     table.push(vec![Cell::from(label.as_str()), p[0].into(), p[1].into()]);
                 }
@@ -269,19 +366,32 @@ fn validation_ui(
             table
         });
     });
+    if series.iter().all(|(_, points, _, _)| points.is_empty()) {
+        note(ui, "Validation metrics appear here after the first epoch.");
+        return;
+    }
+    let entries: Vec<(String, usize, usize)> = series
+        .iter()
+        .map(|(l, _, run, style)| (l.clone(), *run, *style))
+        .collect();
+    legend_ui(ui, &entries);
+    let hover: Vec<(String, Vec<[f64; 2]>)> = series
+        .iter()
+        .map(|(l, p, _, _)| (l.clone(), p.clone()))
+        .collect();
     let response = Plot::new("validation_plot")
         .height(height)
-        .legend(Legend::default())
         .x_axis_label(axis.label())
         .y_axis_label("metric")
         .include_y(0.0)
-        .label_formatter(hover_label(false))
+        .label_formatter(hover_all(axis, hover, false))
         .show(ui, |plot| {
-            for (index, (label, points)) in series.into_iter().enumerate() {
-                let color = series_color(index + 3);
+            for (label, points, run, style) in series {
+                let color = series_color(run);
                 plot.line(
                     Line::new(label.clone(), points.clone())
                         .color(color)
+                        .style(line_style(style))
                         .width(2.0),
                 );
                 plot.points(Points::new(label, points).color(color).radius(3.0));

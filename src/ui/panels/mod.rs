@@ -9,6 +9,7 @@ mod context;
 pub mod data;
 pub mod graph;
 pub mod loss;
+mod loss_groups;
 mod panes;
 pub mod recommend;
 pub mod synthetic;
