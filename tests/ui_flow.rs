@@ -85,6 +85,22 @@ fn open_train_and_explore_every_pane() {
     let live = h.state().workspace().live.as_ref().expect("a run");
     assert_eq!(live.history.epochs.len(), 2);
     assert!(live.summary.as_ref().is_some_and(|s| s.test.is_some()));
+    // The validation chart carries the popularity baseline of the open data.
+    let baseline = h
+        .state()
+        .workspace()
+        .data
+        .as_ref()
+        .and_then(|d| d.popularity_valid.clone());
+    let baseline = baseline.expect("the sample data's popularity baseline");
+    assert!(baseline.users > 0 && baseline.ndcg_10 > 0.0 && baseline.ndcg_10 < 1.0);
+    click(&mut h, "Loss curves");
+    settle(&mut h, 2);
+    assert!(
+        h.query_by_label_contains(&format!("NDCG@10 {:.4}", baseline.ndcg_10))
+            .is_some(),
+        "the baseline is named under the validation chart"
+    );
 
     // Every pane opens from its tab and passes the accessibility check.
     for pane in PaneKind::ALL {

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
+use super::baseline::popularity_validation;
 use super::tasks::{BackgroundTasks, Task, TaskError};
 use crate::analysis::ItemLabels;
 use crate::analysis::data_summary::{FilePreview, preview_file, preview_text};
@@ -14,6 +15,7 @@ use crate::data::{
     Dataset, DatasetStats, ImportReport, LoadOptions, Split, dataset_stats, leave_one_out,
     load_dataset, load_dataset_bytes, load_item_meta,
 };
+use crate::eval::RankingMetrics;
 
 /// Bytes of text (decompressed, for a compressed file) a dropped file's preview looks at.
 const PREVIEW_TEXT_BYTES: usize = 64 * 1024;
@@ -55,6 +57,9 @@ pub struct LoadedData {
     pub preview: FilePreview,
     /// Seconds the load took.
     pub load_seconds: f64,
+    /// Validation metrics of the popularity baseline (`None` for data too large to rank in
+    /// full while loading), the reference lines of the validation chart.
+    pub popularity_valid: Option<RankingMetrics>,
 }
 
 impl LoadedData {
@@ -79,6 +84,7 @@ impl LoadedData {
         let stats = dataset_stats(&dataset);
         let split = leave_one_out(&dataset.sequences);
         let graph = InteractionGraph::from_train(&split.train, dataset.n_items());
+        let popularity_valid = popularity_validation(&split, &dataset);
         let preview = match &request.bytes {
             Some(bytes) => {
                 let text = crate::data::text_head(bytes, PREVIEW_TEXT_BYTES);
@@ -97,6 +103,7 @@ impl LoadedData {
             graph,
             preview,
             load_seconds: started.elapsed().as_secs_f64(),
+            popularity_valid,
         })
     }
 

@@ -5,6 +5,7 @@
 //! plain types and sends its commands to [`Workspace`]; `studio` drives `train` and `analysis`.
 
 mod adapters;
+mod baseline;
 mod library;
 mod live_query;
 mod live_run;

@@ -5,13 +5,14 @@
 use egui::{Color32, Id, Ui};
 use std::collections::BTreeMap;
 
-use egui_plot::{HoverPosition, Line, Plot, Points};
+use egui_plot::{HLine, HoverPosition, Line, Plot, Points};
 
 use super::PaneContext;
 use super::loss_groups::{LossGroup, hover_lines, line_style};
 use crate::analysis::csv::{Cell, CsvTable};
 use crate::analysis::history::{RunHistory, ValidMetric, XAxis};
 use crate::analysis::smoothing::debiased_ema;
+use crate::eval::RankingMetrics;
 use crate::ui::exports::{Exports, chart_buttons, remember_chart_rect};
 use crate::ui::state::Selections;
 use crate::ui::widgets::labelled::note;
@@ -24,6 +25,7 @@ pub struct LossPane;
 impl LossPane {
     /// Draws the pane.
     pub fn ui(&mut self, ui: &mut Ui, cx: &mut PaneContext<'_>) {
+        let baseline = cx.data().and_then(|data| data.popularity_valid.clone());
         let PaneContext {
             ws, sel, exports, ..
         } = cx;
@@ -54,8 +56,7 @@ impl LossPane {
         let loss_height = (total * 0.58).max(160.0);
         losses_ui(ui, sel, exports, &runs, loss_height);
         ui.add_space(6.0);
-        let valid_height = (ui.available_height() - 40.0).max(140.0);
-        validation_ui(ui, sel, exports, &runs, valid_height);
+        validation_ui(ui, sel, exports, &runs, baseline.as_ref());
     }
 }
 
@@ -331,18 +332,12 @@ fn loss_chart_ui(
     remember_chart_rect(ui, chart_id, response.rect);
 }
 
-/// Validation metrics per epoch, one colour per run and one line style per metric; a note
-/// instead of an empty frame before the first epoch.
-fn validation_ui(
-    ui: &mut Ui,
-    sel: &Selections,
-    exports: &mut Exports,
-    runs: &[&RunHistory],
-    height: f32,
-) {
-    let axis = sel.x_axis;
-    let chart_id = Id::unique("chart_validation");
-    let mut series: Vec<(String, Vec<[f64; 2]>, usize, usize)> = Vec::new();
+/// A validation line: label, points, run index (colour), metric index (line style).
+type ValidationLine = (String, Vec<[f64; 2]>, usize, usize);
+
+/// Every run's validation metrics as lines.
+fn validation_series(runs: &[&RunHistory], axis: XAxis) -> Vec<ValidationLine> {
+    let mut series = Vec::new();
     for (run_index, run) in runs.iter().enumerate() {
         for (metric_index, metric) in ValidMetric::ALL.into_iter().enumerate() {
             let label = if runs.len() > 1 {
@@ -354,6 +349,21 @@ fn validation_ui(
             series.push((label, points, run_index, metric_index));
         }
     }
+    series
+}
+
+/// Validation metrics per epoch, one colour per run and one line style per metric; a note
+/// instead of an empty frame before the first epoch.
+fn validation_ui(
+    ui: &mut Ui,
+    sel: &Selections,
+    exports: &mut Exports,
+    runs: &[&RunHistory],
+    baseline: Option<&RankingMetrics>,
+) {
+    let axis = sel.x_axis;
+    let chart_id = Id::unique("chart_validation");
+    let series = validation_series(runs, axis);
     ui.horizontal(|ui| {
         ui.strong("Validation (full ranking, per epoch)");
         chart_buttons(ui, exports, chart_id, "validation", || {
@@ -375,10 +385,18 @@ fn validation_ui(
         .map(|(l, _, run, style)| (l.clone(), *run, *style))
         .collect();
     legend_ui(ui, &entries);
+    if let Some(baseline) = baseline {
+        ui.weak(format!(
+            "Grey: the popularity baseline (HR@10 {:.4}, NDCG@10 {:.4}, MRR {:.4}); below it, a model does worse than recommending the most popular items to everyone.",
+            baseline.hr_10, baseline.ndcg_10, baseline.mrr
+        ));
+    }
     let hover: Vec<(String, Vec<[f64; 2]>)> = series
         .iter()
         .map(|(l, p, _, _)| (l.clone(), p.clone()))
         .collect();
+    // Whatever room the header, legend and note left, less the x axis's.
+    let height = (ui.available_height() - 8.0).max(120.0);
     let response = Plot::new("validation_plot")
         .height(height)
         .x_axis_label(axis.label())
@@ -386,6 +404,17 @@ fn validation_ui(
         .include_y(0.0)
         .label_formatter(hover_all(axis, hover, false))
         .show(ui, |plot| {
+            if let Some(baseline) = baseline {
+                for (index, metric) in ValidMetric::ALL.into_iter().enumerate() {
+                    let name = format!("popularity {}", metric.label());
+                    plot.hline(
+                        HLine::new(name, metric.value(baseline))
+                            .color(Color32::GRAY)
+                            .style(line_style(index))
+                            .width(1.0),
+                    );
+                }
+            }
             for (label, points, run, style) in series {
                 let color = series_color(run);
                 plot.line(
