@@ -7,7 +7,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{read_json, sequda, sequda_ok};
+use common::{read_json, sequda, sequda_ok, train_small};
 use parquet::file::reader::{FileReader, SerializedFileReader};
 use parquet::record::RowAccessor;
 use safetensors::SafeTensors;
@@ -197,29 +197,9 @@ fn assert_same_audience(exported: &[(String, f64)], app: &[(String, f64)]) {
     }
 }
 
+/// Trains a small run of `model` on the sample data into `dir/name`.
 fn train(dir: &Path, name: &str, model: &str) -> String {
-    let out = dir.join(name);
-    let out = out.to_str().expect("utf-8 path").to_owned();
-    sequda_ok(&[
-        "train",
-        "--data",
-        "sample_data/ad_events.csv",
-        "--model",
-        model,
-        "--device",
-        "cpu",
-        "--seed",
-        "1",
-        "--epochs",
-        "1",
-        "--dim",
-        "16",
-        "--max-len",
-        "20",
-        "--out",
-        &out,
-    ]);
-    out
+    train_small(dir, name, model, "1")
 }
 
 fn export(run: &str, out: &Path, format: &str) -> serde_json::Value {

@@ -5,33 +5,12 @@ mod common;
 
 use std::path::Path;
 
-use common::{read_json, sequda, sequda_ok};
+use common::{read_json, sequda, train_small};
 use sequda::analysis::report::SECTION_IDS;
 
 /// Trains a small run of `model` on the sample data into `dir/name`.
 fn train(dir: &Path, name: &str, model: &str) -> String {
-    let out = dir.join(name);
-    let out = out.to_str().expect("utf-8 path").to_owned();
-    sequda_ok(&[
-        "train",
-        "--data",
-        "sample_data/ad_events.csv",
-        "--model",
-        model,
-        "--device",
-        "cpu",
-        "--seed",
-        "1",
-        "--epochs",
-        "2",
-        "--dim",
-        "16",
-        "--max-len",
-        "20",
-        "--out",
-        &out,
-    ]);
-    out
+    train_small(dir, name, model, "2")
 }
 
 /// Runs `report` with `args`; returns the page and stderr.

@@ -6,63 +6,15 @@
 //! Without any wgpu adapter the wgpu tests print a loud warning and pass; with
 //! `SEQUDA_REQUIRE_ADAPTER=1` (CI, which has Mesa lavapipe) they fail instead.
 
+mod kernel_common;
+
 use burn::tensor::activation::log_softmax;
-use burn::tensor::{Device, DeviceKind, Int, Tensor, TensorData};
+use burn::tensor::{Device, Int, Tensor, TensorData};
+use kernel_common::{pseudo_random, relative_error, wgpu_device};
 use sequda::kernels::cross_entropy::{chunk_items, linear_cross_entropy_in_chunks};
-use sequda::train::device::list_adapters;
 
 /// Largest tolerated relative error (see [`relative_error`]).
 const TOLERANCE: f32 = 1e-4;
-
-/// The wgpu device, or `None` (after a loud warning) when this machine has no adapter and
-/// `SEQUDA_REQUIRE_ADAPTER=1` is not set.
-fn wgpu_device(test: &str) -> Option<Device> {
-    if list_adapters().is_empty() {
-        let required = std::env::var("SEQUDA_REQUIRE_ADAPTER").is_ok_and(|v| v == "1");
-        assert!(
-            !required,
-            "{test}: SEQUDA_REQUIRE_ADAPTER=1 but wgpu finds no adapter (install mesa-vulkan-drivers)"
-        );
-        eprintln!(
-            "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\
-             WARNING: {test} SKIPPED: wgpu finds no adapter on this machine, so the chunked\n\
-             cross-entropy kernel was NOT tested. Install a Vulkan driver (mesa-vulkan-drivers)\n\
-             or set SEQUDA_REQUIRE_ADAPTER=1 to make this a failure.\n\
-             !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
-        );
-        return None;
-    }
-    Some(Device::wgpu(DeviceKind::DefaultDevice))
-}
-
-/// Deterministic values in [-scale, scale).
-fn pseudo_random(len: usize, seed: u64, scale: f32) -> Vec<f32> {
-    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    (0..len)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            scale * ((state >> 40) as f32 / (1u64 << 23) as f32 - 1.0)
-        })
-        .collect()
-}
-
-/// `max_i |a_i − b_i| / max(|a_i|, |b_i|, 10⁻³ · max_j |b_j|)`: relative, with a floor at a
-/// thousandth of the largest magnitude so that entries that cancel to ~0 do not divide by ~0.
-fn relative_error(actual: &[f32], expected: &[f32]) -> f32 {
-    assert_eq!(actual.len(), expected.len(), "lengths differ");
-    let scale = expected.iter().fold(0.0_f32, |m, v| m.max(v.abs()));
-    let floor = (1e-3 * scale).max(f32::MIN_POSITIVE);
-    actual
-        .iter()
-        .zip(expected)
-        .map(|(a, b)| (a - b).abs() / a.abs().max(b.abs()).max(floor))
-        .fold(
-            0.0,
-            |m: f32, e| if e.is_nan() { f32::INFINITY } else { m.max(e) },
-        )
-}
 
 fn to_vec<const D: usize>(tensor: Tensor<D>) -> Vec<f32> {
     tensor
@@ -171,8 +123,10 @@ fn compare(problem: &Problem, chunk: usize, device: &Device, label: &str) {
 
 #[test]
 fn wgpu_chunked_loss_matches_reference_values_and_gradients() {
-    let Some(device) = wgpu_device("wgpu_chunked_loss_matches_reference_values_and_gradients")
-    else {
+    let Some(device) = wgpu_device(
+        "wgpu_chunked_loss_matches_reference_values_and_gradients",
+        "chunked cross-entropy kernel",
+    ) else {
         return;
     };
     // 96 items per chunk: fewer than v and not a divisor of it (10 full chunks and one of 40).
@@ -195,7 +149,10 @@ fn flex_loss_matches_reference_values_and_gradients() {
 
 #[test]
 fn wgpu_targets_outside_the_catalogue_give_nan_rows() {
-    let Some(device) = wgpu_device("wgpu_targets_outside_the_catalogue_give_nan_rows") else {
+    let Some(device) = wgpu_device(
+        "wgpu_targets_outside_the_catalogue_give_nan_rows",
+        "chunked cross-entropy kernel",
+    ) else {
         return;
     };
     let problem = Problem::new(6, 4, 50);

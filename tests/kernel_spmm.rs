@@ -5,61 +5,15 @@
 //! Without any wgpu adapter the wgpu tests print a loud warning and pass; with
 //! `SEQUDA_REQUIRE_ADAPTER=1` (CI, which has Mesa lavapipe) they fail instead.
 
-use burn::tensor::{Device, DeviceKind, Tensor, TensorData};
+mod kernel_common;
+
+use burn::tensor::{Device, Tensor, TensorData};
+use kernel_common::{pseudo_random, relative_error, wgpu_device};
 use sequda::data::graph::{Csr, InteractionGraph};
 use sequda::kernels::spmm::{SparseMatrix, sparse_matmul, sparse_matmul_reference};
-use sequda::train::device::list_adapters;
 
 /// Largest tolerated relative error (see [`relative_error`]).
 const TOLERANCE: f32 = 1e-4;
-
-/// The wgpu device, or `None` (after a loud warning) when this machine has no adapter and
-/// `SEQUDA_REQUIRE_ADAPTER=1` is not set.
-fn wgpu_device(test: &str) -> Option<Device> {
-    let adapters = list_adapters();
-    if adapters.is_empty() {
-        let required = std::env::var("SEQUDA_REQUIRE_ADAPTER").is_ok_and(|v| v == "1");
-        assert!(
-            !required,
-            "{test}: SEQUDA_REQUIRE_ADAPTER=1 but wgpu finds no adapter (install mesa-vulkan-drivers)"
-        );
-        eprintln!(
-            "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\
-             WARNING: {test} SKIPPED: wgpu finds no adapter on this machine, so the WGSL SpMM\n\
-             kernel was NOT tested. Install a Vulkan driver (mesa-vulkan-drivers) or set\n\
-             SEQUDA_REQUIRE_ADAPTER=1 to make this a failure.\n\
-             !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
-        );
-        return None;
-    }
-    Some(Device::wgpu(DeviceKind::DefaultDevice))
-}
-
-/// Deterministic values in [-1, 1).
-fn pseudo_random(len: usize, seed: u64) -> Vec<f32> {
-    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    (0..len)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state >> 40) as f32 / (1u64 << 23) as f32 - 1.0
-        })
-        .collect()
-}
-
-/// `max_i |a_i − b_i| / max(|a_i|, |b_i|, 10⁻³ · max_j |b_j|)`: relative, with a floor at a
-/// thousandth of the largest magnitude so that entries that cancel to ~0 do not divide by ~0.
-fn relative_error(actual: &[f32], expected: &[f32]) -> f32 {
-    assert_eq!(actual.len(), expected.len(), "lengths differ");
-    let scale = expected.iter().fold(0.0_f32, |m, v| m.max(v.abs()));
-    let floor = (1e-3 * scale).max(f32::MIN_POSITIVE);
-    actual
-        .iter()
-        .zip(expected)
-        .map(|(a, b)| (a - b).abs() / a.abs().max(b.abs()).max(floor))
-        .fold(0.0, f32::max)
-}
 
 fn to_vec(tensor: Tensor<2>) -> Vec<f32> {
     tensor
@@ -93,8 +47,8 @@ fn forward_backward(
 fn compare(csr: &Csr, width: usize, device: &Device, label: &str) -> (f32, f32) {
     let device = device.clone().autodiff();
     let matrix = SparseMatrix::new(csr, &device).expect("valid CSR");
-    let dense = pseudo_random(csr.n_rows * width, width as u64 + 1);
-    let weights = pseudo_random(csr.n_rows * width, width as u64 + 101);
+    let dense = pseudo_random(csr.n_rows * width, width as u64 + 1, 1.0);
+    let weights = pseudo_random(csr.n_rows * width, width as u64 + 101, 1.0);
     let (kernel, kernel_grad) =
         forward_backward(sparse_matmul, &matrix, &dense, &weights, width, &device);
     let (reference, reference_grad) = forward_backward(
@@ -212,7 +166,10 @@ fn flex_kernel_matches_reference_values_and_gradients() {
 
 #[test]
 fn wgpu_kernel_matches_reference_values_and_gradients() {
-    let Some(device) = wgpu_device("wgpu_kernel_matches_reference_values_and_gradients") else {
+    let Some(device) = wgpu_device(
+        "wgpu_kernel_matches_reference_values_and_gradients",
+        "WGSL SpMM kernel",
+    ) else {
         return;
     };
     let (mut worst_value, mut worst_grad) = (0.0_f32, 0.0_f32);
@@ -229,7 +186,10 @@ fn wgpu_kernel_matches_reference_values_and_gradients() {
 /// More workgroups than one grid axis holds (65,535): the kernel's 2-D grid must reach every row.
 #[test]
 fn wgpu_kernel_covers_a_two_dimensional_grid() {
-    let Some(device) = wgpu_device("wgpu_kernel_covers_a_two_dimensional_grid") else {
+    let Some(device) = wgpu_device(
+        "wgpu_kernel_covers_a_two_dimensional_grid",
+        "WGSL SpMM kernel",
+    ) else {
         return;
     };
     // width 256 → 64 lanes per row → one row per workgroup; 70,000 rows → 2 grid rows.
@@ -243,7 +203,7 @@ fn wgpu_kernel_covers_a_two_dimensional_grid() {
         values: (0..n_rows).map(|r| 1.0 + (r % 3) as f32).collect(),
     };
     let matrix = SparseMatrix::new(&csr, &device).expect("valid CSR");
-    let dense = pseudo_random(n_rows * width, 5);
+    let dense = pseudo_random(n_rows * width, 5, 1.0);
     let x = Tensor::<2>::from_data(TensorData::new(dense.clone(), [n_rows, width]), &device);
     let output = to_vec(sparse_matmul(&matrix, x));
     let error = relative_error(&output, &csr.multiply_dense(&dense, width));
@@ -257,7 +217,10 @@ fn flex_kernel_without_autodiff_and_without_entries() {
 
 #[test]
 fn wgpu_kernel_without_autodiff_and_without_entries() {
-    if let Some(device) = wgpu_device("wgpu_kernel_without_autodiff_and_without_entries") {
+    if let Some(device) = wgpu_device(
+        "wgpu_kernel_without_autodiff_and_without_entries",
+        "WGSL SpMM kernel",
+    ) {
         plain_strided_and_empty(&device);
     }
 }
@@ -268,7 +231,7 @@ fn plain_strided_and_empty(device: &Device) {
     let device = device.clone();
     let csr = asymmetric();
     let matrix = SparseMatrix::new(&csr, &device).expect("valid CSR");
-    let dense = pseudo_random(7 * 4, 9);
+    let dense = pseudo_random(7 * 4, 9, 1.0);
     let x = Tensor::<2>::from_data(TensorData::new(dense.clone(), [7, 4]), &device);
     let error = relative_error(
         &to_vec(sparse_matmul(&matrix, x)),
@@ -284,7 +247,7 @@ fn plain_strided_and_empty(device: &Device) {
         relative_error(&output, &expected) <= TOLERANCE,
         "transposed view"
     );
-    let taller = pseudo_random(9 * 4, 10);
+    let taller = pseudo_random(9 * 4, 10, 1.0);
     let sliced = Tensor::<2>::from_data(TensorData::new(taller.clone(), [9, 4]), &device);
     let output = to_vec(sparse_matmul(&matrix, sliced.slice([1..8, 0..4])));
     let expected = csr.multiply_dense(&taller[4..32], 4);
@@ -303,7 +266,10 @@ fn plain_strided_and_empty(device: &Device) {
 /// Back-to-back launches on a large matrix: every read-back must see its own launch's result.
 #[test]
 fn wgpu_kernel_repeated_launches_read_fresh_results() {
-    let Some(device) = wgpu_device("wgpu_kernel_repeated_launches_read_fresh_results") else {
+    let Some(device) = wgpu_device(
+        "wgpu_kernel_repeated_launches_read_fresh_results",
+        "WGSL SpMM kernel",
+    ) else {
         return;
     };
     let (n_rows, width) = (4000, 64);
@@ -320,7 +286,7 @@ fn wgpu_kernel_repeated_launches_read_fresh_results() {
         SparseMatrix::new(&csr, &device).expect("valid CSR"),
         SparseMatrix::new(&transpose, &device).expect("valid CSR"),
     ];
-    let dense = pseudo_random(n_rows * width, 20);
+    let dense = pseudo_random(n_rows * width, 20, 1.0);
     let expected = [
         csr.multiply_dense(&dense, width),
         transpose.multiply_dense(&dense, width),

@@ -87,3 +87,30 @@ pub fn ablation_args<'a>(out: &'a str, seeds: &'a str, extra: &[&'a str]) -> Vec
     args.extend_from_slice(extra);
     args
 }
+
+/// Trains a small `model` (dimension 16, sequences cut to 20) on the sample data for `epochs`
+/// into `dir/name`, seed 1 on the CPU; returns the run folder.
+pub fn train_small(dir: &Path, name: &str, model: &str, epochs: &str) -> String {
+    let out = dir.join(name);
+    let out = out.to_str().expect("utf-8 path").to_owned();
+    sequda_ok(&[
+        "train",
+        "--data",
+        "sample_data/ad_events.csv",
+        "--model",
+        model,
+        "--device",
+        "cpu",
+        "--seed",
+        "1",
+        "--epochs",
+        epochs,
+        "--dim",
+        "16",
+        "--max-len",
+        "20",
+        "--out",
+        &out,
+    ]);
+    out
+}
