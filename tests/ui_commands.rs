@@ -249,3 +249,53 @@ fn the_first_screen_starts_from_a_goal() {
     assert!(visible_panes(&h.state().state().tree).contains(&PaneKind::Compare));
     assert!(notified(h.state(), Level::Info, "two finished runs"));
 }
+
+#[test]
+fn a_log_with_its_own_column_names_opens_with_the_gui_flags() {
+    use sequda::data::LoadOptions;
+    use sequda::ui::LaunchOptions;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = dir.path().join("clicks.csv");
+    let mut text = String::from("who,what,when_seen\n");
+    for row in 0..300 {
+        text.push_str(&format!(
+            "v{},ad{},{}\n",
+            row % 20,
+            row % 13,
+            1_700_000_000 + row
+        ));
+    }
+    std::fs::write(&log, text).expect("write the log");
+    let runs = dir.path().join("runs");
+    let data = log.clone();
+    // What `sequda gui --data clicks.csv --user-col who --item-col what --time-col when_seen`
+    // hands the window.
+    let mut h = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .with_max_steps(400)
+        .build_eframe(move |cc| {
+            sequda::ui::StudioApp::new(
+                cc,
+                LaunchOptions {
+                    data: Some(data),
+                    runs_dir: runs,
+                    picker: Arc::new(ScriptedPicker::default()),
+                    deterministic: true,
+                    restore_state: false,
+                    load_options: LoadOptions {
+                        user_column: Some("who".into()),
+                        item_column: Some("what".into()),
+                        time_column: Some("when_seen".into()),
+                        ..LoadOptions::default()
+                    },
+                    ..LaunchOptions::default()
+                },
+            )
+        });
+    step_until(&mut h, "the log to load", WAIT, |app| {
+        app.workspace().data.is_some()
+    });
+    let data = h.state().workspace().data.clone().expect("data");
+    assert_eq!(data.dataset.n_users(), 20);
+    assert_eq!(data.dataset.n_items(), 13);
+}

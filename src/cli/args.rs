@@ -330,6 +330,9 @@ pub struct GuiArgs {
     /// Item metadata (titles, categories); looked for next to the data when absent.
     #[arg(long)]
     pub items: Option<PathBuf>,
+    /// How to read the log: the same format and column flags as `train`.
+    #[command(flatten)]
+    pub input: InputArgs,
     /// Folder where runs are saved and compared.
     #[arg(long, default_value = "runs")]
     pub runs: PathBuf,

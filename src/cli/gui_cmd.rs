@@ -13,6 +13,12 @@ use sequda::ui::{LaunchOptions, run_native};
 /// Opens the window on `args.data` (the bundled sample data by default).
 pub fn run(args: GuiArgs) -> anyhow::Result<()> {
     let started = Instant::now();
+    // `sequda` with no subcommand has no flags at all: an empty format means auto.
+    let mut input = args.input.clone();
+    if input.format.is_empty() {
+        input.format = "auto".into();
+    }
+    let load_options = input.load_options()?;
     let (data, items) = match args.data {
         Some(data) => (data, args.items),
         None => {
@@ -45,6 +51,7 @@ pub fn run(args: GuiArgs) -> anyhow::Result<()> {
         print_timings: args.timings,
         exit_after_frames: args.exit_after_frames,
         started_at: started,
+        load_options,
     };
     run_native(options).map_err(|error| anyhow::anyhow!("the window could not open: {error}"))
 }

@@ -33,6 +33,7 @@ const USER_ALIASES: &[&str] = &[
     "session_id",
     "sessionid",
     "u",
+    "ip",
 ];
 /// Header names of the item column (normalised).
 const ITEM_ALIASES: &[&str] = &[
@@ -61,6 +62,8 @@ const ITEM_ALIASES: &[&str] = &[
     "content_id",
     "creative_id",
     "campaign_id",
+    "app_id",
+    "app",
     "i",
 ];
 /// Header names of the timestamp column (normalised).
@@ -234,16 +237,50 @@ pub(crate) fn from_header(
             .find_map(|alias| normalised.iter().position(|name| name == alias));
         Ok(found)
     };
-    let user = find(Role::User)?.ok_or_else(|| missing(path, Role::User, None, header))?;
-    let item = find(Role::Item)?.ok_or_else(|| missing(path, Role::Item, None, header))?;
+    let (user, item) = with_id_columns(&normalised, find(Role::User)?, find(Role::Item)?);
+    let user = user.ok_or_else(|| missing(path, Role::User, None, header))?;
+    let item = item.ok_or_else(|| missing(path, Role::Item, None, header))?;
+    let time = match find(Role::Time)? {
+        Some(time) => Some(time),
+        None => time_by_suffix(&normalised, [user, item]),
+    };
     let columns = Columns {
         user,
         item,
-        time: find(Role::Time)?,
+        time,
         behaviour: find(Role::Behaviour)?,
     };
     check_conflicts(path, &columns, header)?;
     Ok(columns)
+}
+
+/// Name endings of a time column no alias names (`click_time`, `created_at`, `event_ts`).
+const TIME_SUFFIXES: &[&str] = &["_time", "_at", "_ts", "_timestamp", "_date", "_datetime"];
+
+/// The user and item columns, where no alias found them, from the columns named `*_id`: the
+/// first such column left is the user, the next the item (`visitor_id, offer_id`).
+fn with_id_columns(
+    normalised: &[String],
+    user: Option<usize>,
+    item: Option<usize>,
+) -> (Option<usize>, Option<usize>) {
+    let mut ids = (0..normalised.len())
+        .filter(|&i| normalised[i].ends_with("_id") && Some(i) != user && Some(i) != item)
+        .collect::<Vec<_>>()
+        .into_iter();
+    let user = user.or_else(|| ids.next());
+    let item = item.or_else(|| ids.next());
+    (user, item)
+}
+
+/// The first column, other than `taken`, whose name ends like a time column's.
+fn time_by_suffix(normalised: &[String], taken: [usize; 2]) -> Option<usize> {
+    (0..normalised.len()).find(|&i| {
+        !taken.contains(&i)
+            && TIME_SUFFIXES
+                .iter()
+                .any(|suffix| normalised[i].ends_with(suffix))
+    })
 }
 
 /// Resolves the columns of a file without a header, from the options and a sample of rows
@@ -381,4 +418,33 @@ fn missing(path: &Path, role: Role, wanted: Option<&str>, header: &[&str]) -> Da
         flag: role.flag(),
     };
     DataError::new(path, kind)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn columns(header: &[&str]) -> Result<Columns, DataError> {
+        from_header(Path::new("log.csv"), header, &LoadOptions::default())
+    }
+
+    #[test]
+    fn an_ad_click_log_is_read_by_its_own_names() {
+        // TalkingData's header: the visitor's IP, the advertised app, a click time.
+        let found = columns(&["ip", "app", "device", "os", "channel", "click_time"])
+            .expect("columns found");
+        assert_eq!((found.user, found.item, found.time), (0, 1, Some(5)));
+    }
+
+    #[test]
+    fn id_columns_and_time_endings_fill_in_for_unknown_names() {
+        let found = columns(&["visitor_ref", "shopper_id", "offer_id", "created_at"])
+            .expect("columns found");
+        assert_eq!((found.user, found.item, found.time), (1, 2, Some(3)));
+        // A known alias still wins over an `*_id` column.
+        let found = columns(&["offer_id", "user", "seen_ts"]).expect("columns found");
+        assert_eq!((found.user, found.item, found.time), (1, 0, Some(2)));
+        // Without any clue the user column is still reported missing.
+        assert!(columns(&["a", "b", "c"]).is_err());
+    }
 }

@@ -1,6 +1,8 @@
 //! How the window starts: data to open, where runs go, file choice, test and timing switches.
 
 use std::path::PathBuf;
+
+use crate::data::LoadOptions;
 use std::sync::Arc;
 
 use crate::ui::files::{FilePicker, SystemPicker};
@@ -29,6 +31,8 @@ pub struct LaunchOptions {
     pub exit_after_frames: Option<u64>,
     /// When the program started (timings count from here).
     pub started_at: std::time::Instant,
+    /// How to read `data`: format and column names (`sequda gui --user-col …`).
+    pub load_options: LoadOptions,
 }
 
 impl Default for LaunchOptions {
@@ -45,6 +49,7 @@ impl Default for LaunchOptions {
             print_timings: false,
             exit_after_frames: None,
             started_at: std::time::Instant::now(),
+            load_options: LoadOptions::default(),
         }
     }
 }

@@ -70,6 +70,7 @@ impl StudioApp {
             workspace.open(LoadRequest {
                 path: path.clone(),
                 items,
+                options: options.load_options.clone(),
                 ..LoadRequest::default()
             });
         }
