@@ -22,7 +22,7 @@ use super::gains::GainsCurve;
 pub const MIN_HELD_OUT_ENGAGERS: usize = 30;
 
 /// The z value of a two-sided 95% interval.
-const Z_95: f64 = 1.959_963_984_540_054;
+pub const Z_95: f64 = 1.959_963_984_540_054;
 
 /// The Wilson score interval (95%) of a proportion: `successes` out of `trials` (fractional
 /// successes allowed). `(0, 1)` without trials.

@@ -265,9 +265,7 @@ fn with_id_columns(
     item: Option<usize>,
 ) -> (Option<usize>, Option<usize>) {
     let mut ids = (0..normalised.len())
-        .filter(|&i| normalised[i].ends_with("_id") && Some(i) != user && Some(i) != item)
-        .collect::<Vec<_>>()
-        .into_iter();
+        .filter(|&i| normalised[i].ends_with("_id") && Some(i) != user && Some(i) != item);
     let user = user.or_else(|| ids.next());
     let item = item.or_else(|| ids.next());
     (user, item)

@@ -15,7 +15,7 @@ use crate::analysis::run_verdict::compare_saved;
 use crate::analysis::runs::{SavedRun, read_run};
 use crate::data::{DatasetStats, dataset_stats};
 use crate::eval::SyntheticQuality;
-use crate::eval::{memorisation, mode_collapse};
+use crate::eval::{memorisation, mode_collapse, popularity_counts};
 use crate::settings::DeviceChoice;
 use crate::train::run::{OpenedRun, open_run};
 use crate::train::run_folder::read_test_ranks;
@@ -259,7 +259,8 @@ fn audience_section(run: &OpenedRun, item: Option<&str>) -> Section<AudienceSect
             .items
             .index(id)
             .ok_or_else(|| format!("item '{id}' is not in the run's data"))?,
-        None => most_popular(&run.split.train).ok_or("the run has no training interactions")?,
+        None => most_popular(&run.split.train, run.dataset.n_items())
+            .ok_or("the run has no training interactions")?,
     };
     let ranking = audience(&run.view(), index, true).map_err(|e| e.to_string())?;
     let size = (ranking.ranked.len() / 10).max(1);
@@ -279,18 +280,14 @@ fn audience_section(run: &OpenedRun, item: Option<&str>) -> Section<AudienceSect
     })
 }
 
-/// The item with the most training interactions (the lowest index among equals).
-fn most_popular(train: &[Vec<u32>]) -> Option<u32> {
-    let mut counts: Vec<u64> = Vec::new();
-    for &item in train.iter().flatten() {
-        let slot = item as usize;
-        if counts.len() <= slot {
-            counts.resize(slot + 1, 0);
-        }
-        counts[slot] += 1;
-    }
+/// The item with the most training interactions (the lowest index among equals); `None`
+/// when there are none.
+fn most_popular(train: &[Vec<u32>], n_items: usize) -> Option<u32> {
+    let counts = popularity_counts(train, n_items);
     let best = (0..counts.len()).max_by_key(|&i| (counts[i], std::cmp::Reverse(i)))?;
-    u32::try_from(best).ok()
+    (counts[best] > 0)
+        .then_some(u32::try_from(best).ok())
+        .flatten()
 }
 
 #[cfg(test)]
@@ -299,8 +296,8 @@ mod tests {
 
     #[test]
     fn the_most_popular_item_breaks_ties_by_the_lowest_index() {
-        assert_eq!(most_popular(&[vec![3, 1], vec![1, 3, 2]]), Some(1));
-        assert_eq!(most_popular(&[vec![2, 2], vec![0]]), Some(2));
-        assert_eq!(most_popular(&[]), None);
+        assert_eq!(most_popular(&[vec![3, 1], vec![1, 3, 2]], 4), Some(1));
+        assert_eq!(most_popular(&[vec![2, 2], vec![0]], 4), Some(2));
+        assert_eq!(most_popular(&[], 4), None);
     }
 }

@@ -1,9 +1,7 @@
 //! Test metrics with 95% confidence intervals, from each test user's rank.
 
+use crate::analysis::audience_verdict::Z_95;
 use crate::eval::{Metric, hit_at, mean_std, ndcg_at, reciprocal_rank};
-
-/// z for a two-sided 95% normal interval.
-const Z_95: f64 = 1.959_964;
 
 /// One metric over the test users with its 95% interval.
 #[derive(Clone, Debug, PartialEq)]

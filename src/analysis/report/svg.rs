@@ -227,26 +227,29 @@ impl Frame {
 
     /// One series as a polyline (a dot when it has a single point).
     fn line(&self, svg: &mut String, series: &Series, colour: &str) {
-        let points: Vec<String> = series
+        let points: Vec<(f64, f64)> = series
             .points
             .iter()
             .filter(|p| p[0].is_finite() && p[1].is_finite())
-            .map(|p| format!("{:.1},{:.1}", self.x(p[0]), self.y(p[1])))
+            .map(|p| (self.x(p[0]), self.y(p[1])))
             .collect();
-        if let [only] = points.as_slice() {
-            let (x, y) = only.split_once(',').unwrap_or(("0", "0"));
+        if let [(x, y)] = points.as_slice() {
             let _ = write!(
                 svg,
-                "<circle cx=\"{x}\" cy=\"{y}\" r=\"3\" fill=\"{colour}\"><title>{}</title></circle>",
+                "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"3\" fill=\"{colour}\"><title>{}</title></circle>",
                 escape(&series.name)
             );
             return;
         }
+        let coordinates: Vec<String> = points
+            .iter()
+            .map(|(x, y)| format!("{x:.1},{y:.1}"))
+            .collect();
         let _ = write!(
             svg,
             "<polyline fill=\"none\" stroke=\"{colour}\"{} points=\"{}\"><title>{}</title></polyline>",
             series.attributes(),
-            points.join(" "),
+            coordinates.join(" "),
             escape(&series.name)
         );
     }
