@@ -30,15 +30,15 @@ fn ablation_plan_writes_tables_with_paired_tests() {
     );
     // Seed by seed: every row has its seed-1 run before any row starts seed 2.
     let done: Vec<&str> = stderr.lines().filter(|l| l.contains(": done")).collect();
-    assert_eq!(done.len(), 12, "{stderr}");
+    assert_eq!(done.len(), 14, "{stderr}");
     assert!(
-        done[..6].iter().all(|l| l.contains(" seed 1: "))
-            && done[6..].iter().all(|l| l.contains(" seed 2: ")),
+        done[..7].iter().all(|l| l.contains(" seed 1: "))
+            && done[7..].iter().all(|l| l.contains(" seed 2: ")),
         "{done:#?}"
     );
     // One line per trained epoch (Pop trains none), with what it cost: a long plan's pace.
     let epochs: Vec<&str> = stderr.lines().filter(|l| l.contains(": epoch ")).collect();
-    assert_eq!(epochs.len(), 10, "{stderr}");
+    assert_eq!(epochs.len(), 12, "{stderr}");
     assert!(
         epochs
             .iter()
@@ -56,6 +56,7 @@ fn ablation_plan_writes_tables_with_paired_tests() {
     for expected in [
         "pop",
         "sasrec",
+        "sasrec-mix",
         "sequda",
         "sequda-no-gan",
         "sequda-no-cl",
@@ -92,7 +93,7 @@ fn ablation_plan_writes_tables_with_paired_tests() {
             (mean - (valid[0] + valid[1]) / 2.0).abs() < 1e-12,
             "{variant}: {mean} from {valid:?}"
         );
-        if variant.starts_with("sequda") {
+        if variant.starts_with("sequda") || variant == "sasrec-mix" {
             assert_eq!(row["baseline"], "sasrec", "{variant}");
             let p = row["paired_test"]["p_value"].as_f64();
             assert!(

@@ -8,7 +8,7 @@ use super::export_args::ExportArgs;
 use super::report_cmd::ReportArgs;
 use super::scale_args::{LossArgs, SynthScaleArgs};
 use super::values::at_least_one;
-use sequda::settings::Positional;
+use sequda::settings::{Mixing, Positional};
 
 /// SeqUDA Studio: train and explore sequential recommenders on behaviour logs.
 #[derive(Debug, Parser)]
@@ -180,6 +180,18 @@ pub struct ShapeArgs {
     /// Positional encoding: learned or sinusoidal.
     #[arg(long)]
     pub positional: Option<Positional>,
+    /// What each block mixes with attention: off, frequency (BSARec) or residual (control).
+    #[arg(long)]
+    pub mixing: Option<Mixing>,
+    /// Weight α of the mixing part (attention gets 1 − α).
+    #[arg(long)]
+    pub mix_alpha: Option<f64>,
+    /// Lowest DFT frequencies the mixing's low-pass keeps.
+    #[arg(long)]
+    pub mix_frequencies: Option<usize>,
+    /// Padded positions keep their embeddings instead of zeros (a control for the mixing).
+    #[arg(long)]
+    pub positional_padding: bool,
     /// Sequences per step.
     #[arg(long)]
     pub batch: Option<usize>,

@@ -232,6 +232,10 @@ pub fn apply_shape(config: &mut TrainConfig, shape: &ShapeArgs) {
     encoder.heads = shape.heads.unwrap_or(encoder.heads);
     encoder.dropout = shape.dropout.unwrap_or(encoder.dropout);
     encoder.positional = shape.positional.unwrap_or(encoder.positional);
+    encoder.mixing = shape.mixing.unwrap_or(encoder.mixing);
+    encoder.mix_alpha = shape.mix_alpha.unwrap_or(encoder.mix_alpha);
+    encoder.mix_frequencies = shape.mix_frequencies.unwrap_or(encoder.mix_frequencies);
+    encoder.positional_padding |= shape.positional_padding;
     config.batch_size = shape.batch.unwrap_or(config.batch_size);
     config.learning_rate = shape.lr.unwrap_or(config.learning_rate);
 }

@@ -1,4 +1,5 @@
-//! One pre-LayerNorm Transformer block that keeps its attention weights (docs/MODEL.md §2).
+//! One pre-LayerNorm Transformer block that keeps its attention weights, with optional
+//! frequency mixing beside the attention (docs/MODEL.md §2).
 
 use burn::module::Module;
 use burn::nn::attention::{MhaInput, MultiHeadAttention, MultiHeadAttentionConfig};
@@ -8,11 +9,17 @@ use burn::nn::{
 use burn::tensor::activation::relu;
 use burn::tensor::{Bool, Device, Tensor};
 
-/// LN → causal multi-head self-attention → residual → LN → feed-forward → residual.
+use super::sequence_mix::SequenceMix;
+use crate::settings::EncoderConfig;
+
+/// LN → causal multi-head self-attention (mixed with the sequence mixing, where the encoder
+/// has one) → residual → LN → feed-forward → residual.
 #[derive(Module, Debug)]
 pub struct TransformerBlock {
     norm_attention: LayerNorm,
     attention: MultiHeadAttention,
+    /// Frequency mixing beside the attention; `None` when the encoder's mixing is off.
+    mix: Option<SequenceMix>,
     norm_feed_forward: LayerNorm,
     feed_forward_in: Linear,
     feed_forward_out: Linear,
@@ -25,15 +32,17 @@ pub(crate) fn xavier() -> Initializer {
 }
 
 impl TransformerBlock {
-    /// A block of width `dim` with `heads` attention heads.
-    pub fn new(dim: usize, heads: usize, dropout: f64, device: &Device) -> Self {
+    /// A block of the encoder's width, heads, dropout and mixing.
+    pub fn new(config: &EncoderConfig, device: &Device) -> Self {
+        let (dim, dropout) = (config.dim, config.dropout);
         let linear = LinearConfig::new(dim, dim).with_initializer(xavier());
         Self {
             norm_attention: LayerNormConfig::new(dim).init(device),
-            attention: MultiHeadAttentionConfig::new(dim, heads)
+            attention: MultiHeadAttentionConfig::new(dim, config.heads)
                 .with_dropout(dropout)
                 .with_initializer(xavier())
                 .init(device),
+            mix: SequenceMix::new(config, device),
             norm_feed_forward: LayerNormConfig::new(dim).init(device),
             feed_forward_in: linear.init(device),
             feed_forward_out: linear.init(device),
@@ -59,8 +68,12 @@ impl TransformerBlock {
         let normed = self.norm_attention.forward(x.clone());
         let attended = self
             .attention
-            .forward(MhaInput::self_attn(normed).mask_attn(blocked));
-        let x = x + self.dropout.forward(attended.context);
+            .forward(MhaInput::self_attn(normed.clone()).mask_attn(blocked));
+        let context = match &self.mix {
+            Some(mix) => mix.mix(normed, attended.context),
+            None => attended.context,
+        };
+        let x = x + self.dropout.forward(context);
         let normed = self.norm_feed_forward.forward(x.clone());
         let hidden = self
             .dropout
@@ -82,8 +95,12 @@ impl TransformerBlock {
         let query = normed.clone().slice([0..batch, len - 1..len, 0..dim]);
         let attended = self
             .attention
-            .forward(MhaInput::new(query, normed.clone(), normed).mask_pad(padding));
-        let x = last + self.dropout.forward(attended.context);
+            .forward(MhaInput::new(query, normed.clone(), normed.clone()).mask_pad(padding));
+        let context = match &self.mix {
+            Some(mix) => mix.mix_last(normed, attended.context),
+            None => attended.context,
+        };
+        let x = last + self.dropout.forward(context);
         let normed = self.norm_feed_forward.forward(x.clone());
         let hidden = self
             .dropout

@@ -3,11 +3,14 @@
 
 pub mod block;
 pub mod contrastive;
+#[cfg(test)]
+mod encoder_variant_tests;
 pub mod gan;
 pub mod inference;
 pub mod loss;
 pub mod sasrec;
 pub mod sequda;
+pub mod sequence_mix;
 pub mod target_attention;
 pub mod tokens;
 

@@ -6,6 +6,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use super::invalid::InvalidConfig;
+use super::mixing::Mixing;
 
 /// How the encoder tells positions apart (docs/MODEL.md §2).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,6 +63,20 @@ pub struct EncoderConfig {
     /// against 0.0707 learned, more slowly (docs/benchmark-log.md, issue 3 C). A config file without
     /// the field reads as learned, what every run made before it did.
     pub positional: Positional,
+    /// What each block mixes with self-attention (RESEARCH.md recipe 1): off (SASRec),
+    /// BSARec's frequency mixing, or the plain-residual control. A config file without the
+    /// field reads as off, what every run made before it did.
+    pub mixing: Mixing,
+    /// Weight α of the mixing part; attention gets 1 − α. BSARec's Beauty setting is 0.7.
+    pub mix_alpha: f64,
+    /// Real-DFT frequencies the causal low-pass keeps, lowest first (1 = the running mean).
+    /// BSARec's `c = 5` keeps `5 / 2 + 1 = 3`.
+    pub mix_frequencies: usize,
+    /// Padded positions keep their padding-token and position embeddings instead of zeros
+    /// ("non-constant padding", as BSARec's code has): a control, since reproductions
+    /// attribute part of BSARec's gain to it. It changes outputs only through the mixing,
+    /// which reads every position; attention never looks at padded keys.
+    pub positional_padding: bool,
 }
 
 impl Default for EncoderConfig {
@@ -73,6 +88,10 @@ impl Default for EncoderConfig {
             heads: 1,
             dropout: 0.2,
             positional: Positional::Learned,
+            mixing: Mixing::Off,
+            mix_alpha: 0.7,
+            mix_frequencies: 3,
+            positional_padding: false,
         }
     }
 }
@@ -99,6 +118,17 @@ impl EncoderConfig {
                 "dropout must be in [0, 1), got {}",
                 self.dropout
             )));
+        }
+        if !(0.0..=1.0).contains(&self.mix_alpha) {
+            return Err(InvalidConfig(format!(
+                "mix_alpha must be in [0, 1], got {}",
+                self.mix_alpha
+            )));
+        }
+        if self.mix_frequencies == 0 {
+            return Err(InvalidConfig(
+                "mix_frequencies must be at least 1 (the running mean)".into(),
+            ));
         }
         Ok(())
     }
@@ -136,5 +166,29 @@ mod tests {
         let sinusoidal: EncoderConfig =
             toml::from_str("positional = \"sinusoidal\"").expect("toml");
         assert_eq!(sinusoidal.positional, Positional::Sinusoidal);
+        assert_eq!(older.mixing, Mixing::Off);
+        assert!(!older.positional_padding);
+    }
+
+    #[test]
+    fn mixing_settings_are_checked() {
+        let alpha = EncoderConfig {
+            mix_alpha: 1.5,
+            ..EncoderConfig::default()
+        };
+        assert!(
+            alpha
+                .validate()
+                .unwrap_err()
+                .to_string()
+                .contains("mix_alpha")
+        );
+        let none = EncoderConfig {
+            mix_frequencies: 0,
+            ..EncoderConfig::default()
+        };
+        assert!(none.validate().is_err());
+        let mixing: EncoderConfig = toml::from_str("mixing = \"frequency\"").expect("toml");
+        assert_eq!(mixing.mixing, Mixing::Frequency);
     }
 }

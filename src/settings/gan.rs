@@ -248,6 +248,7 @@ impl GanConfig {
             heads: self.heads,
             dropout: self.dropout,
             positional: Positional::Learned,
+            ..EncoderConfig::default()
         }
     }
 
@@ -260,6 +261,7 @@ impl GanConfig {
             heads: self.heads,
             dropout: self.dropout,
             positional: Positional::Learned,
+            ..EncoderConfig::default()
         }
     }
 }

@@ -7,6 +7,7 @@ mod encoder;
 mod gan;
 mod invalid;
 mod loss;
+mod mixing;
 mod run;
 mod sequda;
 mod train;
@@ -18,6 +19,7 @@ pub use invalid::InvalidConfig;
 pub use loss::{
     AUTO_SAMPLED_ABOVE_ITEMS, LossChoice, NegativeSource, ResolvedLoss, SampledLossConfig,
 };
+pub use mixing::Mixing;
 pub use run::{DataSource, RunConfig};
 pub use sequda::SeqUdaConfig;
 pub use train::{ModelKind, TrainConfig};

@@ -97,6 +97,13 @@ pub struct SeqUdaConfig {
     /// λ_seq = 0.1 trailed the default on validation NDCG@10 from epoch 15 on, 0.0701 against
     /// 0.0715 at epoch 24; docs/benchmark-log.md, issue 3 C).
     pub sequence_contrastive_weight: f64,
+    /// λ_st: weight of the supervised same-target contrast (DuoRec; RESEARCH.md recipe 3):
+    /// each batch user's state and the state of another training prefix with the same next
+    /// item form a positive pair, the batch's other rows (one per next item) the negatives.
+    /// Costs two more encoder passes per step. Default 0 = off (not yet measured).
+    pub same_target_weight: f64,
+    /// τ of the same-target contrast. Default 1 (DuoRec's).
+    pub same_target_temperature: f64,
     /// λ_ta: weight of the target-attention loss. Default 0.1 (OUR choice).
     pub target_attention_weight: f64,
     /// Train the target-attention head on detached encoder states and item embeddings, so
@@ -144,6 +151,8 @@ impl Default for SeqUdaConfig {
             degree_gate: false,
             graph_detaches_items: false,
             sequence_contrastive_weight: 0.0,
+            same_target_weight: 0.0,
+            same_target_temperature: 1.0,
             target_attention_weight: 0.1,
             target_attention_detached: true,
             target_attention_negatives: 100,
@@ -202,6 +211,18 @@ impl SeqUdaConfig {
             return invalid(format!(
                 "sequence_contrastive_weight must be zero or positive, got {}",
                 self.sequence_contrastive_weight
+            ));
+        }
+        if !(self.same_target_weight >= 0.0 && self.same_target_weight.is_finite()) {
+            return invalid(format!(
+                "same_target_weight must be zero or positive, got {}",
+                self.same_target_weight
+            ));
+        }
+        if !(self.same_target_temperature > 0.0 && self.same_target_temperature.is_finite()) {
+            return invalid(format!(
+                "same_target_temperature must be positive, got {}",
+                self.same_target_temperature
             ));
         }
         if self.target_attention && self.target_attention_negatives == 0 {

@@ -3,12 +3,16 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::settings::{ModelKind, TrainConfig};
+use crate::settings::{Mixing, ModelKind, TrainConfig};
+
+/// The ablation row of SASRec-CE with frequency mixing.
+pub const SASREC_MIX: &str = "sasrec-mix";
 
 /// The plans `sequda experiment --plan` accepts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Plan {
-    /// Popularity, SASRec-CE, SeqUDA-Rec and its three ablations.
+    /// Popularity, SASRec-CE, SASRec-CE with frequency mixing, SeqUDA-Rec and its three
+    /// ablations.
     Ablation,
     /// SASRec-CE and SeqUDA-Rec with 0%, 30% and 50% of training interactions dropped.
     Sparsity,
@@ -66,20 +70,31 @@ pub fn variants(plan: Plan, base: &TrainConfig) -> Vec<Variant> {
         baseline: baseline.map(str::to_string),
     };
     match plan {
-        Plan::Ablation => [
-            ModelKind::Pop,
-            ModelKind::Sasrec,
-            ModelKind::SequdaNoGraph,
-            ModelKind::SequdaNoCl,
-            ModelKind::SequdaNoGan,
-            ModelKind::Sequda,
-        ]
-        .into_iter()
-        .map(|kind| {
-            let baseline = (kind != ModelKind::Sasrec).then_some("sasrec");
-            variant(kind.name().into(), with(kind, &|_| {}), baseline)
-        })
-        .collect(),
+        Plan::Ablation => {
+            let row = |kind: ModelKind| {
+                let baseline = (kind != ModelKind::Sasrec).then_some("sasrec");
+                variant(kind.name().into(), with(kind, &|_| {}), baseline)
+            };
+            let mut rows: Vec<Variant> = [ModelKind::Pop, ModelKind::Sasrec]
+                .into_iter()
+                .map(row)
+                .collect();
+            // SASRec-CE with BSARec's frequency mixing: SeqUDA-Rec's gain must not be only
+            // the encoder's (RESEARCH.md recipe 1).
+            let mix = with(ModelKind::Sasrec, &|c| c.encoder.mixing = Mixing::Frequency);
+            rows.push(variant(SASREC_MIX.into(), mix, Some("sasrec")));
+            rows.extend(
+                [
+                    ModelKind::SequdaNoGraph,
+                    ModelKind::SequdaNoCl,
+                    ModelKind::SequdaNoGan,
+                    ModelKind::Sequda,
+                ]
+                .into_iter()
+                .map(row),
+            );
+            rows
+        }
         Plan::Sparsity => [0.0, 0.3, 0.5]
             .into_iter()
             .flat_map(|share| {
@@ -180,6 +195,7 @@ mod tests {
             [
                 "pop",
                 "sasrec",
+                "sasrec-mix",
                 "sequda-no-graph",
                 "sequda-no-cl",
                 "sequda-no-gan",
@@ -187,7 +203,11 @@ mod tests {
             ]
         );
         assert!(ablation[1].baseline.is_none());
-        assert_eq!(ablation[5].baseline.as_deref(), Some("sasrec"));
+        assert_eq!(ablation[6].baseline.as_deref(), Some("sasrec"));
+        assert_eq!(ablation[2].config.model, ModelKind::Sasrec);
+        assert_eq!(ablation[2].config.encoder.mixing, Mixing::Frequency);
+        assert_eq!(ablation[2].baseline.as_deref(), Some("sasrec"));
+        assert_eq!(ablation[1].config.encoder.mixing, Mixing::Off);
         let sparsity = variants(Plan::Sparsity, &base);
         assert_eq!(sparsity.len(), 6);
         assert_eq!(sparsity[3].name, "sequda@drop30");

@@ -26,7 +26,7 @@ impl LossGroup {
     pub fn of(name: &str) -> Self {
         match name {
             "loss" | "ce" | "ta" | "syn" => Self::Recommendation,
-            "cl" | "seq_cl" => Self::Contrastive,
+            "cl" | "seq_cl" | "st_cl" => Self::Contrastive,
             "g_loss" | "pg_loss" | "gan_mle" | "d_loss" | "reward" | "reward_baseline" => Self::Gan,
             "d_acc" | "d_real" | "d_fake" => Self::Discriminator,
             _ => Self::Other,

@@ -1,8 +1,11 @@
 //! SeqUDA-Rec's trainer: the recipe (`trainer`), one optimisation step (`step`) with its loss
-//! terms (`losses`, and the plain tensor functions in `terms`), and the per-epoch GAN round.
+//! terms (`losses`, `same_target`, and the plain tensor functions in `terms`), and the
+//! per-epoch GAN round.
 
 mod gan_round;
 mod losses;
+mod same_target;
+mod same_target_index;
 mod step;
 mod terms;
 #[cfg(test)]

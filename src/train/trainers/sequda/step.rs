@@ -40,8 +40,8 @@ struct GroupTerms {
 type Weighted = (&'static str, Tensor<1>, f64);
 
 impl SeqUdaRecipe<'_> {
-    /// `CE + λ_cl·InfoNCE + λ_ta·TA + λ_seq·SeqCL + λ_syn·CE(synthetic)` for `users`, and the
-    /// update; the values stay on the device.
+    /// `CE + λ_cl·InfoNCE + λ_ta·TA + λ_seq·SeqCL + λ_st·SameTarget + λ_syn·CE(synthetic)` for
+    /// `users`, and the update; the values stay on the device.
     pub(super) fn train_step(&mut self, users: &[usize]) -> Result<StepLosses, TrainError> {
         if self.settings.uses_contrastive() && self.settings.views_each_step {
             let seed = self.rng.next_u64() << 1;
@@ -69,6 +69,10 @@ impl SeqUdaRecipe<'_> {
         if let Some(seq_cl) = sequence_contrast(terms.state_pairs, self.settings.temperature) {
             let weight = self.settings.sequence_contrastive_weight;
             weighted.push(("seq_cl", seq_cl, weight));
+        }
+        let graph = tables.graph.as_ref();
+        if let Some(same) = self.same_target_term(users, &tables.table, graph) {
+            weighted.push(("st_cl", same, self.settings.same_target_weight));
         }
         if let Some((syn, weight)) = self.synthetic_term(users.len(), &tables) {
             weighted.push(("syn", syn, weight));

@@ -102,6 +102,28 @@ fn the_sequence_contrast_joins_the_loss_only_when_weighted() {
 }
 
 #[test]
+fn the_same_target_contrast_joins_the_loss_only_when_weighted() {
+    for weight in [0.0, 0.5] {
+        let losses = first_step_losses(SeqUdaConfig {
+            same_target_weight: weight,
+            ..SeqUdaConfig::default()
+        });
+        let term = losses.get("st_cl").copied();
+        if weight > 0.0 {
+            let value = term.expect("the same-target contrast is logged when on");
+            assert!(value.is_finite() && value > 0.0, "st_cl = {value}");
+            let others = losses["ce"] + 0.1 * losses["cl"] + 0.1 * losses["ta"];
+            assert!(
+                losses["loss"] > others + 0.4 * value,
+                "the weighted term adds to the total: {losses:?}"
+            );
+        } else {
+            assert_eq!(term, None, "off by default");
+        }
+    }
+}
+
+#[test]
 fn without_fusion_a_step_still_trains_the_contrast() {
     let losses = first_step_losses(SeqUdaConfig {
         graph_fusion: false,

@@ -8,6 +8,7 @@ use burn::module::Module;
 use burn::optim::ModuleOptimizer;
 use burn::tensor::Device;
 
+use super::same_target_index::SameTargetIndex;
 use super::terms::sparse;
 use crate::data::Split;
 use crate::data::graph::InteractionGraph;
@@ -59,6 +60,8 @@ pub struct SeqUdaRecipe<'a> {
     pub(super) rng: SplitMix64,
     /// Full or sampled softmax for the next-item terms, with the sampler's state.
     pub(super) loss: LossPlan,
+    /// The training prefixes by next item, when the same-target contrast is on.
+    pub(super) same_target: Option<SameTargetIndex>,
 }
 
 impl<'a> SeqUdaRecipe<'a> {
@@ -91,6 +94,8 @@ impl<'a> SeqUdaRecipe<'a> {
         } else {
             None
         };
+        let same_target = (settings.same_target_weight > 0.0)
+            .then(|| SameTargetIndex::new(&split.train, n_items));
         Ok(Self {
             model,
             optimizer: new_optimizer(),
@@ -109,6 +114,7 @@ impl<'a> SeqUdaRecipe<'a> {
             gan_values: LossValues::new(),
             rng: SplitMix64::for_stream(config.seed, 0x5345_5155),
             loss: LossPlan::new(config, &split.train, n_items),
+            same_target,
         })
     }
 
