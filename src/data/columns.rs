@@ -11,95 +11,11 @@
 use std::path::Path;
 
 use super::LoadOptions;
+use super::aliases::{
+    BEHAVIOUR_ALIASES, ITEM_ALIASES, NO_COLUMN, TIME_ALIASES, TIME_SUFFIXES, USER_ALIASES,
+};
 use super::error::{BEHAVIOUR_FLAG, DataError, DataErrorKind, ITEM_FLAG, TIME_FLAG, USER_FLAG};
 use super::timestamp::{self, TimeKind};
-
-/// Header names of the user column (normalised, see [`normalise`]).
-const USER_ALIASES: &[&str] = &[
-    "user",
-    "user_id",
-    "userid",
-    "uid",
-    "reviewerid",
-    "reviewer_id",
-    "visitorid",
-    "visitor_id",
-    "customer_id",
-    "customerid",
-    "customer",
-    "client_id",
-    "member_id",
-    "account_id",
-    "session_id",
-    "sessionid",
-    "u",
-    "ip",
-];
-/// Header names of the item column (normalised).
-const ITEM_ALIASES: &[&str] = &[
-    "item",
-    "item_id",
-    "itemid",
-    "iid",
-    "movie_id",
-    "movieid",
-    "product_id",
-    "productid",
-    "asin",
-    "ad_id",
-    "adid",
-    "ad",
-    "product",
-    "movie",
-    "sku",
-    "article_id",
-    "track_id",
-    "song_id",
-    "book_id",
-    "isbn",
-    "business_id",
-    "video_id",
-    "content_id",
-    "creative_id",
-    "campaign_id",
-    "app_id",
-    "app",
-    "i",
-];
-/// Header names of the timestamp column (normalised).
-const TIME_ALIASES: &[&str] = &[
-    "timestamp",
-    "time",
-    "ts",
-    "datetime",
-    "date_time",
-    "date",
-    "unix_timestamp",
-    "unixtime",
-    "unix_time",
-    "unixreviewtime",
-    "unix_review_time",
-    "event_time",
-    "time_stamp",
-    "created_at",
-    "timestamp_ms",
-    "t",
-];
-/// Header names of the behaviour-type column (normalised).
-const BEHAVIOUR_ALIASES: &[&str] = &[
-    "event",
-    "behavior",
-    "behaviour",
-    "behavior_type",
-    "behaviour_type",
-    "action",
-    "event_type",
-    "action_type",
-    "interaction",
-    "interaction_type",
-    "btag",
-    "type",
-];
 
 /// What a column means.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -147,6 +63,14 @@ impl Role {
             Self::Time => TIME_ALIASES,
             Self::Behaviour => BEHAVIOUR_ALIASES,
         }
+    }
+
+    /// Whether the options ask for no column of this (optional) role: [`NO_COLUMN`].
+    fn refused(self, options: &LoadOptions) -> bool {
+        matches!(self, Self::Time | Self::Behaviour)
+            && self
+                .wanted(options)
+                .is_some_and(|wanted| normalise(wanted) == NO_COLUMN)
     }
 
     /// The column asked for in the options, if any.
@@ -219,8 +143,30 @@ pub(crate) fn from_header(
     header: &[&str],
     options: &LoadOptions,
 ) -> Result<Columns, DataError> {
+    let [user, item, time, behaviour] = named_columns(path, header, options)?;
+    let columns = Columns {
+        user: user.ok_or_else(|| missing(path, Role::User, None, header))?,
+        item: item.ok_or_else(|| missing(path, Role::Item, None, header))?,
+        time,
+        behaviour,
+    };
+    check_conflicts(path, &columns, header)?;
+    Ok(columns)
+}
+
+/// The columns of the user, item, timestamp and behaviour (in [`Role::ALL`] order) that a
+/// header row names, given or by the aliases and fallbacks; `None` where nothing names one.
+/// Fails for a column asked for in the options that is not there.
+pub(crate) fn named_columns(
+    path: &Path,
+    header: &[&str],
+    options: &LoadOptions,
+) -> Result<[Option<usize>; 4], DataError> {
     let normalised: Vec<String> = header.iter().map(|name| normalise(name)).collect();
     let find = |role: Role| -> Result<Option<usize>, DataError> {
+        if role.refused(options) {
+            return Ok(None);
+        }
         if let Some(wanted) = role.wanted(options) {
             let key = normalise(wanted);
             if let Some(position) = normalised.iter().position(|name| *name == key) {
@@ -238,24 +184,13 @@ pub(crate) fn from_header(
         Ok(found)
     };
     let (user, item) = with_id_columns(&normalised, find(Role::User)?, find(Role::Item)?);
-    let user = user.ok_or_else(|| missing(path, Role::User, None, header))?;
-    let item = item.ok_or_else(|| missing(path, Role::Item, None, header))?;
     let time = match find(Role::Time)? {
         Some(time) => Some(time),
+        None if Role::Time.refused(options) => None,
         None => time_by_suffix(&normalised, [user, item]),
     };
-    let columns = Columns {
-        user,
-        item,
-        time,
-        behaviour: find(Role::Behaviour)?,
-    };
-    check_conflicts(path, &columns, header)?;
-    Ok(columns)
+    Ok([user, item, time, find(Role::Behaviour)?])
 }
-
-/// Name endings of a time column no alias names (`click_time`, `created_at`, `event_ts`).
-const TIME_SUFFIXES: &[&str] = &["_time", "_at", "_ts", "_timestamp", "_date", "_datetime"];
 
 /// The user and item columns, where no alias found them, from the columns named `*_id`: the
 /// first such column left is the user, the next the item (`visitor_id, offer_id`).
@@ -272,9 +207,9 @@ fn with_id_columns(
 }
 
 /// The first column, other than `taken`, whose name ends like a time column's.
-fn time_by_suffix(normalised: &[String], taken: [usize; 2]) -> Option<usize> {
+fn time_by_suffix(normalised: &[String], taken: [Option<usize>; 2]) -> Option<usize> {
     (0..normalised.len()).find(|&i| {
-        !taken.contains(&i)
+        !taken.contains(&Some(i))
             && TIME_SUFFIXES
                 .iter()
                 .any(|suffix| normalised[i].ends_with(suffix))
@@ -292,6 +227,7 @@ pub(crate) fn infer_headerless(
     let given = |role: Role| -> Result<Option<usize>, DataError> {
         match role.wanted(options) {
             None => Ok(None),
+            Some(_) if role.refused(options) => Ok(None),
             Some(wanted) => position_of(wanted, width).map(Some).ok_or_else(|| {
                 let kind = DataErrorKind::HeaderlessColumnName {
                     role: role.name(),
@@ -309,12 +245,14 @@ pub(crate) fn infer_headerless(
     let taken = |index: usize| index == user || index == item;
     let time = match given(Role::Time)? {
         Some(time) => Some(time),
+        None if Role::Time.refused(options) => None,
         None => (2..width).rev().find(|&index| {
             !taken(index) && column(index).next().is_some() && column(index).all(looks_like_time)
         }),
     };
     let behaviour = match given(Role::Behaviour)? {
         Some(behaviour) => Some(behaviour),
+        None if Role::Behaviour.refused(options) => None,
         None => (0..width).find(|&index| {
             !taken(index) && Some(index) != time && looks_like_behaviour(column(index))
         }),

@@ -11,8 +11,10 @@
 //! row-level problems are skipped and counted in the dataset's [`ImportReport`] (or are fatal
 //! with [`LoadOptions::strict`]).
 
+mod aliases;
 mod atomic;
 mod builder;
+mod column_guess;
 mod columns;
 mod compressed;
 mod dataset;
@@ -48,7 +50,9 @@ pub mod synth;
 #[cfg(test)]
 mod tests;
 
+pub use aliases::NO_COLUMN;
 pub use atomic::write_file_atomically;
+pub use column_guess::{ColumnGuess, guess_columns};
 pub use compressed::text_head;
 pub use dataset::Dataset;
 pub use error::{BEHAVIOUR_FLAG, DataError, DataErrorKind, ITEM_FLAG, TIME_FLAG, USER_FLAG};

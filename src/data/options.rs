@@ -14,7 +14,8 @@ use super::format_kind::Format;
 /// name (or one given here) or has no numeric or date field. Without a header, the user is
 /// column 1, the item column 2, the timestamp the last column (third or later) whose values
 /// all look like times, and the behaviour the first other column of a few non-numeric values
-/// (e.g. Taobao `user,item,category,behavior,ts`); the guess is reported as a warning.
+/// (e.g. Taobao `user,item,category,behavior,ts`); the guess is reported as a warning. A time
+/// or behaviour column given as `none` means there is none (rows keep their file order).
 #[derive(Default, Clone, Debug, PartialEq, Eq)]
 pub struct LoadOptions {
     /// The file format; [`Format::Auto`] (the default) detects it.

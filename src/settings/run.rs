@@ -50,6 +50,22 @@ impl DataSource {
 }
 
 impl DataSource {
+    /// The file at `path` read with `options`' format and columns (no counts, no hash).
+    pub fn read_with(path: String, options: &LoadOptions) -> Self {
+        Self {
+            path,
+            format: match options.format {
+                crate::data::Format::Auto => "auto".into(),
+                format => format.to_string(),
+            },
+            user_column: options.user_column.clone(),
+            item_column: options.item_column.clone(),
+            time_column: options.time_column.clone(),
+            behaviour_column: options.behaviour_column.clone(),
+            ..Self::default()
+        }
+    }
+
     /// Load options matching how the run read its data.
     pub fn load_options(&self) -> Result<LoadOptions, InvalidConfig> {
         let format = if self.format.is_empty() {

@@ -134,23 +134,13 @@ impl LiveRun {
             }
             None => absolute(&data.request.path),
         };
-        let options = &data.request.options;
         let source = DataSource {
-            path: path.display().to_string(),
-            format: match options.format {
-                crate::data::Format::Auto => "auto".into(),
-                format => format.to_string(),
-            },
             items: data
                 .request
                 .items
                 .as_deref()
                 .map(|p| absolute(p).display().to_string()),
-            user_column: options.user_column.clone(),
-            item_column: options.item_column.clone(),
-            time_column: options.time_column.clone(),
-            behaviour_column: options.behaviour_column.clone(),
-            ..DataSource::default()
+            ..DataSource::read_with(path.display().to_string(), &data.request.options)
         };
         let session = TrainingSession::start(TrainJob {
             dataset: data.dataset.clone(),

@@ -23,7 +23,7 @@ const PREVIEW_TEXT_BYTES: usize = 64 * 1024;
 pub const PREVIEW_ROWS: usize = 12;
 
 /// What to load.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LoadRequest {
     /// The interaction log (or the name of dropped bytes).
     pub path: PathBuf,
@@ -33,6 +33,15 @@ pub struct LoadRequest {
     pub items: Option<PathBuf>,
     /// Format and column overrides.
     pub options: LoadOptions,
+}
+
+/// A load that failed: what was asked, and why it failed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FailedLoad {
+    /// The load.
+    pub request: LoadRequest,
+    /// The loader's message.
+    pub message: String,
 }
 
 /// A loaded dataset with everything the panes derive from it.

@@ -6,6 +6,7 @@
 
 mod adapters;
 mod baseline;
+mod import_preview;
 mod library;
 mod live_query;
 mod live_run;
@@ -18,10 +19,11 @@ mod worker;
 mod workspace;
 
 pub use adapters::AdapterList;
+pub use import_preview::{IMPORT_PREVIEW_ROWS, ImportPreview, PreviewError, RowCheck};
 pub use library::RunLibrary;
 pub use live_query::LiveQuery;
 pub use live_run::{LiveRun, Phase, Progress, RunNews, next_run_dir};
-pub use loader::{LoadJob, LoadRequest, LoadedData, PREVIEW_ROWS, file_name};
+pub use loader::{FailedLoad, LoadJob, LoadRequest, LoadedData, PREVIEW_ROWS, file_name};
 pub use notice::{Level, Notice};
 pub use presets::{Preset, paper, quick_demo};
 pub use samples::sample_data_paths;

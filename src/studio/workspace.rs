@@ -9,7 +9,7 @@ use std::time::Duration;
 use super::adapters::AdapterList;
 use super::library::RunLibrary;
 use super::live_run::{LiveRun, RunNews};
-use super::loader::{LoadJob, LoadRequest, LoadedData};
+use super::loader::{FailedLoad, LoadJob, LoadRequest, LoadedData};
 use super::notice::Notice;
 use super::tasks::{BackgroundTasks, Repaint};
 use super::worker::ModelWorker;
@@ -24,6 +24,8 @@ pub struct Polled {
     pub notices: Vec<Notice>,
     /// A file that finished loading from disk (for the recent-files list).
     pub opened: Option<PathBuf>,
+    /// A load that failed (the import step offers to map its columns).
+    pub failed: Option<FailedLoad>,
     /// Look again after this long even if nothing asks for a repaint (work is running).
     pub repaint_after: Option<Duration>,
 }
@@ -141,11 +143,18 @@ impl Workspace {
     /// clock in seconds. Called once per frame.
     pub fn poll(&mut self, now: f64) -> Polled {
         let mut polled = Polled::default();
-        if let Some(result) = self.loading.as_ref().and_then(LoadJob::poll) {
-            self.loading = None;
+        if let Some(result) = self.loading.as_ref().and_then(LoadJob::poll)
+            && let Some(job) = self.loading.take()
+        {
             match result {
                 Ok(data) => self.loaded(data, now, &mut polled),
-                Err(message) => polled.notices.push(Notice::error(message)),
+                Err(message) => {
+                    polled.notices.push(Notice::error(message.clone()));
+                    polled.failed = Some(FailedLoad {
+                        request: job.request,
+                        message,
+                    });
+                }
             }
         }
         self.poll_run(&mut polled.notices);

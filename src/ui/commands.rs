@@ -7,7 +7,6 @@ use egui::{Key, KeyboardShortcut, Modifiers};
 
 use super::goals::Goal;
 use super::layout::PaneKind;
-use crate::data::LoadOptions;
 use crate::studio::file_name;
 
 /// A user action.
@@ -21,8 +20,10 @@ pub enum UiCommand {
     OpenRecent(PathBuf),
     /// Open the bundled sample data.
     OpenSample,
-    /// Read the open data's file again with these format and column settings.
-    ReloadData(LoadOptions),
+    /// Choose a log and pick its columns in the import step before it loads.
+    ImportData,
+    /// Pick the columns of the open data's file again in the import step.
+    RemapData,
     /// Write a self-contained HTML report of the run that answers the panes.
     ExportReport,
     /// Start from a goal: open the pane that answers it, training the Quick demo if needed.
@@ -69,7 +70,8 @@ impl UiCommand {
             Self::OpenItems => "Open item titles…".into(),
             Self::OpenRecent(path) => path.display().to_string(),
             Self::OpenSample => "Open sample data".into(),
-            Self::ReloadData(_) => "Reload with this mapping".into(),
+            Self::ImportData => "Import with column choices…".into(),
+            Self::RemapData => "Change columns…".into(),
             Self::ExportReport => "Export report…".into(),
             Self::Goal(goal) => goal.title().into(),
             Self::ChooseRunsFolder => "Choose runs folder…".into(),
@@ -102,7 +104,12 @@ impl UiCommand {
             }
             Self::OpenRecent(_) => "Open this file again",
             Self::OpenSample => "Open the bundled ad-interaction log (2,500 users, 300 ads)",
-            Self::ReloadData(_) => "Read the file again with these settings",
+            Self::ImportData => {
+                "Pick a behaviour log, see its first rows and choose which column is the user, the item, the time and the behaviour before it loads"
+            }
+            Self::RemapData => {
+                "Choose again which columns of the open file are the user, the item, the time and the behaviour, and reload it"
+            }
             Self::Goal(goal) => goal.question(),
             Self::ExportReport => {
                 "One HTML page of the finished or reopened run (data, curves, test metrics, attention, synthetic sequences, an audience) that opens in any browser, offline"
@@ -155,6 +162,7 @@ impl UiCommand {
     pub fn palette() -> Vec<UiCommand> {
         let mut all = vec![
             Self::OpenData,
+            Self::ImportData,
             Self::OpenItems,
             Self::OpenSample,
             Self::ExportReport,

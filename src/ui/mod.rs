@@ -13,6 +13,7 @@ pub mod commands;
 pub mod exports;
 pub mod files;
 pub mod goals;
+pub mod import_step;
 pub mod layout;
 pub mod notifications;
 pub mod palette;

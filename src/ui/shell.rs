@@ -38,6 +38,7 @@ pub fn menu_bar(
     egui::MenuBar::new().ui(ui, |ui| {
         ui.menu_button("File", |ui| {
             command_button_ui(ui, UiCommand::OpenData, commands, true);
+            command_button_ui(ui, UiCommand::ImportData, commands, true);
             command_button_ui(ui, UiCommand::OpenItems, commands, ws.data.is_some());
             command_button_ui(ui, UiCommand::OpenSample, commands, true);
             ui.menu_button("Open recent", |ui| {

@@ -2,7 +2,7 @@
 //! Transient state (loaded data, the training session, query results) lives elsewhere.
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
@@ -10,11 +10,14 @@ use super::layout::{PaneKind, default_tree};
 use crate::analysis::attention::HeadChoice;
 use crate::analysis::history::XAxis;
 use crate::analysis::runs::SavedRun;
+use crate::data::LoadOptions;
 use crate::settings::{DataSource, TrainConfig};
 use crate::studio::{LoadedData, Preset, quick_demo};
 
 /// Most recent files kept.
 pub const MAX_RECENT: usize = 8;
+/// Most column mappings kept (one per file, the most recently loaded first).
+pub const MAX_MAPPINGS: usize = 32;
 
 /// Colour theme.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -171,6 +174,9 @@ pub struct AppState {
     pub recent: Vec<PathBuf>,
     /// UI zoom factor.
     pub zoom: f32,
+    /// How files were last loaded with a format or columns of their own, keyed by the file's
+    /// canonical path, most recent first (see [`AppState::remember_mapping`]).
+    pub mappings: Vec<DataSource>,
 }
 
 impl Default for AppState {
@@ -181,6 +187,7 @@ impl Default for AppState {
             theme: ThemeChoice::Dark,
             recent: Vec::new(),
             zoom: 1.0,
+            mappings: Vec::new(),
         }
     }
 }
@@ -192,6 +199,33 @@ impl AppState {
         self.recent.insert(0, path);
         self.recent.truncate(MAX_RECENT);
     }
+
+    /// Remembers that the file at `path` loaded with `options`, to open it the same way next
+    /// time; a load with nothing but detection forgets the file's mapping.
+    pub fn remember_mapping(&mut self, path: &Path, options: &LoadOptions) {
+        let key = mapping_key(path);
+        self.mappings.retain(|source| source.path != key);
+        let source = DataSource::read_with(key.clone(), options);
+        if source != DataSource::read_with(key, &LoadOptions::default()) {
+            self.mappings.insert(0, source);
+            self.mappings.truncate(MAX_MAPPINGS);
+        }
+    }
+
+    /// The format and columns the file at `path` last loaded with, if it had its own.
+    pub fn mapping_for(&self, path: &Path) -> Option<LoadOptions> {
+        let key = mapping_key(path);
+        let source = self.mappings.iter().find(|source| source.path == key)?;
+        source.load_options().ok()
+    }
+}
+
+/// The key of a file's remembered mapping: its canonical path (as given when it is gone).
+fn mapping_key(path: &Path) -> String {
+    std::fs::canonicalize(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .display()
+        .to_string()
 }
 
 #[cfg(test)]
@@ -216,5 +250,26 @@ mod tests {
         assert_eq!(back.theme, ThemeChoice::Light);
         assert_eq!(back.recent, state.recent);
         assert_eq!(back.tree.tiles.len(), state.tree.tiles.len());
+    }
+
+    #[test]
+    fn mappings_are_remembered_per_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("log.csv");
+        std::fs::write(&file, "visitor,sku\n").expect("write");
+        let mut state = AppState::default();
+        let options = LoadOptions {
+            user_column: Some("visitor".into()),
+            time_column: Some("none".into()),
+            ..LoadOptions::default()
+        };
+        // Another spelling of the same file finds the mapping.
+        state.remember_mapping(&dir.path().join(".").join("log.csv"), &options);
+        let text = serde_json::to_string(&state).expect("serialise");
+        let back: AppState = serde_json::from_str(&text).expect("parse");
+        assert_eq!(back.mapping_for(&file), Some(options));
+        assert_eq!(back.mapping_for(&dir.path().join("other.csv")), None);
+        state.remember_mapping(&file, &LoadOptions::default());
+        assert_eq!(state.mapping_for(&file), None, "plain detection forgets it");
     }
 }

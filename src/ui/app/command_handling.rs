@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::studio_app::{Pick, StudioApp};
 use crate::analysis::report::ReportRequest;
 use crate::data::guess_item_meta;
-use crate::studio::{LoadRequest, Preset, sample_data_paths};
+use crate::studio::{ImportPreview, LoadRequest, Preset, sample_data_paths};
 use crate::ui::commands::UiCommand;
 use crate::ui::files::{FileRequest, ask};
 use crate::ui::goals::Goal;
@@ -39,6 +39,10 @@ impl StudioApp {
     pub(super) fn picked(&mut self, pick: Pick, path: PathBuf) {
         match pick {
             Pick::Data => self.open_path(path, None),
+            Pick::Import => {
+                let request = self.request_for(path, None);
+                self.open_import(request, None);
+            }
             Pick::Items => match &self.workspace.data {
                 Some(data) => {
                     let mut request = data.request.clone();
@@ -52,12 +56,31 @@ impl StudioApp {
     }
 
     pub(super) fn open_path(&mut self, path: PathBuf, items: Option<PathBuf>) {
-        let items = items.or_else(|| guess_item_meta(&path));
-        self.workspace.open(LoadRequest {
+        let request = self.request_for(path, items);
+        self.workspace.open(request);
+    }
+
+    /// The load of the file at `path`: its item titles (given, or guessed from the folder) and
+    /// the format and columns it last loaded with.
+    pub(super) fn request_for(&self, path: PathBuf, items: Option<PathBuf>) -> LoadRequest {
+        LoadRequest {
+            items: items.or_else(|| guess_item_meta(&path)),
+            options: self.state.mapping_for(&path).unwrap_or_default(),
             path,
-            items,
-            ..LoadRequest::default()
-        });
+            bytes: None,
+        }
+    }
+
+    /// Shows the import step for `request`'s file; `failure` says why it did not load as it
+    /// is. A file whose first rows cannot be read is reported instead (after a failed load,
+    /// the load's own error already is).
+    pub(super) fn open_import(&mut self, request: LoadRequest, failure: Option<String>) {
+        let after_failure = failure.is_some();
+        match ImportPreview::read(request, failure) {
+            Ok(preview) => self.import.open(preview),
+            Err(error) if !after_failure => self.notes.error(error.to_string()),
+            Err(_) => {}
+        }
     }
 
     pub(super) fn take_dropped_files(&mut self, ctx: &egui::Context) {
@@ -91,13 +114,14 @@ impl StudioApp {
                 let (data, items) = sample_data_paths();
                 self.open_path(data, Some(items));
             }
-            UiCommand::ReloadData(options) => {
-                if let Some(data) = &self.workspace.data {
-                    let mut request = data.request.clone();
-                    request.options = options;
-                    self.workspace.open(request);
+            UiCommand::ImportData => self.pick(Pick::Import, FileRequest::OpenData),
+            UiCommand::RemapData => match &self.workspace.data {
+                Some(data) => {
+                    let request = data.request.clone();
+                    self.open_import(request, None);
                 }
-            }
+                None => self.notes.warn("Open a data file first."),
+            },
             UiCommand::ExportReport => self.export_report(),
             UiCommand::Goal(goal) => self.start_goal(goal, ctx),
             UiCommand::ChooseRunsFolder => self.pick(Pick::RunsFolder, FileRequest::RunsFolder),

@@ -6,10 +6,11 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::launch::LaunchOptions;
-use crate::data::guess_item_meta;
+use crate::data::{LoadOptions, guess_item_meta};
 use crate::studio::{LoadRequest, Repaint, Task, Workspace};
 use crate::ui::commands::UiCommand;
 use crate::ui::exports::Exports;
+use crate::ui::import_step::ImportStep;
 use crate::ui::notifications::Notifications;
 use crate::ui::palette::Palette;
 use crate::ui::panels::{PaneBehavior, PaneContext, Panes};
@@ -21,6 +22,7 @@ use crate::ui::timings::Timings;
 /// What a pending file choice is for.
 pub(super) enum Pick {
     Data,
+    Import,
     Items,
     RunsFolder,
 }
@@ -34,6 +36,7 @@ pub struct StudioApp {
     pub(super) notes: Notifications,
     pub(super) palette: Palette,
     pub(super) sequda_settings: SequdaSettingsWindow,
+    pub(super) import: ImportStep,
     pub(super) commands: Vec<UiCommand>,
     pub(super) picks: Vec<(Pick, Task<Option<PathBuf>>)>,
     pub(super) options: LaunchOptions,
@@ -67,10 +70,16 @@ impl StudioApp {
         let mut workspace = Workspace::new(repaint, options.runs_dir.clone());
         if let Some(path) = &options.data {
             let items = options.items.clone().or_else(|| guess_item_meta(path));
+            // Columns given on the command line win over the ones remembered for the file.
+            let load_options = if options.load_options == LoadOptions::default() {
+                state.mapping_for(path).unwrap_or_default()
+            } else {
+                options.load_options.clone()
+            };
             workspace.open(LoadRequest {
                 path: path.clone(),
                 items,
-                options: options.load_options.clone(),
+                options: load_options,
                 ..LoadRequest::default()
             });
         }
@@ -82,6 +91,7 @@ impl StudioApp {
             notes: Notifications::default(),
             palette: Palette::default(),
             sequda_settings: SequdaSettingsWindow::default(),
+            import: ImportStep::default(),
             commands: Vec::new(),
             picks: Vec::new(),
             timings: Timings::start(options.print_timings, options.started_at),
@@ -115,6 +125,11 @@ impl StudioApp {
     /// Notifications shown and logged.
     pub fn notifications(&self) -> &Notifications {
         &self.notes
+    }
+
+    /// Whether the import step is shown.
+    pub fn import_step_open(&self) -> bool {
+        self.import.is_open()
     }
 
     /// Removes every notification from the screen.
@@ -152,7 +167,13 @@ impl StudioApp {
         }
         self.notes.forward(polled.notices);
         if let Some(path) = polled.opened {
+            if let Some(data) = &self.workspace.data {
+                self.state.remember_mapping(&path, &data.request.options);
+            }
             self.state.remember_recent(path);
+        }
+        if let Some(failed) = polled.failed {
+            self.open_import(failed.request, Some(failed.message));
         }
         if let Some(delay) = polled.repaint_after {
             ctx.request_repaint_after(delay);
@@ -226,6 +247,9 @@ impl StudioApp {
             .ui(&ctx, &mut selections.train.sequda, training)
         {
             selections.preset = crate::studio::Preset::Custom;
+        }
+        if let Some(request) = self.import.ui(&ctx) {
+            self.workspace.open(request);
         }
         drop_overlay(&ctx);
         for command in std::mem::take(&mut self.commands) {

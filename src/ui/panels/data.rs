@@ -1,5 +1,5 @@
-//! The Data pane: open a file, preview it with its column mapping, see import warnings and the
-//! statistics (sequence lengths, the item-popularity long tail).
+//! The Data pane: open a file (or import it with column choices), preview it, change its
+//! columns, see import warnings and the statistics (sequence lengths, the item-popularity long tail).
 
 use egui::{Id, RichText, Ui};
 use egui_plot::{Bar, BarChart, Line, Plot};
@@ -7,30 +7,16 @@ use egui_plot::{Bar, BarChart, Line, Plot};
 use super::PaneContext;
 use crate::analysis::csv::{Cell, CsvTable};
 use crate::analysis::data_summary::{length_bars, long_tail, stats_table};
-use crate::data::{Format, ImportReport, LoadOptions};
+use crate::data::ImportReport;
 use crate::studio::{LoadedData, file_name};
 use crate::ui::commands::UiCommand;
 use crate::ui::exports::{chart_buttons, remember_chart_rect};
 use crate::ui::widgets::labelled::{duration, note, thousands};
 use crate::ui::widgets::plots::{category_axis, log_axis_label, log_points, series_color};
 
-/// Column mapping being edited.
+/// Data pane view state (none yet: everything it shows comes from the workspace).
 #[derive(Default)]
-struct Mapping {
-    generation: u64,
-    format: Format,
-    user: String,
-    item: String,
-    time: String,
-    behaviour: String,
-    strict: bool,
-}
-
-/// Data pane view state.
-#[derive(Default)]
-pub struct DataPane {
-    mapping: Mapping,
-}
+pub struct DataPane;
 
 impl DataPane {
     /// Draws the pane.
@@ -38,6 +24,7 @@ impl DataPane {
         ui.horizontal_wrapped(|ui| {
             for command in [
                 UiCommand::OpenData,
+                UiCommand::ImportData,
                 UiCommand::OpenItems,
                 UiCommand::OpenSample,
             ] {
@@ -63,9 +50,6 @@ impl DataPane {
             );
             return;
         };
-        if self.mapping.generation != data.generation {
-            self.mapping = Mapping::from_options(data.generation, &data.request.options);
-        }
         egui::ScrollArea::vertical()
             .id_salt("data_scroll")
             .auto_shrink([false, false])
@@ -83,110 +67,15 @@ impl DataPane {
                 egui::CollapsingHeader::new("Preview of the file")
                     .default_open(false)
                     .show(ui, |ui| preview_ui(ui, &data.preview));
-                self.mapping_ui(ui, cx.commands);
-            });
-    }
-
-    fn mapping_ui(&mut self, ui: &mut Ui, commands: &mut Vec<UiCommand>) {
-        egui::CollapsingHeader::new("Column mapping")
-            .default_open(false)
-            .show(ui, |ui| {
-                ui.label(
-                    "Leave a field empty to detect it. Columns can be named or numbered from 1.",
-                );
-                egui::ComboBox::from_label("Format")
-                    .selected_text(self.mapping.format.to_string())
-                    .show_ui(ui, |ui| {
-                        for format in [
-                            Format::Auto,
-                            Format::Delimited,
-                            Format::Sasrec,
-                            Format::MovieLens,
-                        ] {
-                            ui.selectable_value(
-                                &mut self.mapping.format,
-                                format,
-                                format.to_string(),
-                            );
-                        }
-                    })
-                    .response
-                    .on_hover_text(
-                        "How to read the file: auto detects CSV/TSV, SASRec text and MovieLens; \
-                         Parquet, gzip and zstd files are recognised by their content",
-                    );
-                egui::Grid::new("mapping_grid")
-                    .num_columns(2)
-                    .show(ui, |ui| {
-                        for (name, value, tip) in [
-                            (
-                                "User column",
-                                &mut self.mapping.user,
-                                "Which column holds the user id",
-                            ),
-                            (
-                                "Item column",
-                                &mut self.mapping.item,
-                                "Which column holds the item (ad) id",
-                            ),
-                            (
-                                "Time column",
-                                &mut self.mapping.time,
-                                "Which column holds the time of the event",
-                            ),
-                            (
-                                "Behaviour column",
-                                &mut self.mapping.behaviour,
-                                "Which column holds the event type (impression, click, …)",
-                            ),
-                        ] {
-                            let label = ui.label(name);
-                            ui.add(egui::TextEdit::singleline(value).hint_text("detect"))
-                                .labelled_by(label.id)
-                                .on_hover_text(tip);
-                            ui.end_row();
-                        }
-                    });
-                ui.checkbox(&mut self.mapping.strict, "Stop at the first bad row")
-                    .on_hover_text(
-                        "Instead of skipping and counting malformed rows, refuse the file",
-                    );
-                let reload = UiCommand::ReloadData(self.mapping.options());
+                let remap = UiCommand::RemapData;
                 if ui
-                    .button(reload.label())
-                    .on_hover_text(reload.tooltip())
+                    .button(remap.label())
+                    .on_hover_text(remap.tooltip())
                     .clicked()
                 {
-                    commands.push(reload);
+                    cx.commands.push(remap);
                 }
             });
-    }
-}
-
-impl Mapping {
-    fn from_options(generation: u64, options: &LoadOptions) -> Self {
-        Self {
-            generation,
-            format: options.format,
-            user: options.user_column.clone().unwrap_or_default(),
-            item: options.item_column.clone().unwrap_or_default(),
-            time: options.time_column.clone().unwrap_or_default(),
-            behaviour: options.behaviour_column.clone().unwrap_or_default(),
-            strict: options.strict,
-        }
-    }
-
-    fn options(&self) -> LoadOptions {
-        let field = |s: &String| (!s.trim().is_empty()).then(|| s.trim().to_owned());
-        LoadOptions {
-            format: self.format,
-            user_column: field(&self.user),
-            item_column: field(&self.item),
-            time_column: field(&self.time),
-            behaviour_column: field(&self.behaviour),
-            strict: self.strict,
-            ..LoadOptions::default()
-        }
     }
 }
 
