@@ -7,6 +7,8 @@
 //! t is filtered over the prefix window `0..=t` and keeps that window's value at t. The last
 //! position therefore gets exactly BSARec's filter, and no position reads a later one.
 
+use std::ops::Range;
+
 use burn::module::{Module, Param};
 use burn::tensor::{Device, Tensor, TensorData};
 
@@ -52,8 +54,7 @@ impl SequenceMix {
     /// Returns `[batch, 1, dim]`, equal to the last position of [`SequenceMix::mix`].
     pub fn mix_last(&self, normed: Tensor<3>, context: Tensor<3>) -> Tensor<3> {
         let [batch, len, dim] = normed.dims();
-        let filter = causal_low_pass(len, self.frequencies, &normed.device());
-        let last_row = filter.slice([len - 1..len, 0..len]);
+        let last_row = low_pass_rows(len - 1..len, len, self.frequencies, &normed.device());
         let last = normed.clone().slice([0..batch, len - 1..len, 0..dim]);
         self.combine(last_row, last, normed, context)
     }
@@ -92,8 +93,14 @@ impl SequenceMix {
 /// kept, `P[t, j] = (1/n) Σ_k w_k cos(2πk(t − j)/n)` over kept `k ≤ n/2` with `n = t + 1`,
 /// `w_0 = 1`, `w_{n/2} = 1` for even n and `w_k = 2` otherwise.
 pub fn causal_low_pass(len: usize, frequencies: usize, device: &Device) -> Tensor<2> {
-    let mut values = vec![0f32; len * len];
-    for t in 0..len {
+    low_pass_rows(0..len, len, frequencies, device)
+}
+
+/// Rows `rows` of [`causal_low_pass`]`(len, …)`: `[rows.len(), len]`, computing only those.
+fn low_pass_rows(rows: Range<usize>, len: usize, frequencies: usize, device: &Device) -> Tensor<2> {
+    let count = rows.len();
+    let mut values = vec![0f32; count * len];
+    for (row, t) in rows.enumerate() {
         let n = t + 1;
         for j in 0..=t {
             let lag = (t - j) as f64;
@@ -103,10 +110,10 @@ pub fn causal_low_pass(len: usize, frequencies: usize, device: &Device) -> Tenso
                     weight * (std::f64::consts::TAU * k as f64 * lag / n as f64).cos()
                 })
                 .sum();
-            values[t * len + j] = (sum / n as f64) as f32;
+            values[row * len + j] = (sum / n as f64) as f32;
         }
     }
-    Tensor::from_data(TensorData::new(values, [len, len]), device)
+    Tensor::from_data(TensorData::new(values, [count, len]), device)
 }
 
 #[cfg(test)]
