@@ -9,16 +9,11 @@
 use std::path::Path;
 
 use super::LoadOptions;
-use super::builder::Builder;
 use super::columns::{self, Columns};
-use super::dataset::Dataset;
-use super::error::{DataError, DataErrorKind, one_line};
+use super::error::{DataError, DataErrorKind};
 use super::format::Delimiter;
 use super::format_kind::Format;
-use super::hash::Fnv1a;
-use super::records::{Row, for_each_row};
-use super::report;
-use super::timestamp;
+use super::records::for_each_row;
 
 /// Rows sampled to guess the columns of a file without a header.
 const SAMPLE_ROWS: usize = 50;
@@ -36,13 +31,15 @@ pub(crate) struct Layout {
     pub format: Format,
 }
 
-/// Reads delimited text, finding the header and the columns first.
-pub(crate) fn load(
+/// The layout of delimited text, from its first rows (`head` needs only the start of the
+/// text), and the warning that says how the columns of a file without a header were guessed.
+pub(crate) fn detect_layout(
     path: &Path,
-    text: &str,
+    head: &str,
     delimiter: Delimiter,
     options: &LoadOptions,
-) -> Result<Dataset, DataError> {
+) -> Result<(Layout, Option<String>), DataError> {
+    let text = head;
     let mut first: Vec<String> = Vec::new();
     for_each_row(path, text, delimiter, |_, row| {
         first = row.fields().map(str::to_owned).collect();
@@ -79,135 +76,27 @@ pub(crate) fn load(
         header,
         format: Format::Delimited,
     };
-    read_rows(path, text, delimiter, &layout, options.strict, warning)
-}
-
-/// Reads every row of `text` with a known layout.
-pub(crate) fn read_rows(
-    path: &Path,
-    text: &str,
-    delimiter: Delimiter,
-    layout: &Layout,
-    strict: bool,
-    warning: Option<String>,
-) -> Result<Dataset, DataError> {
-    let columns = layout.columns;
-    let has_time = columns.time.is_some();
-    let mut builder = Builder::new(
-        path,
-        layout.format,
-        strict,
-        has_time,
-        columns.behaviour.is_some(),
-    );
-    builder.report_mut().warnings.extend(warning);
-    let mut header: Option<Vec<String>> = None;
-    for_each_row(path, text, delimiter, |line, row| {
-        if layout.header && header.is_none() {
-            header = Some(row.fields().map(str::to_owned).collect());
-            return Ok(true);
-        }
-        builder.count_row();
-        if header
-            .as_deref()
-            .is_some_and(|header| repeats(header, &row))
-        {
-            let detail = "this row repeats the header row (files joined together?)";
-            builder.skip(line, report::REASON_HEADER, detail.to_owned())?;
-        } else {
-            read_row(&mut builder, layout, line, &row)?;
-        }
-        Ok(true)
-    })?;
-    builder.finish()
-}
-
-/// Whether `row` is the header row again (the same names, ignoring case).
-fn repeats(header: &[String], row: &Row<'_>) -> bool {
-    row.len() == header.len()
-        && row
-            .fields()
-            .zip(header)
-            .all(|(field, name)| field.eq_ignore_ascii_case(name))
-}
-
-/// Checks one data row and adds its event, or records why it was skipped.
-fn read_row(
-    builder: &mut Builder,
-    layout: &Layout,
-    line: u64,
-    row: &Row<'_>,
-) -> Result<(), DataError> {
-    let columns = layout.columns;
-    let trailing_empty = row.len() == layout.width + 1 && row.get(layout.width) == Some("");
-    let width_ok = row.len() == layout.width || trailing_empty;
-    let roles = [
-        Some(columns.user),
-        Some(columns.item),
-        columns.time,
-        columns.behaviour,
-    ];
-    let multiline = |index: Option<usize>| {
-        index
-            .and_then(|index| row.get(index))
-            .is_some_and(|field| field.contains('\n'))
-    };
-    if row.fields().any(|field| field.contains('\n'))
-        && (!width_ok || roles.into_iter().any(multiline))
-    {
-        let detail = "a quote opened on this line is not closed where expected, so the lines after it were read into one field";
-        return builder.skip(line, report::REASON_QUOTE, detail.to_owned());
-    }
-    if !width_ok {
-        let detail = format!(
-            "this row has {} columns, expected {}",
-            row.len(),
-            layout.width
-        );
-        return builder.skip(line, report::REASON_COLUMNS, detail);
-    }
-    let user = row.get(columns.user).unwrap_or("");
-    let item = row.get(columns.item).unwrap_or("");
-    if !builder.check_ids(line, user, item)? {
-        return Ok(());
-    }
-    let mut millis = 0;
-    if let Some(time) = columns.time {
-        let value = row.get(time).unwrap_or("");
-        match timestamp::parse_millis(value) {
-            Some(parsed) => millis = parsed,
-            None => {
-                let detail = format!(
-                    "cannot read the timestamp `{}` (expected Unix seconds or milliseconds, decimal seconds, or an ISO-8601 date like 2024-03-01T12:00:00Z)",
-                    one_line(value, 40)
-                );
-                return builder.skip(line, report::REASON_TIMESTAMP, detail);
-            }
-        }
-    }
-    let behaviour = columns
-        .behaviour
-        .map(|column| row.get(column).unwrap_or(""));
-    let user = builder.user(user);
-    builder.push(line, user, item, (millis, behaviour), row_hash(row))?;
-    builder.count_used();
-    Ok(())
-}
-
-/// A hash of every field of `row`, to tell a row that repeats another exactly from one that
-/// only shares its user, item and time.
-fn row_hash(row: &Row<'_>) -> u64 {
-    let mut hash = Fnv1a::new();
-    for field in row.fields() {
-        hash.write(field.as_bytes());
-        hash.write(&[0x1F]); // the unit separator: "a,bc" and "ab,c" differ
-    }
-    hash.finish()
+    Ok((layout, warning))
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::dataset::Dataset;
+    use super::super::report;
+    use super::super::row_reader::read_rows;
     use super::*;
+
+    /// Reads delimited text whole, finding the header and the columns first (the tests' way in;
+    /// files are read in pieces by `super::text_stream`).
+    fn load(
+        path: &Path,
+        text: &str,
+        delimiter: Delimiter,
+        options: &LoadOptions,
+    ) -> Result<Dataset, DataError> {
+        let (layout, warning) = detect_layout(path, text, delimiter, options)?;
+        read_rows(path, text, delimiter, &layout, options.strict, warning)
+    }
 
     fn load_str(name: &str, text: &str, options: &LoadOptions) -> Result<Dataset, DataError> {
         let detected = super::super::format::detect(Path::new(name), text, options)?;

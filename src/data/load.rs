@@ -2,53 +2,61 @@
 //! reader.
 //!
 //! What a file holds is told by its first bytes, never by its extension alone: a gzip or zstd
-//! stream is decompressed in memory first ([`compressed`]); Parquet (`PAR1`) goes to the
-//! Parquet reader; anything else is text, whose format [`format::detect`] decides.
+//! stream is decompressed as it is read, and text (plain or decompressed) is read in pieces
+//! ([`text_stream`]), so neither the decompressed file nor, for plain text, the file itself is
+//! ever held whole; Parquet (`PAR1`), which is read by seeking, is read into memory and goes to
+//! the Parquet reader. The content hash is of the file's bytes as stored.
 
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
-use super::compressed::{self, Container};
+use super::compressed::Container;
 use super::dataset::Dataset;
 use super::error::{DataError, DataErrorKind};
-use super::format;
-use super::format_kind::Format;
-use super::hash::fnv1a;
+use super::hash::{Fnv1a, fnv1a};
 use super::options::LoadOptions;
-use super::{delimited, memory, movielens, parquet_read, sasrec, text};
+use super::text_stream::{self, Pieces, Source};
+use super::{memory, parquet_read};
 
 /// Reads an interaction file: text (CSV, TSV, SASRec, MovieLens), the same compressed with
 /// gzip or zstd, or Parquet.
 ///
 /// A file that is expected to need more memory than is available is refused first
-/// ([`memory::check_fits`]), and the file's bytes are reserved without aborting when the
-/// allocation fails.
+/// ([`memory::check_fits`]), and buffers are reserved without aborting when an allocation
+/// fails.
 pub fn load_dataset(path: &Path, options: &LoadOptions) -> Result<Dataset, DataError> {
     memory::check_fits(path)?;
-    let bytes = read_whole(path)?;
-    load_dataset_bytes(path, &bytes, options)
+    let io = |error| DataError::new(path, DataErrorKind::Io(error));
+    let file = std::fs::File::open(path).map_err(io)?;
+    let len = file.metadata().map_err(io)?.len();
+    let mut reader = BufReader::with_capacity(1 << 16, HashingReader::new(file));
+    let container = Container::of(reader.fill_buf().map_err(io)?);
+    let mut dataset = if container == Container::Parquet {
+        let mut bytes = Vec::new();
+        reserve(path, &mut bytes, len)?;
+        reader.read_to_end(&mut bytes).map_err(io)?;
+        parquet_read::load(path, &bytes, options)?
+    } else {
+        load_stream(path, &mut reader, container, len, options)?
+    };
+    // Whatever a decompressor left unread still belongs to the file's hash.
+    std::io::copy(&mut reader, &mut std::io::sink()).map_err(io)?;
+    dataset.content_hash = Some(reader.get_ref().hash.finish());
+    Ok(dataset)
 }
 
-/// The file's bytes, in a buffer reserved up front: an allocation the system refuses is a
+/// Reserves room for `len` bytes: an allocation the system refuses is a
 /// [`DataErrorKind::TooLargeForMemory`] error, not an abort.
-fn read_whole(path: &Path) -> Result<Vec<u8>, DataError> {
-    let io = |error| DataError::new(path, DataErrorKind::Io(error));
-    let mut file = std::fs::File::open(path).map_err(io)?;
-    let len = file.metadata().map_err(io)?.len();
-    let mut bytes = Vec::new();
-    if bytes
-        .try_reserve_exact(usize::try_from(len).unwrap_or(usize::MAX))
-        .is_err()
-    {
+fn reserve(path: &Path, bytes: &mut Vec<u8>, len: u64) -> Result<(), DataError> {
+    let wanted = usize::try_from(len).unwrap_or(usize::MAX);
+    bytes.try_reserve_exact(wanted).map_err(|_| {
         let kind = DataErrorKind::TooLargeForMemory {
             file: len,
             needed: len,
             available: memory::available_memory().unwrap_or(0),
         };
-        return Err(DataError::new(path, kind));
-    }
-    file.read_to_end(&mut bytes).map_err(io)?;
-    Ok(bytes)
+        DataError::new(path, kind)
+    })
 }
 
 /// Reads an interaction file that is already in memory (e.g. dropped onto the window);
@@ -60,28 +68,80 @@ pub fn load_dataset_bytes(
     bytes: &[u8],
     options: &LoadOptions,
 ) -> Result<Dataset, DataError> {
-    let decompressed = compressed::decompress(name, bytes)?;
-    let inner = decompressed.as_deref().unwrap_or(bytes);
-    let mut dataset = if Container::of(inner) == Container::Parquet {
-        parquet_read::load(name, inner, options)?
-    } else if options.format == Format::Parquet {
-        return Err(DataError::new(name, DataErrorKind::NotParquet));
+    let container = Container::of(bytes);
+    let mut dataset = if container == Container::Parquet {
+        parquet_read::load(name, bytes, options)?
     } else {
-        load_text(name, inner, options)?
+        load_stream(name, bytes, container, bytes.len() as u64, options)?
     };
     dataset.content_hash = Some(fnv1a(bytes));
     Ok(dataset)
 }
 
-/// Reads an interaction file of text, detecting its format unless the options give it.
-fn load_text(name: &Path, bytes: &[u8], options: &LoadOptions) -> Result<Dataset, DataError> {
-    let text = text::decode(name, bytes)?;
-    let detected = format::detect(name, text, options)?;
-    match detected.format {
-        Format::Sasrec => sasrec::load(name, text, options.strict),
-        Format::MovieLens => movielens::load(name, text, detected.delimiter, options.strict),
-        Format::Delimited | Format::Auto | Format::Parquet => {
-            delimited::load(name, text, detected.delimiter, options)
+/// Reads text, or gzip- or zstd-compressed text (or Parquet inside them), from `reader`,
+/// which holds a file of `len` bytes whose container is `container`.
+fn load_stream<R: BufRead>(
+    path: &Path,
+    reader: R,
+    container: Container,
+    len: u64,
+    options: &LoadOptions,
+) -> Result<Dataset, DataError> {
+    let pieces = Pieces::default();
+    match container {
+        Container::Gzip => {
+            let decoder = flate2::bufread::MultiGzDecoder::new(reader);
+            text_stream::load(
+                path,
+                Source::decompressed(decoder, "gzip", len),
+                options,
+                pieces,
+            )
         }
+        Container::Zstd => {
+            let decoder = zstd::stream::read::Decoder::with_buffer(reader).map_err(|error| {
+                let detail = super::error::one_line(&error.to_string(), 120);
+                let kind = DataErrorKind::Decompress {
+                    what: "zstd",
+                    detail,
+                };
+                DataError::new(path, kind)
+            })?;
+            text_stream::load(
+                path,
+                Source::decompressed(decoder, "zstd", len),
+                options,
+                pieces,
+            )
+        }
+        Container::Plain | Container::Parquet => {
+            text_stream::load(path, Source::plain(reader), options, pieces)
+        }
+    }
+}
+
+/// A reader that hashes the bytes it passes on.
+struct HashingReader<R> {
+    /// Where the bytes come from.
+    inner: R,
+    /// The hash of the bytes read so far.
+    hash: Fnv1a,
+}
+
+impl<R> HashingReader<R> {
+    /// A reader that has hashed nothing yet.
+    fn new(inner: R) -> Self {
+        Self {
+            inner,
+            hash: Fnv1a::new(),
+        }
+    }
+}
+
+impl<R: Read> Read for HashingReader<R> {
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        let count = self.inner.read(buffer)?;
+        self.hash.write(&buffer[..count]);
+        Ok(count)
     }
 }

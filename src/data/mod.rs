@@ -36,10 +36,12 @@ mod parquet_values;
 mod popularity;
 mod records;
 mod report;
+mod row_reader;
 mod sasrec;
 mod split;
 mod stats;
 mod text;
+mod text_stream;
 mod timestamp;
 
 #[cfg(not(scratch))]

@@ -5,23 +5,13 @@
 //! reading, as in SASRec); the rating itself is not kept. Events are ordered by timestamp,
 //! with ties (frequent: MovieLens times are in seconds) kept in file order.
 
-use std::path::Path;
-
 use super::columns::Columns;
-use super::dataset::Dataset;
-use super::delimited::{self, Layout};
-use super::error::DataError;
-use super::format::Delimiter;
+use super::delimited::Layout;
 use super::format_kind::Format;
 
-/// Reads a MovieLens ratings file whose fields are separated as `delimiter` says.
-pub(crate) fn load(
-    path: &Path,
-    text: &str,
-    delimiter: Delimiter,
-    strict: bool,
-) -> Result<Dataset, DataError> {
-    let layout = Layout {
+/// Where MovieLens rating files keep the user, item and time: no header, four fields.
+pub(crate) fn layout() -> Layout {
+    Layout {
         columns: Columns {
             user: 0,
             item: 1,
@@ -31,14 +21,29 @@ pub(crate) fn load(
         width: 4,
         header: false,
         format: Format::MovieLens,
-    };
-    delimited::read_rows(path, text, delimiter, &layout, strict, None)
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
+    use super::super::dataset::Dataset;
+    use super::super::error::DataError;
+    use super::super::format::Delimiter;
+    use super::super::row_reader::read_rows;
     use super::super::text::Separator;
     use super::*;
+
+    /// Reads a MovieLens ratings file whose fields are separated as `delimiter` says.
+    fn load(
+        path: &Path,
+        text: &str,
+        delimiter: Delimiter,
+        strict: bool,
+    ) -> Result<Dataset, DataError> {
+        read_rows(path, text, delimiter, &layout(), strict, None)
+    }
 
     #[test]
     fn ratings_dat_sorted_by_time_with_ties_in_file_order() {

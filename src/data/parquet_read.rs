@@ -148,7 +148,7 @@ fn read_row(builder: &mut Builder, plan: &Plan, number: u64, row: &Row) -> Resul
     Ok(())
 }
 
-/// A hash of every field of a row (see `delimited::row_hash`).
+/// A hash of every field of a row (see `row_reader::row_hash`).
 fn row_hash(fields: &[&Field]) -> u64 {
     let mut hash = Fnv1a::new();
     for field in fields {

@@ -71,42 +71,83 @@ pub(crate) fn for_each_row(
     path: &Path,
     text: &str,
     delimiter: Delimiter,
-    mut visit: impl FnMut(u64, Row<'_>) -> Result<bool, DataError>,
+    visit: impl FnMut(u64, Row<'_>) -> Result<bool, DataError>,
 ) -> Result<(), DataError> {
+    let whole = Chunk {
+        text,
+        first_line: 1,
+        last: true,
+    };
+    scan_rows(path, &whole, delimiter, visit).map(|_| ())
+}
+
+/// A piece of a longer text, read one piece at a time (`super::text_stream`).
+pub(crate) struct Chunk<'a> {
+    /// The piece: whole lines, ending with a line break unless it is the last.
+    pub text: &'a str,
+    /// The 1-based line number of its first line in the whole text.
+    pub first_line: u64,
+    /// Whether nothing follows it.
+    pub last: bool,
+}
+
+/// Calls `visit(line, row)` for each non-blank row of `chunk` that is known to be complete,
+/// in order, until it returns `false`; returns how many bytes of the chunk those rows span.
+///
+/// With CSV rules a quoted field may hold line breaks, so the row a chunk ends with may go on
+/// in the next one: unless the chunk is the last, its final row is left unread (the bytes
+/// returned stop where it starts) for the caller to read again with what follows. Lines
+/// split by hand are complete at every line break.
+pub(crate) fn scan_rows(
+    path: &Path,
+    chunk: &Chunk<'_>,
+    delimiter: Delimiter,
+    mut visit: impl FnMut(u64, Row<'_>) -> Result<bool, DataError>,
+) -> Result<usize, DataError> {
+    let offset = chunk.first_line.saturating_sub(1);
     match delimiter {
         Delimiter::Byte(byte) => {
             let mut reader = csv::ReaderBuilder::new()
                 .has_headers(false)
                 .flexible(true)
                 .delimiter(byte)
-                .from_reader(text.as_bytes());
-            let mut record = csv::StringRecord::new();
-            loop {
+                .from_reader(chunk.text.as_bytes());
+            let mut read = |record: &mut csv::StringRecord| {
                 let line = reader.position().line();
-                match reader.read_record(&mut record) {
-                    Ok(false) => return Ok(()),
-                    Ok(true) => {}
-                    Err(error) => return Err(csv_error(path, line, &error)),
+                reader
+                    .read_record(record)
+                    .map_err(|error| csv_error(path, offset + line, &error))
+            };
+            let mut current = csv::StringRecord::new();
+            let mut next = csv::StringRecord::new();
+            let mut have = read(&mut current)?;
+            while have {
+                let more = read(&mut next)?;
+                let start = current.position().map_or(0, csv::Position::byte);
+                if !more && !chunk.last {
+                    return Ok(usize::try_from(start).unwrap_or(0));
                 }
-                let row = Row::Csv(&record);
-                if row.is_blank() {
-                    continue;
+                let row = Row::Csv(&current);
+                if !row.is_blank() {
+                    let line = current.position().map_or(1, csv::Position::line);
+                    if !visit(offset + line, row)? {
+                        return Ok(chunk.text.len());
+                    }
                 }
-                let line = record.position().map_or(line, csv::Position::line);
-                if !visit(line, row)? {
-                    return Ok(());
-                }
+                std::mem::swap(&mut current, &mut next);
+                have = more;
             }
+            Ok(chunk.text.len())
         }
         Delimiter::Split(separator) => {
             let mut fields = Vec::new();
-            for (line, content) in text::content_lines(text) {
+            for (line, content) in text::content_lines(chunk.text) {
                 text::split_into(content, separator, &mut fields);
-                if !visit(line, Row::Split(&fields))? {
-                    return Ok(());
+                if !visit(offset + line, Row::Split(&fields))? {
+                    break;
                 }
             }
-            Ok(())
+            Ok(chunk.text.len())
         }
     }
 }

@@ -14,26 +14,57 @@ use super::format_kind::Format;
 use super::report;
 use super::text;
 
-/// Reads SASRec text.
+/// Reads SASRec text whole (the tests' way in; files are read in pieces by
+/// `super::text_stream`).
+#[cfg(test)]
 pub(crate) fn load(path: &Path, text: &str, strict: bool) -> Result<Dataset, DataError> {
-    let mut builder = Builder::new(path, Format::Sasrec, strict, false, false);
-    for (line, content) in text::content_lines(text) {
-        builder.count_row();
-        let mut fields = content.split_ascii_whitespace();
-        let Some(user) = fields.next() else { continue };
-        let mut items = fields.peekable();
-        if items.peek().is_none() {
-            let detail = "this line has a user but no item (expected `user item …`)".to_owned();
-            builder.skip(line, report::REASON_COLUMNS, detail)?;
-            continue;
+    let mut reader = SasrecReader::new(path, strict);
+    reader.feed(text, 1)?;
+    reader.finish()
+}
+
+/// SASRec text read in pieces of whole lines, in order.
+pub(crate) struct SasrecReader {
+    /// The events so far.
+    builder: Builder,
+}
+
+impl SasrecReader {
+    /// A reader that has seen no line yet.
+    pub(crate) fn new(path: &Path, strict: bool) -> Self {
+        Self {
+            builder: Builder::new(path, Format::Sasrec, strict, false, false),
         }
-        let user = builder.user(user);
-        for item in items {
-            builder.push(line, user, item, (0, None), 0)?;
-        }
-        builder.count_used();
     }
-    builder.finish()
+
+    /// Reads the lines of `text`, whose first line is line `first_line` of the file.
+    pub(crate) fn feed(&mut self, text: &str, first_line: u64) -> Result<(), DataError> {
+        let builder = &mut self.builder;
+        let offset = first_line.saturating_sub(1);
+        for (line, content) in text::content_lines(text) {
+            let line = offset + line;
+            builder.count_row();
+            let mut fields = content.split_ascii_whitespace();
+            let Some(user) = fields.next() else { continue };
+            let mut items = fields.peekable();
+            if items.peek().is_none() {
+                let detail = "this line has a user but no item (expected `user item …`)".to_owned();
+                builder.skip(line, report::REASON_COLUMNS, detail)?;
+                continue;
+            }
+            let user = builder.user(user);
+            for item in items {
+                builder.push(line, user, item, (0, None), 0)?;
+            }
+            builder.count_used();
+        }
+        Ok(())
+    }
+
+    /// The dataset of every line fed.
+    pub(crate) fn finish(self) -> Result<Dataset, DataError> {
+        self.builder.finish()
+    }
 }
 
 #[cfg(test)]

@@ -41,6 +41,25 @@ pub(crate) fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, DataEr
     Ok(text)
 }
 
+/// Validates the bytes of a later piece of a text read in pieces (the first piece goes
+/// through [`decode`]'s checks): no NUL byte and valid UTF-8, with errors naming the line in
+/// the whole text (`first_line` is the piece's first line). The piece must not split a
+/// character, as a piece that ends at a line break never does.
+pub(crate) fn decode_part<'a>(
+    path: &Path,
+    bytes: &'a [u8],
+    first_line: u64,
+) -> Result<&'a str, DataError> {
+    let at_line = |pos: usize, kind| {
+        let line = first_line.saturating_add(line_of(bytes, pos).saturating_sub(1));
+        DataError::at_line(path, line, kind)
+    };
+    if let Some(pos) = bytes.iter().position(|&b| b == 0) {
+        return Err(at_line(pos, DataErrorKind::Binary));
+    }
+    std::str::from_utf8(bytes).map_err(|error| at_line(error.valid_up_to(), DataErrorKind::NotUtf8))
+}
+
 /// Like [`decode`], but text that is not UTF-8 is read as ISO-8859-1 (Latin-1) instead of
 /// failing, as older metadata files (MovieLens `u.item`, `movies.dat`) are. The flag says
 /// whether that fallback was used.
