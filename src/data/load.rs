@@ -4,8 +4,8 @@
 //! What a file holds is told by its first bytes, never by its extension alone: a gzip or zstd
 //! stream is decompressed as it is read, and text (plain or decompressed) is read in pieces
 //! ([`text_stream`]), so neither the decompressed file nor, for plain text, the file itself is
-//! ever held whole; Parquet (`PAR1`), which is read by seeking, is read into memory and goes to
-//! the Parquet reader. The content hash is of the file's bytes as stored.
+//! ever held whole; a Parquet file (`PAR1`) is read by the Parquet reader where its row groups
+//! are, not whole either. The content hash is of the file's bytes as stored.
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
@@ -32,31 +32,16 @@ pub fn load_dataset(path: &Path, options: &LoadOptions) -> Result<Dataset, DataE
     let mut reader = BufReader::with_capacity(1 << 16, HashingReader::new(file));
     let container = Container::of(reader.fill_buf().map_err(io)?);
     let mut dataset = if container == Container::Parquet {
-        let mut bytes = Vec::new();
-        reserve(path, &mut bytes, len)?;
-        reader.read_to_end(&mut bytes).map_err(io)?;
-        parquet_read::load(path, &bytes, options)?
+        let file = std::fs::File::open(path).map_err(io)?;
+        parquet_read::load(path, file, options)?
     } else {
         load_stream(path, &mut reader, container, len, options)?
     };
-    // Whatever a decompressor left unread still belongs to the file's hash.
+    // Whatever was left unread (all of a Parquet file, which its reader reads by seeking)
+    // still belongs to the file's hash.
     std::io::copy(&mut reader, &mut std::io::sink()).map_err(io)?;
     dataset.content_hash = Some(reader.get_ref().hash.finish());
     Ok(dataset)
-}
-
-/// Reserves room for `len` bytes: an allocation the system refuses is a
-/// [`DataErrorKind::TooLargeForMemory`] error, not an abort.
-fn reserve(path: &Path, bytes: &mut Vec<u8>, len: u64) -> Result<(), DataError> {
-    let wanted = usize::try_from(len).unwrap_or(usize::MAX);
-    bytes.try_reserve_exact(wanted).map_err(|_| {
-        let kind = DataErrorKind::TooLargeForMemory {
-            file: len,
-            needed: len,
-            available: memory::available_memory().unwrap_or(0),
-        };
-        DataError::new(path, kind)
-    })
 }
 
 /// Reads an interaction file that is already in memory (e.g. dropped onto the window);
@@ -70,7 +55,7 @@ pub fn load_dataset_bytes(
 ) -> Result<Dataset, DataError> {
     let container = Container::of(bytes);
     let mut dataset = if container == Container::Parquet {
-        parquet_read::load(name, bytes, options)?
+        parquet_read::load(name, bytes::Bytes::copy_from_slice(bytes), options)?
     } else {
         load_stream(name, bytes, container, bytes.len() as u64, options)?
     };

@@ -11,12 +11,14 @@ use std::path::Path;
 use super::compressed::Container;
 use super::error::{DataError, DataErrorKind};
 
-/// Peak memory per byte of text while loading it: the text itself, the parsed rows and the
-/// interned ids. Measured: a 129 MB CSV of 5,000,000 rows peaked at 384 MiB (2.9×),
-/// docs/benchmark-log.md "Warehouse input".
+/// Peak memory per byte of text while loading it: the parsed rows and the interned ids (the
+/// text itself is read in 8 MiB pieces). Measured after streaming: a 129 MB CSV of 5,000,000
+/// rows peaked at 273 MiB (2.2×), a 533 MB one of 20,000,000 rows at 954 MiB (1.9×); 3 leaves
+/// room for logs with longer ids (BENCHMARKS.md "Warehouse input").
 const TEXT_FACTOR: u64 = 3;
-/// Peak memory per byte of a Parquet file: the file, its decoded row groups and the rows.
-/// Measured: a 52 MB snappy Parquet file of the same 5,000,000 rows peaked at 363 MiB (7×).
+/// Peak memory per byte of a Parquet file: its decoded row groups and the rows (the file is
+/// read where its row groups are, not whole). Measured: a 208 MB snappy Parquet file of
+/// 20,000,000 rows peaked at 946 MiB (4.6×); 8 leaves room for files that compress better.
 const PARQUET_FACTOR: u64 = 8;
 /// Assumed decompression ratio when a stream does not say its size (text logs compress 5–20×).
 const ASSUMED_RATIO: u64 = 8;

@@ -14,7 +14,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
 use parquet::errors::ParquetError;
-use parquet::file::reader::{FileReader, SerializedFileReader};
+use parquet::file::reader::{ChunkReader, FileReader, SerializedFileReader};
 use parquet::record::{Field, Row};
 
 use super::builder::Builder;
@@ -27,16 +27,20 @@ use super::options::LoadOptions;
 use super::parquet_values::{IntegerTime, millis, token};
 use super::report;
 
-/// Reads a Parquet file held in `bytes` (which start with `PAR1`).
+/// Reads a Parquet file from `source`: the file itself (read where its row groups are, never
+/// whole), or its bytes in memory (which start with `PAR1`).
 ///
 /// The `parquet` crate's row reader panics on some corrupt files instead of returning an
 /// error (an index out of bounds on a damaged page, found by mutating valid files); such a
 /// panic is caught here and reported as a [`DataErrorKind::Parquet`] naming the row group and
 /// row it was reading, so bad input never takes the program down.
-pub(crate) fn load(path: &Path, bytes: &[u8], options: &LoadOptions) -> Result<Dataset, DataError> {
-    let data = bytes::Bytes::copy_from_slice(bytes);
+pub(crate) fn load<R: ChunkReader + 'static>(
+    path: &Path,
+    source: R,
+    options: &LoadOptions,
+) -> Result<Dataset, DataError> {
     let at = Cell::new(None);
-    match catch_unwind(AssertUnwindSafe(|| read(path, data, options, &at))) {
+    match catch_unwind(AssertUnwindSafe(|| read(path, source, options, &at))) {
         Ok(result) => result,
         Err(payload) => {
             let reason = payload
@@ -62,9 +66,9 @@ struct Plan {
 
 /// Opens the file, finds the columns and reads every row group; `at` follows the row group and
 /// the row being read.
-fn read(
+fn read<R: ChunkReader + 'static>(
     path: &Path,
-    data: bytes::Bytes,
+    data: R,
     options: &LoadOptions,
     at: &Cell<Option<(usize, u64)>>,
 ) -> Result<Dataset, DataError> {
@@ -93,9 +97,9 @@ fn read(
 }
 
 /// The role columns of the file's schema, found as a CSV header's are.
-fn plan(
+fn plan<R: ChunkReader + 'static>(
     path: &Path,
-    reader: &SerializedFileReader<bytes::Bytes>,
+    reader: &SerializedFileReader<R>,
     options: &LoadOptions,
 ) -> Result<Plan, DataError> {
     let schema = reader.metadata().file_metadata().schema_descr();

@@ -157,7 +157,7 @@ pub(crate) fn load<R: Read>(
     source.fill(path, &mut buffer, pieces.head.max(4))?;
     if Container::of(&buffer) == Container::Parquet {
         source.fill(path, &mut buffer, usize::MAX)?;
-        return parquet_read::load(path, &buffer, options);
+        return parquet_read::load(path, bytes::Bytes::from(buffer), options);
     }
     if options.format == Format::Parquet {
         return Err(DataError::new(path, DataErrorKind::NotParquet));
