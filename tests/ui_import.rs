@@ -96,6 +96,15 @@ fn a_log_with_its_own_names_is_mapped_trained_and_remembered() {
         h.query_by_label_contains("These choices do not load")
             .is_some()
     );
+    // Said once, in the window's words: the pickers, not a command-line flag, and no toast
+    // repeating the loader's message.
+    assert!(
+        h.query_by_label_contains(
+            "no column was recognised as the user column by its name; choose it above"
+        )
+        .is_some()
+    );
+    assert!(h.query_by_label_contains("--user-col").is_none());
     assert!(h.get_by_label(LOAD_LABEL).accesskit_node().is_disabled());
     assert_eq!(
         h.get_by_label("Item column").value().as_deref(),

@@ -8,7 +8,10 @@ use std::path::PathBuf;
 
 use super::loader::LoadRequest;
 use crate::analysis::data_summary::{FilePreview, preview_text};
-use crate::data::{ColumnGuess, ImportReport, LoadOptions, guess_columns, load_dataset_bytes};
+use crate::data::{
+    ColumnGuess, DataError, DataErrorKind, ImportReport, LoadOptions, guess_columns,
+    load_dataset_bytes,
+};
 
 /// Rows of the file the import step reads, shows and checks.
 pub const IMPORT_PREVIEW_ROWS: usize = 20;
@@ -81,8 +84,25 @@ impl ImportPreview {
         }
         match load_dataset_bytes(&self.request.path, self.head.as_bytes(), options) {
             Ok(dataset) => RowCheck::Reads(dataset.report),
-            Err(error) => RowCheck::Fails(error.to_string()),
+            Err(error) => RowCheck::Fails(picker_message(&error)),
         }
+    }
+}
+
+/// Why the first rows do not load, in the words of the import step: it names its file in its
+/// heading, and its pickers, not flags, choose columns.
+fn picker_message(error: &DataError) -> String {
+    match (&error.kind, error.line) {
+        (
+            DataErrorKind::MissingColumn {
+                role, wanted: None, ..
+            },
+            _,
+        ) => {
+            format!("no column was recognised as the {role} column by its name; choose it above")
+        }
+        (kind, Some(line)) => format!("line {line}: {kind}"),
+        (kind, None) => kind.to_string(),
     }
 }
 

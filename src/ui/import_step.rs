@@ -188,8 +188,10 @@ impl Editing {
     fn ui(&mut self, ui: &mut Ui) -> bool {
         ui.heading(file_name(&self.preview.request.path));
         if let Some(failure) = &self.preview.failure {
+            // The reason, in the pickers' words, is under them; the loader's own is on hover.
             let color = ui.visuals().warn_fg_color;
-            ui.colored_label(color, format!("It did not load as it is: {failure}"));
+            ui.colored_label(color, "It did not load as it is.")
+                .on_hover_text(failure);
         }
         ui.label(
             "Pick the column that holds each part of an event; the file's first rows are below.",

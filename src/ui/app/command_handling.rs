@@ -73,13 +73,19 @@ impl StudioApp {
 
     /// Shows the import step for `request`'s file; `failure` says why it did not load as it
     /// is. A file whose first rows cannot be read is reported instead (after a failed load,
-    /// the load's own error already is).
-    pub(super) fn open_import(&mut self, request: LoadRequest, failure: Option<String>) {
+    /// the load's own error already is). Returns whether the step opened.
+    pub(super) fn open_import(&mut self, request: LoadRequest, failure: Option<String>) -> bool {
         let after_failure = failure.is_some();
         match ImportPreview::read(request, failure) {
-            Ok(preview) => self.import.open(preview),
-            Err(error) if !after_failure => self.notes.error(error.to_string()),
-            Err(_) => {}
+            Ok(preview) => {
+                self.import.open(preview);
+                true
+            }
+            Err(error) if !after_failure => {
+                self.notes.error(error.to_string());
+                false
+            }
+            Err(_) => false,
         }
     }
 

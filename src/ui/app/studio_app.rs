@@ -165,15 +165,20 @@ impl StudioApp {
             let runs = data_before.map(|_| self.workspace.library.runs.as_slice());
             self.state.selections.keep_what_belongs_to(data, runs);
         }
-        self.notes.forward(polled.notices);
+        let mut notices = polled.notices;
+        if let Some(failed) = polled.failed {
+            let message = failed.message.clone();
+            if self.open_import(failed.request, Some(failed.message)) {
+                // The import step shows why; a toast would only repeat it.
+                notices.retain(|notice| notice.text != message);
+            }
+        }
+        self.notes.forward(notices);
         if let Some(path) = polled.opened {
             if let Some(data) = &self.workspace.data {
                 self.state.remember_mapping(&path, &data.request.options);
             }
             self.state.remember_recent(path);
-        }
-        if let Some(failed) = polled.failed {
-            self.open_import(failed.request, Some(failed.message));
         }
         if let Some(delay) = polled.repaint_after {
             ctx.request_repaint_after(delay);
