@@ -137,7 +137,7 @@ fn reads_on(device: &Device) -> Vec<f64> {
     let mut recipe = SasRecRecipe::new(&config, &split, dataset.n_items(), device).expect("recipe");
     let users = trainable_users(&split.train);
     for chunk in users.chunks(16) {
-        recipe.step(chunk).expect("a step");
+        recipe.step(chunk, config.learning_rate).expect("a step");
     }
     assert_eq!(control.host_reads().count(), 0, "a step reads nothing back");
 

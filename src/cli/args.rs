@@ -8,7 +8,7 @@ use super::export_args::ExportArgs;
 use super::report_cmd::ReportArgs;
 use super::scale_args::{LossArgs, SynthScaleArgs};
 use super::values::at_least_one;
-use sequda::settings::{Mixing, Positional};
+use sequda::settings::{Mixing, Positional, ScheduleKind};
 
 /// SeqUDA Studio: train and explore sequential recommenders on behaviour logs.
 #[derive(Debug, Parser)]
@@ -195,9 +195,18 @@ pub struct ShapeArgs {
     /// Sequences per step.
     #[arg(long)]
     pub batch: Option<usize>,
-    /// Adam learning rate.
+    /// Adam learning rate (the peak, under a schedule).
     #[arg(long)]
     pub lr: Option<f64>,
+    /// Learning-rate schedule: constant, or cosine (linear warm-up, then a cosine decay).
+    #[arg(long)]
+    pub lr_schedule: Option<ScheduleKind>,
+    /// Epochs of linear warm-up of the cosine schedule (may be fractional).
+    #[arg(long)]
+    pub warmup_epochs: Option<f64>,
+    /// The epoch at which the cosine reaches its floor (0 = the run's most epochs).
+    #[arg(long)]
+    pub decay_epochs: Option<usize>,
 }
 
 /// `sequda eval`

@@ -238,6 +238,10 @@ pub fn apply_shape(config: &mut TrainConfig, shape: &ShapeArgs) {
     encoder.positional_padding |= shape.positional_padding;
     config.batch_size = shape.batch.unwrap_or(config.batch_size);
     config.learning_rate = shape.lr.unwrap_or(config.learning_rate);
+    let schedule = &mut config.schedule;
+    schedule.kind = shape.lr_schedule.unwrap_or(schedule.kind);
+    schedule.warmup_epochs = shape.warmup_epochs.unwrap_or(schedule.warmup_epochs);
+    schedule.decay_epochs = shape.decay_epochs.unwrap_or(schedule.decay_epochs);
 }
 
 /// Shows events until the run ends; returns its summary or its error.

@@ -9,6 +9,7 @@ mod invalid;
 mod loss;
 mod mixing;
 mod run;
+mod schedule;
 mod sequda;
 mod train;
 
@@ -21,5 +22,6 @@ pub use loss::{
 };
 pub use mixing::Mixing;
 pub use run::{DataSource, RunConfig};
+pub use schedule::{LrSchedule, ScheduleKind};
 pub use sequda::SeqUdaConfig;
 pub use train::{ModelKind, TrainConfig};

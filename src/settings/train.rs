@@ -9,6 +9,7 @@ use super::device::DeviceChoice;
 use super::encoder::EncoderConfig;
 use super::invalid::InvalidConfig;
 use super::loss::{LossChoice, SampledLossConfig};
+use super::schedule::LrSchedule;
 use super::sequda::SeqUdaConfig;
 
 /// The model variants `sequda train --model` accepts.
@@ -134,8 +135,10 @@ pub struct TrainConfig {
     /// Beauty it cuts the encoded tokens about sevenfold); 1 = one padded pass per batch,
     /// as the PyTorch peer does.
     pub length_groups: usize,
-    /// Adam learning rate.
+    /// Adam learning rate (the peak, under a schedule).
     pub learning_rate: f64,
+    /// How the learning rate moves through the run (`[train.schedule]`; constant by default).
+    pub schedule: LrSchedule,
     /// The next-item loss: `auto` (default; `full` up to
     /// [`AUTO_SAMPLED_ABOVE_ITEMS`](super::AUTO_SAMPLED_ABOVE_ITEMS) items, `sampled` above),
     /// `full` or `sampled`. Files written before the setting read as `auto`.
@@ -173,6 +176,7 @@ impl Default for TrainConfig {
             batch_size: 128,
             length_groups: 4,
             learning_rate: 1e-3,
+            schedule: LrSchedule::default(),
             loss: LossChoice::Auto,
             sampled: SampledLossConfig::default(),
             seed: 1,
@@ -210,6 +214,7 @@ impl TrainConfig {
             )));
         }
         self.sampled.validate()?;
+        self.schedule.validate()?;
         self.encoder.validate()?;
         if self.model.is_sequda() {
             self.sequda.validate()?;

@@ -190,7 +190,11 @@ impl<'r, 'i> EpochLoop<'r, 'i> {
                 break;
             }
             let step = index + 1;
-            pending.push(step, self.recipe.step(chunk)?);
+            let progress = (epoch - 1) as f64 + step as f64 / self.steps_per_epoch.max(1) as f64;
+            let rate = config
+                .schedule
+                .rate(config.learning_rate, progress, config.epochs);
+            pending.push(step, self.recipe.step(chunk, rate)?);
             self.global_step += 1;
             interval.sequences += chunk.len();
             if step % config.log_every.max(1) == 0 || step == self.steps_per_epoch {

@@ -18,12 +18,15 @@ struct TurnsNan<'a> {
     inner: SasRecRecipe<'a>,
     steps: usize,
     nan_from: usize,
+    /// The learning rate of every step, in order.
+    rates: Vec<f64>,
 }
 
 impl Recipe for TurnsNan<'_> {
-    fn step(&mut self, users: &[usize]) -> Result<StepLosses, TrainError> {
+    fn step(&mut self, users: &[usize], rate: f64) -> Result<StepLosses, TrainError> {
         self.steps += 1;
-        let losses = self.inner.step(users)?;
+        self.rates.push(rate);
+        let losses = self.inner.step(users, rate)?;
         if self.steps >= self.nan_from {
             let device = Device::flex().autodiff();
             return Ok(losses.on_device("loss", Tensor::from_floats([f32::NAN], &device)));
@@ -81,23 +84,38 @@ fn run_logging_every(
     epochs: usize,
     log_every: usize,
 ) -> (Result<LoopOutcome, TrainError>, tempfile::TempDir, usize) {
-    let dataset = dataset();
-    let split = leave_one_out(&dataset.sequences);
     let mut config = config(epochs);
     config.log_every = log_every;
+    let (outcome, folder, unsynced, _) = run_configured(nan_from, &config);
+    (outcome, folder, unsynced)
+}
+
+/// [`run`] with `config`; also returns the learning rate of every step.
+fn run_configured(
+    nan_from: usize,
+    config: &TrainConfig,
+) -> (
+    Result<LoopOutcome, TrainError>,
+    tempfile::TempDir,
+    usize,
+    Vec<f64>,
+) {
+    let dataset = dataset();
+    let split = leave_one_out(&dataset.sequences);
     let folder = tempfile::tempdir().expect("tempdir");
     let run_dir = RunDir::new(folder.path());
     let device = select_device(DeviceChoice::Cpu).expect("cpu").device;
-    let inner = SasRecRecipe::new(&config, &split, dataset.n_items(), &device).expect("recipe");
+    let inner = SasRecRecipe::new(config, &split, dataset.n_items(), &device).expect("recipe");
     let mut recipe = TurnsNan {
         inner,
         steps: 0,
         nan_from,
+        rates: Vec::new(),
     };
     let inputs = LoopInputs {
         dataset: &dataset,
         split: &split,
-        config: &config,
+        config,
         run_dir: &run_dir,
     };
     let (_commands, commands_in) = mpsc::channel();
@@ -105,7 +123,42 @@ fn run_logging_every(
     let mut control = Control::new(commands_in, events);
     let mut metrics = run_dir.metrics_writer().expect("log");
     let outcome = run_epochs(&mut recipe, &inputs, &mut control, &mut metrics, None);
-    (outcome, folder, metrics.unsynced_records())
+    (outcome, folder, metrics.unsynced_records(), recipe.rates)
+}
+
+#[test]
+fn each_step_gets_the_schedules_rate() {
+    let mut config = config(3);
+    let (_, _, _, rates) = run_configured(usize::MAX, &config);
+    assert_eq!(
+        rates, [1e-3; 9],
+        "constant by default: three epochs of three steps"
+    );
+    config.schedule = crate::settings::LrSchedule {
+        kind: crate::settings::ScheduleKind::Cosine,
+        warmup_epochs: 1.0,
+        decay_epochs: 2,
+        floor: 0.1,
+    };
+    let (_, _, _, rates) = run_configured(usize::MAX, &config);
+    let expected = [
+        1.0 / 3.0,
+        2.0 / 3.0,
+        1.0,
+        0.1 + 0.9 * 0.5 * (1.0 + (std::f64::consts::PI / 3.0).cos()),
+        0.1 + 0.9 * 0.5 * (1.0 + (2.0 * std::f64::consts::PI / 3.0).cos()),
+        0.1,
+        0.1,
+        0.1,
+        0.1,
+    ];
+    assert_eq!(rates.len(), expected.len());
+    for (step, (got, want)) in rates.iter().zip(expected).enumerate() {
+        assert!(
+            (got - want * 1e-3).abs() < 1e-12,
+            "step {step}: {got} vs {want}e-3"
+        );
+    }
 }
 
 #[test]

@@ -20,10 +20,11 @@ pub trait Recipe {
         Ok(())
     }
 
-    /// One optimisation step on these users' training sequences. The returned components
-    /// include `loss` (the total) and stay on the device: a step reads nothing back. The loop
-    /// reads them every logging interval, and a non-finite `loss` then stops the run.
-    fn step(&mut self, users: &[usize]) -> Result<StepLosses, TrainError>;
+    /// One optimisation step on these users' training sequences at learning rate `rate` (the
+    /// schedule's, [`crate::settings::LrSchedule`]). The returned components include `loss`
+    /// (the total) and stay on the device: a step reads nothing back. The loop reads them
+    /// every logging interval, and a non-finite `loss` then stops the run.
+    fn step(&mut self, users: &[usize], rate: f64) -> Result<StepLosses, TrainError>;
 
     /// The current weights in inference mode (dropout off, graph tables computed).
     fn snapshot(&self) -> InferenceModel;

@@ -78,7 +78,7 @@ pub fn run_bench(
 
     let warmup = Instant::now();
     if let Some(first) = users.chunks(batch_size).next() {
-        recipe.step(first)?;
+        recipe.step(first, config.learning_rate)?;
     }
     sync()?;
     let warmup_seconds = warmup.elapsed().as_secs_f64();
@@ -127,7 +127,7 @@ fn timed_epochs(
         steps = 0;
         let mut pending = PendingLosses::default();
         for (index, chunk) in users.chunks(batch_size).enumerate() {
-            pending.push(index + 1, recipe.step(chunk)?);
+            pending.push(index + 1, recipe.step(chunk, config.learning_rate)?);
             steps += 1;
         }
         sync()?;

@@ -62,7 +62,7 @@ impl Recipe for SasRecRecipe<'_> {
         Ok(())
     }
 
-    fn step(&mut self, users: &[usize]) -> Result<StepLosses, TrainError> {
+    fn step(&mut self, users: &[usize], rate: f64) -> Result<StepLosses, TrainError> {
         // Cloning a module shares its parameter tensors; the step returns new ones.
         let model = self.model.clone();
         let groups = length_groups(
@@ -76,7 +76,7 @@ impl Recipe for SasRecRecipe<'_> {
             &mut self.optimizer,
             &groups,
             &self.device,
-            self.config.learning_rate,
+            rate,
             &mut self.loss,
         );
         self.model = model;
@@ -200,7 +200,7 @@ mod tests {
             let losses: Vec<f64> = (0..2)
                 .map(|_| {
                     recipe
-                        .step(&users)
+                        .step(&users, config.learning_rate)
                         .expect("step")
                         .read(&reads)
                         .expect("read")["loss"]
@@ -237,7 +237,9 @@ mod tests {
 
         let mut uninterrupted = SasRecRecipe::new(&config, &split, 30, &device).expect("recipe");
         for _ in 0..3 {
-            uninterrupted.step(&users).expect("step");
+            uninterrupted
+                .step(&users, config.learning_rate)
+                .expect("step");
         }
         uninterrupted
             .save(&uninterrupted.snapshot(), &run)
@@ -246,13 +248,15 @@ mod tests {
             run.optimizer_path().is_file(),
             "the optimiser state is saved"
         );
-        uninterrupted.step(&users).expect("step");
+        uninterrupted
+            .step(&users, config.learning_rate)
+            .expect("step");
         let expected = weights(&uninterrupted);
 
         let next_step_after_resume = |run: &RunDir| {
             let mut resumed = SasRecRecipe::new(&config, &split, 30, &device).expect("recipe");
             resumed.resume(run, 3).expect("resume");
-            resumed.step(&users).expect("step");
+            resumed.step(&users, config.learning_rate).expect("step");
             weights(&resumed)
         };
         let largest_gap = |weights: &[f32]| {

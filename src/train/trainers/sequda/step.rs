@@ -41,8 +41,12 @@ type Weighted = (&'static str, Tensor<1>, f64);
 
 impl SeqUdaRecipe<'_> {
     /// `CE + λ_cl·InfoNCE + λ_ta·TA + λ_seq·SeqCL + λ_st·SameTarget + λ_syn·CE(synthetic)` for
-    /// `users`, and the update; the values stay on the device.
-    pub(super) fn train_step(&mut self, users: &[usize]) -> Result<StepLosses, TrainError> {
+    /// `users`, and the update at learning rate `rate`; the values stay on the device.
+    pub(super) fn train_step(
+        &mut self,
+        users: &[usize],
+        rate: f64,
+    ) -> Result<StepLosses, TrainError> {
         if self.settings.uses_contrastive() && self.settings.views_each_step {
             let seed = self.rng.next_u64() << 1;
             self.new_views_from(seed)?;
@@ -77,7 +81,7 @@ impl SeqUdaRecipe<'_> {
         if let Some((syn, weight)) = self.synthetic_term(users.len(), &tables) {
             weighted.push(("syn", syn, weight));
         }
-        Ok(self.apply(ce, weighted))
+        Ok(self.apply(ce, weighted, rate))
     }
 
     /// The step's tables: the graph with the batch's own users hidden when asked, its `Z̄`,
@@ -189,7 +193,7 @@ impl SeqUdaRecipe<'_> {
 
     /// The total `CE + Σ weight·term` (summed in that order), every part left on the device
     /// for the log (nothing is read back), and the Adam update.
-    fn apply(&mut self, ce: Tensor<1>, weighted: Vec<Weighted>) -> StepLosses {
+    fn apply(&mut self, ce: Tensor<1>, weighted: Vec<Weighted>, rate: f64) -> StepLosses {
         let mut total = ce.clone();
         for (_, term, weight) in &weighted {
             total = total + term.clone().mul_scalar(*weight);
@@ -202,7 +206,6 @@ impl SeqUdaRecipe<'_> {
             losses = losses.on_device(name, term);
         }
         let gradients = GradientsParams::from_grads(total.backward(), &self.model);
-        let rate = self.config.learning_rate;
         self.model = self.optimizer.step(rate, self.model.clone(), gradients);
         losses
     }

@@ -39,7 +39,7 @@ fn first_step_losses(settings: SeqUdaConfig) -> LossValues {
     let mut recipe =
         SeqUdaRecipe::new(&config, settings, &split, 20, &Device::flex()).expect("a valid recipe");
     recipe.new_views(1).expect("views");
-    read(recipe.step(&users).expect("a step"))
+    read(recipe.step(&users, config.learning_rate).expect("a step"))
 }
 
 /// The first perturbed view applied to `[0, 1, 2, …]`: differs when the view's edges do.
@@ -72,7 +72,7 @@ fn views_are_drawn_again_every_step_only_when_asked() {
             .expect("a valid recipe");
         recipe.new_views(1).expect("views");
         let before = first_view_product(&recipe);
-        let losses = read(recipe.step(&users).expect("a step"));
+        let losses = read(recipe.step(&users, config.learning_rate).expect("a step"));
         assert!(losses.contains_key("cl"), "the contrastive term ran");
         let after = first_view_product(&recipe);
         assert_eq!(before != after, each_step, "each_step = {each_step}");
@@ -143,7 +143,7 @@ fn the_sampled_loss_trains_every_term_and_auto_stays_full() {
             SeqUdaRecipe::new(config, SeqUdaConfig::default(), &split, 20, &Device::flex())
                 .expect("a valid recipe");
         recipe.new_views(1).expect("views");
-        read(recipe.step(&users).expect("a step"))
+        read(recipe.step(&users, config.learning_rate).expect("a step"))
     };
     let auto = step(&config);
     config.loss = LossChoice::Full;

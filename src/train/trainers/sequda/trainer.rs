@@ -158,8 +158,8 @@ impl Recipe for SeqUdaRecipe<'_> {
         self.run_gan(epoch, control, metrics)
     }
 
-    fn step(&mut self, users: &[usize]) -> Result<StepLosses, TrainError> {
-        self.train_step(users)
+    fn step(&mut self, users: &[usize], rate: f64) -> Result<StepLosses, TrainError> {
+        self.train_step(users, rate)
     }
 
     fn snapshot(&self) -> InferenceModel {
