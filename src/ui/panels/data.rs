@@ -87,7 +87,8 @@ fn summary_grid_ui(ui: &mut Ui, data: &LoadedData, deterministic: bool) {
         .show(ui, |ui| {
             let mut row = |name: &str, value: String| {
                 ui.label(name);
-                ui.label(RichText::new(value).strong());
+                // A long value (many behaviours) wraps inside the pane instead of running off it.
+                ui.add(egui::Label::new(RichText::new(value).strong()).wrap());
                 ui.end_row();
             };
             row("Users", thousands(stats.users));

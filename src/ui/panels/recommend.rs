@@ -151,16 +151,29 @@ fn recommendations_ui(
                         data.labels.category(rec.item).unwrap_or("no category")
                     ));
                 ui.label(format!("{:.3}", rec.score));
-                let drivers: Vec<String> = rec
+                // The two strongest, short enough to stay inside the pane (a title that reads
+                // the same as the one before, cut, is not repeated); every one whole on hover.
+                let mut drivers: Vec<String> = Vec::new();
+                for driver in &rec.drivers {
+                    let short = truncate(data.labels.title(driver.item), 26);
+                    if drivers.len() < 2 && !drivers.contains(&short) {
+                        drivers.push(short);
+                    }
+                }
+                let all: Vec<&str> = rec
                     .drivers
                     .iter()
-                    .map(|d| truncate(data.labels.title(d.item), 28))
+                    .map(|d| data.labels.title(d.item))
                     .collect();
-                ui.label(if drivers.is_empty() {
+                let cell = if drivers.is_empty() {
                     "—".to_owned()
                 } else {
                     drivers.join("; ")
-                });
+                };
+                let label = ui.label(cell);
+                if !all.is_empty() {
+                    label.on_hover_text(all.join("\n"));
+                }
                 ui.end_row();
             }
         })

@@ -172,7 +172,8 @@ fn distributions_ui(
         for (column, (name, real_shares, generated_shares, axis)) in columns.iter_mut().zip(series)
         {
             let chart_id = Id::unique(("chart_synthetic", name));
-            column.horizontal(|ui| {
+            // Wrapped, so the buttons never push the chart past the pane's edge.
+            column.horizontal_wrapped(|ui| {
                 chart_buttons(
                     ui,
                     exports,

@@ -14,6 +14,9 @@ use crate::ui::widgets::plots::series_color;
 
 /// Rows of the sequence list.
 pub const SAMPLE_ROWS: usize = 60;
+/// Characters of an item title in the picked sequence's table (its half of a 1280-point
+/// window), the rest on hover.
+const PICKED_TITLE_CHARS: usize = 34;
 
 /// What the samples view remembers between frames.
 #[derive(Default)]
@@ -169,13 +172,16 @@ fn sequence_table_ui(ui: &mut Ui, data: &LoadedData, sample: &SyntheticSample) {
                         let generated = position >= sample.prefix_len;
                         ui.label((position + 1).to_string());
                         ui.label(if generated { "generated" } else { "real" });
-                        let title = RichText::new(data.labels.title(item));
+                        let full = data.labels.title(item);
+                        // Cut to the pane's half width; the whole title and the id on hover.
+                        let title = RichText::new(truncate(full, PICKED_TITLE_CHARS));
                         let title = if generated {
                             title.color(accent)
                         } else {
                             title
                         };
-                        ui.label(title).on_hover_text(data.labels.id(item));
+                        ui.label(title)
+                            .on_hover_text(format!("{full} ({})", data.labels.id(item)));
                         ui.end_row();
                     }
                 });
