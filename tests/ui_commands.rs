@@ -217,6 +217,15 @@ fn the_first_screen_starts_from_a_goal() {
     );
     click(&mut h, "Training settings");
     h.get_by_label("Epochs");
+    // The learning-rate schedule is one tick away, and lands in the next run's settings.
+    let schedule = |h: &egui_kittest::Harness<'static, sequda::ui::StudioApp>| {
+        h.state().state().selections.train.schedule.kind
+    };
+    assert_eq!(schedule(&h), sequda::settings::ScheduleKind::Constant);
+    click(&mut h, "Cosine decay");
+    assert_eq!(schedule(&h), sequda::settings::ScheduleKind::Cosine);
+    click(&mut h, "Cosine decay");
+    assert_eq!(schedule(&h), sequda::settings::ScheduleKind::Constant);
     click(&mut h, "Training settings");
 
     // Without data a goal says what to do first and trains nothing.

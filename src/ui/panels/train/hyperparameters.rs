@@ -3,7 +3,7 @@
 
 use egui::Ui;
 
-use crate::settings::TrainConfig;
+use crate::settings::{ScheduleKind, TrainConfig};
 use crate::ui::widgets::labelled::labelled_drag;
 
 /// The number fields; returns whether any changed.
@@ -58,6 +58,39 @@ fn training_rows_ui(ui: &mut Ui, config: &mut TrainConfig) -> bool {
         &mut config.learning_rate,
         1e-5..=1e-1,
         1e-4,
+    )
+    .changed();
+    ui.end_row();
+    changed |= schedule_row_ui(ui, config);
+    changed
+}
+
+/// The learning-rate schedule: constant or cosine, and the cosine's warm-up. Returns whether
+/// either changed.
+fn schedule_row_ui(ui: &mut Ui, config: &mut TrainConfig) -> bool {
+    let tooltip = "Cosine: the learning rate warms up linearly, then decays along a cosine to a \
+                   tenth of it at the last epoch. Off: the same rate throughout.";
+    ui.label("Schedule").on_hover_text(tooltip);
+    let mut cosine = config.schedule.kind == ScheduleKind::Cosine;
+    let mut changed = ui
+        .checkbox(&mut cosine, "Cosine decay")
+        .on_hover_text(tooltip)
+        .changed();
+    if changed {
+        config.schedule.kind = if cosine {
+            ScheduleKind::Cosine
+        } else {
+            ScheduleKind::Constant
+        };
+    }
+    changed |= labelled_drag(
+        ui,
+        "Warm-up epochs",
+        "Epochs over which the cosine schedule's learning rate rises from zero (used only \
+         with Cosine decay)",
+        &mut config.schedule.warmup_epochs,
+        0.0..=50.0,
+        0.05,
     )
     .changed();
     ui.end_row();
