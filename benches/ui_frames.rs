@@ -118,7 +118,7 @@ mod bench {
             .workspace()
             .live
             .as_ref()
-            .is_some_and(|l| l.history.epochs.is_empty() && l.is_running())
+            .is_none_or(|l| l.history.epochs.is_empty() && l.is_running())
             && waiting.elapsed() < Duration::from_secs(300)
         {
             frames.frame(centre);
