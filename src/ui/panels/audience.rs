@@ -104,7 +104,7 @@ impl AudiencePane {
             verdict_ui(ui, &ad, ranking, size, rescoring);
             if ui
                 .button("Export audience CSV")
-                .on_hover_text("Save the chosen users (rank, user id, probability) as a CSV file that opens safely in spreadsheets")
+                .on_hover_text("Save the chosen users (rank, user id, probability, interactions, and the items target attention picked) as a CSV file that opens safely in spreadsheets")
                 .clicked()
             {
                 cx.exports.export_csv(
