@@ -82,6 +82,7 @@ impl GraphPane {
             "Grey: users. Coloured: items, one colour per category. Size: number of \
              connections. Click a node to centre on it; drag to pan, scroll to zoom.",
         );
+        category_legend_ui(ui, &data, layout);
         match graph_and_lists_ui(ui, chart_id, &data, layout, &self.near) {
             Some(NodeRef::User(user)) => {
                 cx.sel.user = Some(data.dataset.users.token(user).to_owned());
@@ -213,6 +214,53 @@ fn kind(node: NodeRef) -> &'static str {
     }
 }
 
+/// Categories legend entries shown before the rest are counted.
+const LEGEND_CATEGORIES: usize = 10;
+
+/// The colour of each item category on screen, in the order of first appearance (items
+/// without a category: "no category").
+fn category_legend_ui(ui: &mut Ui, data: &LoadedData, layout: &GraphLayout) {
+    let mut shown: Vec<Option<u16>> = Vec::new();
+    for node in &layout.network.nodes {
+        if let NodeRef::Item(item) = node.node {
+            let category = data.labels.categories.get(item as usize).copied().flatten();
+            if !shown.contains(&category) {
+                shown.push(category);
+            }
+        }
+    }
+    if shown.is_empty() {
+        return;
+    }
+    ui.horizontal_wrapped(|ui| {
+        for &category in shown.iter().take(LEGEND_CATEGORIES) {
+            let (color, name) = match category {
+                Some(c) => (
+                    category_color(c),
+                    data.labels
+                        .category_names
+                        .get(usize::from(c))
+                        .map_or("?", String::as_str),
+                ),
+                None => (series_color(0), "no category"),
+            };
+            let (dot, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+            ui.painter().circle_filled(dot.center(), 5.0, color);
+            ui.label(truncate(name, 24));
+        }
+        if shown.len() > LEGEND_CATEGORIES {
+            ui.weak(format!("+{} more", shown.len() - LEGEND_CATEGORIES));
+        }
+    });
+}
+
+/// A colour per item category, distinct for any number of them: hues a golden-ratio turn
+/// apart (a ten-colour palette gave the 1st and the 11th category the same colour).
+fn category_color(category: u16) -> Color32 {
+    let hue = (f32::from(category) * 0.618_034 + 0.08).fract();
+    egui::ecolor::Hsva::new(hue, 0.62, 0.92, 1.0).into()
+}
+
 fn node_id(data: &LoadedData, node: NodeRef) -> String {
     match node {
         NodeRef::User(user) => data.dataset.users.token(user).to_owned(),
@@ -230,7 +278,7 @@ fn node_style(data: &LoadedData, node: NodeRef, degree: usize) -> NodeStyle {
             let category = data.labels.categories.get(item as usize).copied().flatten();
             NodeStyle {
                 label: format!("{} ({degree} users)", truncate(data.labels.title(item), 40)),
-                color: category.map_or(series_color(0), |c| series_color(usize::from(c) + 1)),
+                color: category.map_or(series_color(0), category_color),
             }
         }
     }
@@ -274,6 +322,26 @@ fn side_lists_ui(
         }
         (None, None) => {
             ui.spinner();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn categories_get_distinct_colours_beyond_the_series_palette() {
+        let colours: Vec<Color32> = (0..16).map(category_color).collect();
+        for (i, a) in colours.iter().enumerate() {
+            for b in &colours[i + 1..] {
+                let gap: i32 = [(a.r(), b.r()), (a.g(), b.g()), (a.b(), b.b())]
+                    .iter()
+                    .map(|&(x, y)| (i32::from(x) - i32::from(y)).abs())
+                    .sum();
+                assert!(gap > 12, "{a:?} and {b:?} look the same");
+            }
+            assert_ne!(*a, USER_COLOR, "no category is drawn as a user");
         }
     }
 }
