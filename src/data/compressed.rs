@@ -52,7 +52,7 @@ impl Container {
     }
 
     /// The compression's name in messages.
-    fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Self::Gzip => "gzip",
             Self::Zstd => "zstd",
@@ -94,14 +94,21 @@ pub(crate) fn decompress(path: &Path, bytes: &[u8]) -> Result<Option<Vec<u8>>, D
             };
             Err(DataError::new(path, kind))
         }
-        Err(error) => {
-            let kind = DataErrorKind::Decompress {
-                what: container.name(),
-                detail: super::error::one_line(&error.to_string(), 120),
-            };
-            Err(DataError::new(path, kind))
-        }
+        Err(error) => Err(decompress_error(path, container.name(), &error)),
     }
+}
+
+/// A `what` (gzip, zstd) stream that failed to decompress: corrupt or cut short.
+pub(crate) fn decompress_error(
+    path: &Path,
+    what: &'static str,
+    error: &std::io::Error,
+) -> DataError {
+    let kind = DataErrorKind::Decompress {
+        what,
+        detail: super::error::one_line(&error.to_string(), 120),
+    };
+    DataError::new(path, kind)
 }
 
 /// The start of the text a file holds, at most `max` bytes, for a preview: `bytes` themselves

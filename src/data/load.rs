@@ -10,7 +10,7 @@
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
-use super::compressed::Container;
+use super::compressed::{Container, decompress_error};
 use super::dataset::Dataset;
 use super::error::{DataError, DataErrorKind};
 use super::hash::{Fnv1a, fnv1a};
@@ -76,28 +76,14 @@ fn load_stream<R: BufRead>(
     match container {
         Container::Gzip => {
             let decoder = flate2::bufread::MultiGzDecoder::new(reader);
-            text_stream::load(
-                path,
-                Source::decompressed(decoder, "gzip", len),
-                options,
-                pieces,
-            )
+            let source = Source::decompressed(decoder, container.name(), len);
+            text_stream::load(path, source, options, pieces)
         }
         Container::Zstd => {
-            let decoder = zstd::stream::read::Decoder::with_buffer(reader).map_err(|error| {
-                let detail = super::error::one_line(&error.to_string(), 120);
-                let kind = DataErrorKind::Decompress {
-                    what: "zstd",
-                    detail,
-                };
-                DataError::new(path, kind)
-            })?;
-            text_stream::load(
-                path,
-                Source::decompressed(decoder, "zstd", len),
-                options,
-                pieces,
-            )
+            let decoder = zstd::stream::read::Decoder::with_buffer(reader)
+                .map_err(|error| decompress_error(path, container.name(), &error))?;
+            let source = Source::decompressed(decoder, container.name(), len);
+            text_stream::load(path, source, options, pieces)
         }
         Container::Plain | Container::Parquet => {
             text_stream::load(path, Source::plain(reader), options, pieces)

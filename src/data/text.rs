@@ -17,7 +17,7 @@ use std::path::Path;
 use super::error::{DataError, DataErrorKind};
 
 /// The UTF-8 byte-order mark.
-const BOM: &[u8] = b"\xEF\xBB\xBF";
+pub(crate) const BOM: &[u8] = b"\xEF\xBB\xBF";
 /// How many leading bytes the binary heuristics look at.
 const SAMPLE_BYTES: usize = 8 * 1024;
 

@@ -15,7 +15,7 @@
 use std::io::Read;
 use std::path::Path;
 
-use super::compressed::{Container, max_decompressed};
+use super::compressed::{Container, decompress_error, max_decompressed};
 use super::dataset::Dataset;
 use super::delimited;
 use super::error::{DataError, DataErrorKind};
@@ -26,9 +26,6 @@ use super::records::Chunk;
 use super::row_reader::RowReader;
 use super::sasrec::SasrecReader;
 use super::{movielens, parquet_read, text};
-
-/// The UTF-8 byte-order mark, dropped from the start of the text.
-const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// How much text is read at a time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -134,14 +131,10 @@ impl<R: Read> Source<R> {
 
     /// A read failure: a corrupt stream for a decompressor, an I/O error otherwise.
     fn read_error(&self, path: &Path, error: std::io::Error) -> DataError {
-        let kind = match self.compression {
-            Some(what) => DataErrorKind::Decompress {
-                what,
-                detail: super::error::one_line(&error.to_string(), 120),
-            },
-            None => DataErrorKind::Io(error),
-        };
-        DataError::new(path, kind)
+        match self.compression {
+            Some(what) => decompress_error(path, what, &error),
+            None => DataError::new(path, DataErrorKind::Io(error)),
+        }
     }
 }
 
@@ -162,8 +155,8 @@ pub(crate) fn load<R: Read>(
     if options.format == Format::Parquet {
         return Err(DataError::new(path, DataErrorKind::NotParquet));
     }
-    if buffer.starts_with(BOM) {
-        buffer.drain(..BOM.len());
+    if buffer.starts_with(text::BOM) {
+        buffer.drain(..text::BOM.len());
     }
     while !source.ended && !head_is_ready(&buffer) {
         let target = buffer.len().saturating_add(pieces.chunk.max(1));
