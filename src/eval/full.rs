@@ -14,6 +14,11 @@
 //! which would flip exact ties (e.g. duplicate or untrained embeddings) and bias the rank. The
 //! range scored last in pass 1 is reused as the first range of pass 2, so a catalogue that fits in
 //! one range is scored exactly once.
+//!
+//! Blocks are formed from cases ordered by the range that holds their target, so most blocks have
+//! all their targets in one range: pass 1 then scores that range only, and pass 2 reuses it, so
+//! each range is scored once per block rather than about twice (the ranks come back in input
+//! order; each case's rank does not depend on which block it is in).
 
 use super::case::{Marks, Uses, validate};
 use super::options::BlockPlan;
@@ -36,6 +41,8 @@ pub(super) fn rank_full(
     validate(cases, n_items, uses)?;
 
     let plan = options.plan(cases.len(), n_items);
+    let order = by_target_range(cases, plan);
+    let ordered: Vec<EvalCase<'_>> = order.iter().map(|&i| cases[i]).collect();
     let mut buf = vec![0.0f32; plan.buffer_len()];
     let mut target_scores = vec![0.0f32; plan.users_per_block];
     let mut counts = vec![0usize; plan.users_per_block];
@@ -43,7 +50,7 @@ pub(super) fn rank_full(
     let mut marks = Marks::new(n_items);
     let mut ranks = Vec::with_capacity(cases.len());
 
-    for block in cases.chunks(plan.users_per_block) {
+    for block in ordered.chunks(plan.users_per_block) {
         scorer.prepare(block)?;
         let rows = block.len();
 
@@ -92,7 +99,21 @@ pub(super) fn rank_full(
             return Err(EvalError::Cancelled);
         }
     }
-    Ok(ranks)
+    let mut in_input_order = vec![0u32; cases.len()];
+    for (&index, rank) in order.iter().zip(ranks) {
+        in_input_order[index] = rank;
+    }
+    Ok(in_input_order)
+}
+
+/// Case indices ordered by the item range holding each target (stable, so input order within a
+/// range); the identity when the catalogue is one range.
+fn by_target_range(cases: &[EvalCase<'_>], plan: BlockPlan) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..cases.len()).collect();
+    if plan.n_ranges() > 1 {
+        order.sort_by_key(|&i| plan.range_of(cases[i].target as usize));
+    }
+    order
 }
 
 /// Adds, for each case of the block, the competitors found in item range `index`.

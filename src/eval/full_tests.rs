@@ -257,3 +257,61 @@ fn invalid_inputs_and_scorer_failures_are_errors() {
         Err(EvalError::InvalidCatalogue(0))
     ));
 }
+
+/// A [`MatrixScorer`] that counts its `score_items` calls.
+struct Counting {
+    inner: MatrixScorer,
+    calls: usize,
+}
+
+impl Scorer for Counting {
+    fn n_items(&self) -> usize {
+        self.inner.n_items()
+    }
+    fn prepare(&mut self, cases: &[EvalCase<'_>]) -> Result<(), EvalError> {
+        self.inner.prepare(cases)
+    }
+    fn score_items(&mut self, items: Range<usize>, out: &mut [f32]) -> Result<(), EvalError> {
+        self.calls += 1;
+        self.inner.score_items(items, out)
+    }
+}
+
+#[test]
+fn blocks_grouped_by_target_range_score_each_range_once() {
+    // 20 items in 4 ranges of 5 (budget 20 floats, 4 users per block); targets alternate between
+    // the first and the last range, so blocks taken in input order would hold both.
+    let (users, n) = (8u32, 20usize);
+    let scores: Vec<f32> = (0..users as usize * n)
+        .map(|i| ((i * 7919) % 23) as f32)
+        .collect();
+    let targets: Vec<u32> = (0..users)
+        .map(|u| if u % 2 == 0 { u / 2 } else { 15 + u / 2 })
+        .collect();
+    let cases: Vec<_> = (0..users)
+        .map(|u| EvalCase::new(u, &[3, 17], targets[u as usize], &[]))
+        .collect();
+    let opts = EvalOptions {
+        max_block_floats: 20,
+        max_users_per_block: 4,
+        ..EvalOptions::default()
+    };
+    let mut scorer = Counting {
+        inner: MatrixScorer::new(n, scores.clone()).unwrap(),
+        calls: 0,
+    };
+    let out = evaluate(&mut scorer, &cases, &opts, None, &mut keep_going()).unwrap();
+    assert_eq!(
+        scorer.calls,
+        2 * 4,
+        "two blocks, each range scored once per block"
+    );
+    for (u, case) in cases.iter().enumerate() {
+        let row = &scores[u * n..(u + 1) * n];
+        assert_eq!(
+            out.ranks[u],
+            rank_of(row, case.target, case.history),
+            "user {u}, ranks in input order"
+        );
+    }
+}
