@@ -21,6 +21,7 @@ use layering_support::{
 /// the command line). A layer may always import itself.
 const ALLOWED: &[(&str, &[&str])] = &[
     ("rng", &[]),
+    ("memory", &[]),
     ("settings", &["data"]),
     ("data", &["rng"]),
     ("eval", &["rng"]),
@@ -28,7 +29,9 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("model", &["kernels", "data", "settings", "rng"]),
     (
         "train",
-        &["model", "kernels", "data", "eval", "settings", "rng"],
+        &[
+            "model", "kernels", "data", "eval", "settings", "rng", "memory",
+        ],
     ),
     (
         "analysis",

@@ -100,6 +100,8 @@ fn run_on_thread(
     let mut control = Control::new(commands, events);
     control.status(RunStatus::Preparing, "preparing");
     let result = catch_unwind(AssertUnwindSafe(|| work(&mut control)));
+    // The run's tensors are gone: the blocks kept for its next step go back to the system.
+    crate::memory::release_kept_blocks();
     match result {
         Ok(Ok(summary)) => {
             let stopped = control.stop_requested();
