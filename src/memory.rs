@@ -179,8 +179,9 @@ fn advise(block: *mut u8, len: usize) {
 #[cfg(not(target_os = "linux"))]
 fn advise(_block: *mut u8, _len: usize) {}
 
-#[cfg(all(test, target_os = "linux"))]
+#[cfg(test)]
 mod tests {
+    #![cfg(target_os = "linux")]
     use super::*;
 
     /// The kernel's transparent-huge-page mode, the bracketed word of `enabled`.
