@@ -12,8 +12,8 @@
 //!
 //! A block handed back to the kernel comes back as fresh pages that the kernel must zero on first
 //! touch (a third of a million-item step's time went to that). So freed large blocks are kept,
-//! up to [`KEPT_BYTES`] in all, and handed out again for a request of the same size class: a
-//! step allocates much the same shapes as the one before it. Measured in docs/benchmark-log.md ("Huge
+//! up to [`KEPT_BYTES`] in all, and handed out again for a request of the same size: a step
+//! allocates the same shapes as the one before it. Measured in docs/benchmark-log.md ("Huge
 //! pages and kept blocks").
 
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -110,28 +110,25 @@ pub fn release_kept_blocks() -> usize {
 
 /// [`System`], with every block of [`HUGE_PAGE_BLOCK_BYTES`] or more advised to use
 /// transparent huge pages (`madvise(MADV_HUGEPAGE)`) before it is first touched, and kept for
-/// a later request of its size class when freed (up to [`KEPT_BYTES`]).
+/// a later request of its size when freed (up to [`KEPT_BYTES`]).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct HugePageAllocator;
 
-// SAFETY: every block comes from `System` with the layout it is later freed with: large layouts
-// are rounded to their size class (`classed`) the same way on allocation, reallocation and
-// freeing, and a kept block is handed out again only for a layout of its class and alignment,
-// owned by nobody while kept. `advise` only gives the kernel a hint about a live block's pages.
+// SAFETY: every block comes from `System` with the layout it is later freed with: a kept block
+// is only handed out again for exactly its size and alignment, and is owned by nobody while kept.
+// `advise` only gives the kernel a hint about pages inside a live block.
 unsafe impl GlobalAlloc for HugePageAllocator {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let layout = classed(layout);
         if let Some(block) = take_kept(layout) {
             return block;
         }
-        // SAFETY: a non-zero layout (rounding only grows it); the caller upholds the contract.
+        // SAFETY: forwarded unchanged; the caller upholds `GlobalAlloc::alloc`'s contract.
         let block = unsafe { System.alloc(layout) };
         advise(block, layout.size());
         block
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        let layout = classed(layout);
         // Fresh blocks from the system are zero already; a kept one is not, and is cleared here.
         if let Some(block) = take_kept(layout) {
             // SAFETY: the kept block is `layout.size()` bytes and owned by this call now.
@@ -145,41 +142,19 @@ unsafe impl GlobalAlloc for HugePageAllocator {
     }
 
     unsafe fn dealloc(&self, block: *mut u8, layout: Layout) {
-        let layout = classed(layout);
         if keep(block, layout) {
             return;
         }
-        // SAFETY: `block` came from `System` through this allocator with this (classed) layout.
+        // SAFETY: `block` came from `System` through this allocator with this layout.
         unsafe { System.dealloc(block, layout) }
     }
 
     unsafe fn realloc(&self, block: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let old = classed(layout);
-        let Ok(wanted) = Layout::from_size_align(new_size, layout.align()) else {
-            return std::ptr::null_mut();
-        };
-        let new = classed(wanted);
-        if new.size() == old.size() {
-            return block;
-        }
-        // SAFETY: as in `dealloc`, with the new size rounded the way `dealloc` will round it.
-        let moved = unsafe { System.realloc(block, old, new.size()) };
-        advise(moved, new.size());
+        // SAFETY: as in `dealloc`; the caller upholds `GlobalAlloc::realloc`'s contract.
+        let moved = unsafe { System.realloc(block, layout, new_size) };
+        advise(moved, new_size);
         moved
     }
-}
-
-/// `layout` with a large size rounded up to its size class: eight classes per doubling
-/// (4 MiB, 4.5 MiB, … 7.5 MiB, 8 MiB, 9 MiB, …), so tensors whose shapes vary a little from
-/// step to step (length groups hold different numbers of rows) share kept blocks, at most 12.5%
-/// of address space more per block. Small layouts are unchanged.
-fn classed(layout: Layout) -> Layout {
-    let size = layout.size();
-    if size < HUGE_PAGE_BLOCK_BYTES {
-        return layout;
-    }
-    let step = (1usize << size.ilog2()) / 8;
-    Layout::from_size_align(size.next_multiple_of(step), layout.align()).unwrap_or(layout)
 }
 
 /// Asks for huge pages on the whole pages inside `[block, block + len)` when the block is large.
@@ -282,43 +257,6 @@ mod tests {
                 "a reused block asked zeroed is zero"
             );
             allocator.dealloc(again, layout);
-        }
-    }
-
-    #[test]
-    fn sizes_within_a_class_share_a_kept_block() {
-        let class = |size| classed(Layout::from_size_align(size, 64).unwrap()).size();
-        assert_eq!(class(1000), 1000, "small layouts are unchanged");
-        assert_eq!(class(4 << 20), 4 << 20);
-        assert_eq!(class((4 << 20) + 1), (4 << 20) + (512 << 10));
-        assert_eq!(class(100_000_000), 100_663_296, "12 × 2^23");
-        for size in [(4 << 20) + 1, 5_000_000, 100_000_000, 256_000_000] {
-            assert!(
-                class(size) >= size && class(size) - size <= size / 8,
-                "{size}"
-            );
-        }
-        let allocator = HugePageAllocator;
-        // Odd sizes no other test allocates, in one class (11 × 2^19 = 5.5 MiB).
-        let (first, second) = (5_500_000, 5_700_000);
-        let layout = |size| Layout::from_size_align(size, 256).unwrap();
-        // SAFETY: non-zero layouts; each block is freed once with the layout it was asked with.
-        unsafe {
-            let block = allocator.alloc(layout(first));
-            allocator.dealloc(block, layout(first));
-            let again = allocator.alloc(layout(second));
-            assert_eq!(
-                again, block,
-                "a slightly larger tensor reuses the kept block"
-            );
-            std::ptr::write_bytes(again, 3, second);
-            let grown = allocator.realloc(again, layout(second), 3 * second);
-            assert!(
-                std::slice::from_raw_parts(grown, second)
-                    .iter()
-                    .all(|&b| b == 3)
-            );
-            allocator.dealloc(grown, layout(3 * second));
         }
     }
 
