@@ -181,7 +181,6 @@ fn advise(_block: *mut u8, _len: usize) {}
 
 #[cfg(test)]
 mod tests {
-    #![cfg(target_os = "linux")]
     use super::*;
 
     /// The kernel's transparent-huge-page mode, the bracketed word of `enabled`.
