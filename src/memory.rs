@@ -1,5 +1,5 @@
 //! The process's allocator: the system allocator, with large blocks asking the kernel for
-//! transparent huge pages (Linux; elsewhere it is the system allocator unchanged).
+//! transparent huge pages (Linux only) and kept for reuse when freed (everywhere).
 //!
 //! Training on a large catalogue allocates and frees tensors of hundreds of MiB in every step:
 //! the item table's gradient, the optimizer's moments and their temporaries (a million items of
@@ -92,12 +92,13 @@ fn keep(block: *mut u8, layout: Layout) -> bool {
 
 /// Hands every kept block back to the system (after a training run, say); returns the bytes.
 pub fn release_kept_blocks() -> usize {
-    let blocks: Vec<Kept> = with_kept(|kept| {
+    // Taken out whole, so nothing is allocated while the lock is held.
+    let slots = with_kept(|kept| {
         kept.bytes = 0;
-        kept.slots.iter_mut().filter_map(Option::take).collect()
+        std::mem::replace(&mut kept.slots, [None; KEPT_SLOTS])
     });
     let mut released = 0;
-    for block in blocks {
+    for block in slots.into_iter().flatten() {
         if let Ok(layout) = Layout::from_size_align(block.size, block.align) {
             // SAFETY: the block was allocated by `System` with this layout and, being kept, had
             // no owner.
