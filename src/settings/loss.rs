@@ -167,6 +167,12 @@ pub struct SampledLossConfig {
     /// correction is one constant for every negative, so it changes only the balance between
     /// the target and the negatives (it scales their sum by `n_items / N`).
     pub logq_correction: bool,
+    /// Train the item table one step's rows at a time: the rows of the step's inputs, targets
+    /// and negatives, with Adam's moments kept per row (lazy Adam). Default true: at a million
+    /// items the dense update rewrote the whole table and both moments every step
+    /// (docs/SCALING.md §2). False: the table's gradient and Adam step are dense, as under
+    /// the full softmax. Applies to SASRec-CE; SeqUDA-Rec's graph reads every row.
+    pub row_updates: bool,
 }
 
 impl Default for SampledLossConfig {
@@ -176,6 +182,7 @@ impl Default for SampledLossConfig {
             source: NegativeSource::Popularity,
             popularity_share: 0.5,
             logq_correction: true,
+            row_updates: true,
         }
     }
 }

@@ -12,6 +12,7 @@ mod recipe;
 mod sampled_loss;
 mod selection;
 mod step_losses;
+mod step_rows;
 
 pub use batches::{LengthGroup, TrainBatch, build_batch, length_groups, trainable_users};
 pub use epoch_loop::{LoopInputs, LoopOutcome, run_epochs};
@@ -25,3 +26,4 @@ pub use sampled_loss::{
 };
 pub use selection::improves_on;
 pub use step_losses::{PendingLosses, StepLosses};
+pub use step_rows::StepRows;

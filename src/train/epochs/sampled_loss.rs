@@ -144,6 +144,15 @@ impl LossPlan {
         }
     }
 
+    /// The sampled loss's draw of negatives for the batch split into `batches`, on the host;
+    /// `None` for the full softmax.
+    pub fn draw(&mut self, batches: &[&TrainBatch]) -> Option<SharedNegatives> {
+        match self {
+            Self::Full => None,
+            Self::Sampled(sampler) => Some(sampler.draw(batches)),
+        }
+    }
+
     /// The step's loss for the batch split into `batches`, whose items are scored against
     /// `table` `[n_items, dim]`: for the sampled loss, one draw of negatives, uploaded and
     /// embedded once for every group.
@@ -153,13 +162,10 @@ impl LossPlan {
         table: &Tensor<2>,
         device: &Device,
     ) -> StepLoss {
-        match self {
-            Self::Full => StepLoss::Full,
-            Self::Sampled(sampler) => {
-                let negatives = sampler.draw(batches);
-                StepNegatives::new(&negatives, table, device)
-                    .map_or(StepLoss::Full, |n| StepLoss::Sampled(Box::new(n)))
-            }
+        match self.draw(batches) {
+            None => StepLoss::Full,
+            Some(negatives) => StepNegatives::new(&negatives, table, device)
+                .map_or(StepLoss::Full, |n| StepLoss::Sampled(Box::new(n))),
         }
     }
 }

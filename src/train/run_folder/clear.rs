@@ -7,7 +7,8 @@ use std::path::Path;
 
 use super::folder::{
     CHECKPOINT_FILE, DISCRIMINATOR_FILE, DISCRIMINATOR_OPTIMIZER_FILE, GENERATOR_FILE,
-    GENERATOR_OPTIMIZER_FILE, OPTIMIZER_FILE, RunDir, SUMMARY_FILE, sync_folder,
+    GENERATOR_OPTIMIZER_FILE, ITEM_ROWS_OPTIMIZER_FILE, OPTIMIZER_FILE, RunDir, SUMMARY_FILE,
+    sync_folder,
 };
 use super::ranks::TEST_RANKS_FILE;
 use super::staging::STAGING_DIR;
@@ -15,7 +16,7 @@ use crate::train::TrainError;
 
 /// Removes an earlier run's results and checkpoint from `run`: `summary.json` first (so a
 /// folder cut while clearing never reads as finished), `test_ranks.json`, `model.bpk`,
-/// `optimizer.bpk`, the GAN files (`gan_*.bpk`) and a staging folder. `config.toml` and
+/// `optimizer.bpk`, `optimizer_item_rows.bpk`, the GAN files (`gan_*.bpk`) and a staging folder. `config.toml` and
 /// `metrics.jsonl` are written afresh by the new run; any other file (the user's own) stays.
 /// The caller must hold the folder's lock ([`RunDir::claim`]).
 pub fn clear_earlier_run(run: &RunDir) -> Result<(), TrainError> {
@@ -24,6 +25,7 @@ pub fn clear_earlier_run(run: &RunDir) -> Result<(), TrainError> {
         TEST_RANKS_FILE,
         CHECKPOINT_FILE,
         OPTIMIZER_FILE,
+        ITEM_ROWS_OPTIMIZER_FILE,
         GENERATOR_FILE,
         DISCRIMINATOR_FILE,
         GENERATOR_OPTIMIZER_FILE,
@@ -74,6 +76,7 @@ mod tests {
             TEST_RANKS_FILE,
             CHECKPOINT_FILE,
             OPTIMIZER_FILE,
+            ITEM_ROWS_OPTIMIZER_FILE,
             GENERATOR_FILE,
             "gan_old_layout.bpk",
         ];

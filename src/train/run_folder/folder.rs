@@ -1,5 +1,6 @@
 //! A run folder: `config.toml`, `metrics.jsonl`, `model.bpk` (best checkpoint),
-//! `optimizer.bpk` (the optimiser's state at that checkpoint), `summary.json`, and while a new
+//! `optimizer.bpk` (the optimiser's state at that checkpoint; `optimizer_item_rows.bpk` beside it
+//! when the item table trains row by row), `summary.json`, and while a new
 //! best checkpoint is being saved, `.checkpoint-next/` ([`super::staging`]).
 //! The window and the CLI read and write the same files.
 
@@ -20,6 +21,9 @@ pub const METRICS_FILE: &str = "metrics.jsonl";
 pub const CHECKPOINT_FILE: &str = "model.bpk";
 /// The optimiser's state (Adam moments and step counts) saved with the best checkpoint.
 pub const OPTIMIZER_FILE: &str = "optimizer.bpk";
+/// The item table's row-by-row Adam state, for runs that train the table one step's rows at a
+/// time (the sampled loss).
+pub const ITEM_ROWS_OPTIMIZER_FILE: &str = "optimizer_item_rows.bpk";
 /// The final result.
 pub const SUMMARY_FILE: &str = "summary.json";
 /// File names of the GAN checkpoints next to `model.bpk`.
@@ -70,6 +74,11 @@ impl RunDir {
     /// `optimizer.bpk`.
     pub fn optimizer_path(&self) -> PathBuf {
         self.root.join(OPTIMIZER_FILE)
+    }
+
+    /// `optimizer_item_rows.bpk`.
+    pub fn item_rows_optimizer_path(&self) -> PathBuf {
+        self.root.join(ITEM_ROWS_OPTIMIZER_FILE)
     }
 
     /// `summary.json`.

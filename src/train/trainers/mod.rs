@@ -2,6 +2,8 @@
 //! feeds it synthetic sequences ([`gan`]).
 
 pub mod gan;
+mod row_adam;
+mod row_step;
 mod sasrec;
 mod sequda;
 
@@ -9,3 +11,12 @@ pub use sasrec::{
     SasRecRecipe, new_optimisation, new_optimizer, optimisation_step, optimisation_step_with,
 };
 pub use sequda::{SeqUdaRecipe, graph_adjacency};
+
+/// Held by this module's tests that seed the CPU backend or compare seeded runs bit for bit:
+/// burn's flex backend keeps one generator for the whole process, so two such tests running
+/// at once would draw from each other's stream.
+#[cfg(test)]
+pub(crate) fn seeded_test_lock() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}

@@ -19,6 +19,9 @@ use crate::train::run_folder::{
 };
 use crate::train::session::Control;
 
+use super::row_adam::ItemRowAdam;
+use super::row_step::row_sparse_step;
+
 /// The SASRec-CE recipe: the model on an autodiff device and its optimiser.
 pub struct SasRecRecipe<'a> {
     model: SasRec,
@@ -28,6 +31,9 @@ pub struct SasRecRecipe<'a> {
     config: &'a TrainConfig,
     /// Full or sampled softmax, with the sampler's state.
     loss: LossPlan,
+    /// The item table's row-by-row Adam, when the sampled loss trains it one step's rows at
+    /// a time (`[train.sampled] row_updates`); `None`: the table is one dense parameter.
+    item_rows: Option<ItemRowAdam>,
 }
 
 impl<'a> SasRecRecipe<'a> {
@@ -40,13 +46,16 @@ impl<'a> SasRecRecipe<'a> {
     ) -> Result<Self, TrainError> {
         let (model, optimizer, device) = new_optimisation(config, n_items, device)?;
         let model = warm_start(model, config, split.train.len(), n_items)?;
+        let loss = LossPlan::new(config, &split.train, n_items);
+        let rows = matches!(loss, LossPlan::Sampled(_)) && config.sampled.row_updates;
         Ok(Self {
             model,
             optimizer,
             device,
             split,
             config,
-            loss: LossPlan::new(config, &split.train, n_items),
+            loss,
+            item_rows: rows.then(ItemRowAdam::new),
         })
     }
 }
@@ -71,15 +80,20 @@ impl Recipe for SasRecRecipe<'_> {
             self.config.encoder.max_len,
             self.config.length_groups,
         );
-        let (model, loss) = optimisation_step_with(
-            model,
-            &mut self.optimizer,
-            &groups,
-            &self.device,
-            rate,
-            &mut self.loss,
-        );
-        self.model = model;
+        let loss = if self.item_rows.is_some() {
+            self.row_sparse_step(model, &groups, rate)
+        } else {
+            let (model, loss) = optimisation_step_with(
+                model,
+                &mut self.optimizer,
+                &groups,
+                &self.device,
+                rate,
+                &mut self.loss,
+            );
+            self.model = model;
+            loss
+        };
         Ok(match loss {
             Some(loss) => StepLosses::new()
                 .on_device("loss", loss.clone())
@@ -96,12 +110,48 @@ impl Recipe for SasRecRecipe<'_> {
     fn resume(&mut self, run_dir: &RunDir, _best_epoch: usize) -> Result<(), TrainError> {
         self.model = load_checkpoint(self.model.clone(), &run_dir.checkpoint_path())?;
         restore_optimizer(&mut self.optimizer, &run_dir.optimizer_path())?;
+        if self.item_rows.is_some() {
+            let path = run_dir.item_rows_optimizer_path();
+            self.item_rows = Some(ItemRowAdam::restore(&self.model, &path)?);
+        }
         Ok(())
     }
 
     fn save(&self, snapshot: &InferenceModel, run_dir: &RunDir) -> Result<(), TrainError> {
         save_checkpoint(snapshot.encoder(), &run_dir.checkpoint_path())?;
-        save_optimizer(&self.optimizer, &run_dir.optimizer_path())
+        save_optimizer(&self.optimizer, &run_dir.optimizer_path())?;
+        match &self.item_rows {
+            Some(rows) => rows.save(&run_dir.item_rows_optimizer_path()),
+            None => Ok(()),
+        }
+    }
+}
+
+impl SasRecRecipe<'_> {
+    /// The step with the item table trained row by row ([`row_sparse_step`]): the model is
+    /// replaced before the table's rows are updated, so the table is the only holder of its
+    /// storage and the rows are written in place.
+    fn row_sparse_step(
+        &mut self,
+        model: SasRec,
+        groups: &[LengthGroup],
+        rate: f64,
+    ) -> Option<Tensor<1>> {
+        let batches: Vec<_> = groups.iter().map(|group| &group.batch).collect();
+        let negatives = self.loss.draw(&batches)?;
+        let step = row_sparse_step(
+            model,
+            &mut self.optimizer,
+            groups,
+            &negatives,
+            &self.device,
+            rate,
+        );
+        self.model = step.model;
+        if let (Some(table), Some(adam)) = (step.table, self.item_rows.as_mut()) {
+            adam.step(&mut self.model, table.rows, table.gradient, rate);
+        }
+        step.loss
     }
 }
 
@@ -184,6 +234,7 @@ mod tests {
 
     #[test]
     fn auto_trains_as_full_and_sampled_takes_its_own_finite_steps() {
+        let _seeded = crate::train::trainers::seeded_test_lock();
         use crate::settings::LossChoice;
         let sequences: Vec<Vec<u32>> = (0..24u32)
             .map(|u| (0..7).map(|t| (u * 5 + t * (1 + u % 4)) % 30).collect())
@@ -220,7 +271,80 @@ mod tests {
     }
 
     #[test]
+    fn row_updates_take_the_dense_first_step_and_a_resumed_run_keeps_their_moments() {
+        let _seeded = crate::train::trainers::seeded_test_lock();
+        use crate::settings::LossChoice;
+        let sequences: Vec<Vec<u32>> = (0..24u32)
+            .map(|u| (0..7).map(|t| (u * 5 + t * (1 + u % 4)) % 30).collect())
+            .collect();
+        let split = crate::data::leave_one_out(&sequences);
+        let mut config = TrainConfig::default();
+        config.encoder.max_len = 8;
+        config.encoder.dim = 8;
+        config.encoder.dropout = 0.0;
+        config.learning_rate = 1e-2;
+        config.loss = LossChoice::Sampled;
+        config.sampled.negatives = 10;
+        let users: Vec<usize> = (0..24).collect();
+        let device = Device::flex();
+        let reads = HostReads::new();
+        let gap = |a: &[f32], b: &[f32]| {
+            a.iter()
+                .zip(b)
+                .map(|(x, y)| (x - y).abs())
+                .fold(0.0f32, f32::max)
+        };
+
+        // Adam's first step leaves an untouched row where it was, so both updates agree.
+        let first_step = |row_updates: bool| {
+            let mut config = config.clone();
+            config.sampled.row_updates = row_updates;
+            let mut recipe = SasRecRecipe::new(&config, &split, 30, &device).expect("recipe");
+            assert_eq!(recipe.item_rows.is_some(), row_updates);
+            let step = recipe.step(&users, config.learning_rate).expect("step");
+            (step.read(&reads).expect("read")["loss"], weights(&recipe))
+        };
+        let (rows_loss, rows_weights) = first_step(true);
+        let (dense_loss, dense_weights) = first_step(false);
+        assert!(
+            (rows_loss - dense_loss).abs() < 1e-6,
+            "{rows_loss} vs {dense_loss}"
+        );
+        let moved = gap(
+            &rows_weights,
+            &weights(&SasRecRecipe::new(&config, &split, 30, &device).expect("recipe")),
+        );
+        assert!(moved > 1e-3, "the step moved the table by {moved}");
+        let apart = gap(&rows_weights, &dense_weights);
+        assert!(apart < 1e-6, "gap {apart}");
+
+        let folder = tempfile::tempdir().expect("tempdir");
+        let run = RunDir::new(folder.path());
+        let mut uninterrupted = SasRecRecipe::new(&config, &split, 30, &device).expect("recipe");
+        for _ in 0..3 {
+            uninterrupted
+                .step(&users, config.learning_rate)
+                .expect("step");
+        }
+        uninterrupted
+            .save(&uninterrupted.snapshot(), &run)
+            .expect("save");
+        assert!(run.item_rows_optimizer_path().is_file());
+        uninterrupted.loss.begin_epoch(5);
+        uninterrupted
+            .step(&users, config.learning_rate)
+            .expect("step");
+        let mut resumed = SasRecRecipe::new(&config, &split, 30, &device).expect("recipe");
+        resumed.resume(&run, 3).expect("resume");
+        resumed.loss.begin_epoch(5);
+        resumed.step(&users, config.learning_rate).expect("step");
+        let apart = gap(&weights(&uninterrupted), &weights(&resumed));
+        assert!(apart < 1e-6, "gap {apart}");
+    }
+
+    #[test]
     fn a_resumed_recipe_takes_the_step_the_uninterrupted_one_takes() {
+        let _seeded = crate::train::trainers::seeded_test_lock();
         let sequences: Vec<Vec<u32>> = (0..24u32)
             .map(|u| (0..7).map(|t| (u * 5 + t * (1 + u % 4)) % 30).collect())
             .collect();
