@@ -1,9 +1,9 @@
 //! The process's allocator: the system allocator, with large blocks asking the kernel for
 //! transparent huge pages (Linux only) and kept for reuse when freed (everywhere).
 //!
-//! Training on a large catalogue allocates and frees tensors of hundreds of MiB in every step:
-//! the item table's gradient, the optimizer's moments and their temporaries (a million items of
-//! 64 floats are 256 MiB each). glibc serves blocks that large with fresh `mmap`s, so each step
+//! Training on a large catalogue allocates and frees tensors of tens to hundreds of MiB in every
+//! step: the sampled loss's scores, and with dense table updates the item table's gradient, the
+//! optimizer's moments and their temporaries (a million items of 64 floats are 256 MiB each). glibc serves blocks that large with fresh `mmap`s, so each step
 //! touches them again page by page, 65,536 page faults per 256 MiB with 4 KiB pages. Where the
 //! kernel hands out huge pages on request (`/sys/kernel/mm/transparent_hugepage/enabled` set to
 //! `madvise`, the common default), advising these blocks makes that 128 faults of 2 MiB and
@@ -22,8 +22,13 @@ use std::sync::Mutex;
 /// Blocks of at least this many bytes are advised to use huge pages and kept when freed.
 pub const HUGE_PAGE_BLOCK_BYTES: usize = 4 << 20;
 
-/// Most bytes of freed large blocks kept for reuse.
-pub const KEPT_BYTES: usize = 512 << 20;
+/// Most bytes of freed large blocks kept for reuse. 128 MiB: with the item table trained row by
+/// row, a million-item step's largest temporaries are its `[positions, negatives]` scores
+/// (about 50 MiB); 0.314 s per step against 0.352 s keeping none and 0.326 s keeping 512 MiB,
+/// while on ML-1M, where nothing is gained, 512 MiB of kept blocks doubled the peak resident
+/// memory (534 → 1,044 MiB; 657 MiB with 128). docs/benchmark-log.md, "Row-sparse item
+/// updates".
+pub const KEPT_BYTES: usize = 128 << 20;
 
 /// Most freed large blocks kept for reuse.
 const KEPT_SLOTS: usize = 32;
