@@ -8,8 +8,8 @@ use burn::tensor::Device;
 use sequda::model::{InferenceModel, SasRec};
 use sequda::settings::EncoderConfig;
 use sequda::train::device::list_adapters;
-use sequda::train::epochs::length_groups;
-use sequda::train::trainers::optimisation_step;
+use sequda::train::epochs::{SharedNegatives, length_groups};
+use sequda::train::trainers::{ItemRowAdam, optimisation_step, row_sparse_step};
 
 /// 40 users over 30 items with a simple repeating structure; every eighth history is long
 /// enough to be encoded in a length group of its own.
@@ -54,13 +54,48 @@ fn train_on(device: &Device, initial: &SasRec, steps: usize) -> (Vec<f64>, Vec<f
         let loss = loss.expect("positions").into_scalar::<f32>();
         losses.push(f64::from(loss));
     }
+    (losses, scores_of(model))
+}
+
+/// Like [`train_on`] with the sampled loss against a fixed set of negatives and the item table
+/// trained row by row ([`row_sparse_step`], [`ItemRowAdam`]).
+fn train_rows_on(device: &Device, initial: &SasRec, steps: usize) -> (Vec<f64>, Vec<f32>) {
+    let device = device.clone().autodiff();
+    let mut model = initial.clone().fork(&device);
+    let mut optimizer = AdamConfig::new()
+        .with_beta_2(0.98)
+        .with_epsilon(1e-8)
+        .init();
+    let mut rows = ItemRowAdam::new();
+    let negatives = SharedNegatives {
+        items: vec![2, 5, 11, 17, 23, 5],
+        log_counts: vec![0.0, 0.5, -0.25, 0.0, 0.1, 0.5],
+    };
+    let train = tiny_sequences();
+    let users: Vec<usize> = (0..train.len()).collect();
+    let mut losses = Vec::new();
+    for step in 0..steps {
+        let chunk = &users[(step * 8) % 40..(step * 8) % 40 + 8];
+        let groups = length_groups(&train, chunk, 320, 4);
+        let step = row_sparse_step(model, &mut optimizer, &groups, &negatives, &device, 1e-2);
+        model = step.model;
+        let table = step.table.expect("the step read some rows");
+        rows.step(&mut model, table.rows, table.gradient, 1e-2);
+        let loss = step.loss.expect("positions").into_scalar::<f32>();
+        losses.push(f64::from(loss));
+    }
+    (losses, scores_of(model))
+}
+
+/// Scores of the first four users' last states against every item.
+fn scores_of(model: SasRec) -> Vec<f32> {
+    let train = tiny_sequences();
     let inference = InferenceModel::SasRec(Box::new(model.valid()));
     let sequences: Vec<&[u32]> = train.iter().take(4).map(Vec::as_slice).collect();
     let users: Vec<u32> = (0..sequences.len() as u32).collect();
     let states = inference.user_states(&users, &sequences);
     let scores = states.matmul(inference.item_table().transpose());
-    let values = scores.into_data().try_into_vec::<f32>().expect("scores");
-    (losses, values)
+    scores.into_data().try_into_vec::<f32>().expect("scores")
 }
 
 fn assert_close(label: &str, a: &[f64], b: &[f64], tolerance: f64) {
@@ -80,6 +115,7 @@ fn wgpu_and_cpu_training_agree() {
     cpu.seed(3);
     let initial = SasRec::new(&config(), 30, &cpu.clone().autodiff());
     let (cpu_losses, cpu_scores) = train_on(&cpu, &initial, 6);
+    let (cpu_row_losses, cpu_row_scores) = train_rows_on(&cpu, &initial, 6);
     assert!(
         cpu_losses.last() < cpu_losses.first(),
         "training should lower the loss: {cpu_losses:?}"
@@ -106,4 +142,16 @@ fn wgpu_and_cpu_training_agree() {
     assert_close("loss", &cpu_losses, &gpu_losses, 1e-3);
     let to64 = |v: &[f32]| v.iter().map(|&x| f64::from(x)).collect::<Vec<_>>();
     assert_close("scores", &to64(&cpu_scores), &to64(&gpu_scores), 1e-3);
+    let (gpu_row_losses, gpu_row_scores) = train_rows_on(&gpu, &initial, 6);
+    assert_close("row-update loss", &cpu_row_losses, &gpu_row_losses, 1e-3);
+    assert_close(
+        "row-update scores",
+        &to64(&cpu_row_scores),
+        &to64(&gpu_row_scores),
+        1e-3,
+    );
+    assert_ne!(
+        cpu_row_scores, cpu_scores,
+        "the sampled loss trains its own way"
+    );
 }

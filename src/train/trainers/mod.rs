@@ -7,6 +7,8 @@ mod row_step;
 mod sasrec;
 mod sequda;
 
+pub use row_adam::ItemRowAdam;
+pub use row_step::{RowGradient, RowStep, row_sparse_step};
 pub use sasrec::{
     SasRecRecipe, new_optimisation, new_optimizer, optimisation_step, optimisation_step_with,
 };
