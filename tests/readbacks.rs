@@ -23,6 +23,10 @@ const MAY_READ: &[(&str, &str)] = &[
         "full-ranking evaluation after an epoch reads its score blocks, outside any step",
     ),
     (
+        "src/train/trainers/row_adam.rs",
+        "resuming reads the saved step count of the item rows' Adam once, before any step",
+    ),
+    (
         "src/kernels/cross_entropy/cpu.rs",
         "the flex (CPU) kernel itself: its tensors are host memory, nothing waits on a device",
     ),
