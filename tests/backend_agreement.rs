@@ -3,12 +3,12 @@
 //! machine without any wgpu adapter it says so loudly and checks only the CPU side.
 
 use burn::module::Module;
-use burn::optim::AdamConfig;
+use burn::optim::{AdamConfig, ModuleOptimizer};
 use burn::tensor::Device;
 use sequda::model::{InferenceModel, SasRec};
 use sequda::settings::EncoderConfig;
 use sequda::train::device::list_adapters;
-use sequda::train::epochs::{SharedNegatives, length_groups};
+use sequda::train::epochs::{LengthGroup, SharedNegatives, length_groups};
 use sequda::train::trainers::{ItemRowAdam, optimisation_step, row_sparse_step};
 
 /// 40 users over 30 items with a simple repeating structure; every eighth history is long
@@ -33,9 +33,15 @@ fn config() -> EncoderConfig {
     }
 }
 
-/// Trains `steps` Adam steps on `device` from the given initial weights; returns the losses
-/// and the final scores of the first users' last states against every item.
-fn train_on(device: &Device, initial: &SasRec, steps: usize) -> (Vec<f64>, Vec<f32>) {
+/// Trains `steps` steps of `one_step` (model, optimiser, length groups, device → the next
+/// model and the step's loss) on `device` from the given initial weights, eight users a step;
+/// returns the losses and the final scores of the first users' last states against every item.
+fn train_with(
+    device: &Device,
+    initial: &SasRec,
+    steps: usize,
+    mut one_step: impl FnMut(SasRec, &mut ModuleOptimizer, &[LengthGroup], &Device) -> (SasRec, f32),
+) -> (Vec<f64>, Vec<f32>) {
     let device = device.clone().autodiff();
     let mut model = initial.clone().fork(&device);
     let mut optimizer = AdamConfig::new()
@@ -49,42 +55,46 @@ fn train_on(device: &Device, initial: &SasRec, steps: usize) -> (Vec<f64>, Vec<f
         let chunk = &users[(step * 8) % 40..(step * 8) % 40 + 8];
         let groups = length_groups(&train, chunk, 320, 4);
         assert_eq!(groups.len(), 2, "one long history per chunk of 8");
-        let (next, loss) = optimisation_step(model, &mut optimizer, &groups, &device, 1e-2);
+        let (next, loss) = one_step(model, &mut optimizer, &groups, &device);
         model = next;
-        let loss = loss.expect("positions").into_scalar::<f32>();
         losses.push(f64::from(loss));
     }
     (losses, scores_of(model))
 }
 
-/// Like [`train_on`] with the sampled loss against a fixed set of negatives and the item table
-/// trained row by row ([`row_sparse_step`], [`ItemRowAdam`]).
+/// Full-softmax steps ([`optimisation_step`]).
+fn train_on(device: &Device, initial: &SasRec, steps: usize) -> (Vec<f64>, Vec<f32>) {
+    train_with(
+        device,
+        initial,
+        steps,
+        |model, optimizer, groups, device| {
+            let (next, loss) = optimisation_step(model, optimizer, groups, device, 1e-2);
+            (next, loss.expect("positions").into_scalar::<f32>())
+        },
+    )
+}
+
+/// Sampled-loss steps against a fixed set of negatives, the item table trained row by row
+/// ([`row_sparse_step`], [`ItemRowAdam`]).
 fn train_rows_on(device: &Device, initial: &SasRec, steps: usize) -> (Vec<f64>, Vec<f32>) {
-    let device = device.clone().autodiff();
-    let mut model = initial.clone().fork(&device);
-    let mut optimizer = AdamConfig::new()
-        .with_beta_2(0.98)
-        .with_epsilon(1e-8)
-        .init();
     let mut rows = ItemRowAdam::new();
     let negatives = SharedNegatives {
         items: vec![2, 5, 11, 17, 23, 5],
         log_counts: vec![0.0, 0.5, -0.25, 0.0, 0.1, 0.5],
     };
-    let train = tiny_sequences();
-    let users: Vec<usize> = (0..train.len()).collect();
-    let mut losses = Vec::new();
-    for step in 0..steps {
-        let chunk = &users[(step * 8) % 40..(step * 8) % 40 + 8];
-        let groups = length_groups(&train, chunk, 320, 4);
-        let step = row_sparse_step(model, &mut optimizer, &groups, &negatives, &device, 1e-2);
-        model = step.model;
-        let table = step.table.expect("the step read some rows");
-        rows.step(&mut model, table.rows, table.gradient, 1e-2);
-        let loss = step.loss.expect("positions").into_scalar::<f32>();
-        losses.push(f64::from(loss));
-    }
-    (losses, scores_of(model))
+    train_with(
+        device,
+        initial,
+        steps,
+        |model, optimizer, groups, device| {
+            let step = row_sparse_step(model, optimizer, groups, &negatives, device, 1e-2);
+            let mut model = step.model;
+            let table = step.table.expect("the step read some rows");
+            rows.step(&mut model, table.rows, table.gradient, 1e-2);
+            (model, step.loss.expect("positions").into_scalar::<f32>())
+        },
+    )
 }
 
 /// Scores of the first four users' last states against every item.
