@@ -23,6 +23,10 @@ const MAY_READ: &[(&str, &str)] = &[
         "full-ranking evaluation after an epoch reads its score blocks, outside any step",
     ),
     (
+        "src/train/epochs/host_scores.rs",
+        "full-ranking evaluation on the CPU device reads the item table once per pass, outside any step",
+    ),
+    (
         "src/train/trainers/row_adam.rs",
         "resuming reads the saved step count of the item rows' Adam once, before any step",
     ),

@@ -6,6 +6,7 @@ mod batches;
 mod epoch_loop;
 mod evaluation;
 mod grouped_loss;
+mod host_scores;
 mod model_scorer;
 mod negatives;
 mod recipe;

@@ -5,6 +5,7 @@ use std::ops::Range;
 
 use burn::tensor::Tensor;
 
+use super::host_scores::{HostScores, read};
 use crate::eval::{EvalCase, EvalError, Scorer};
 use crate::model::InferenceModel;
 
@@ -19,6 +20,11 @@ pub struct ModelScorer<'m> {
     states: Option<Tensor<2>>,
     /// Final `[users × n_items]` scores when the block was re-ranked.
     reranked: Option<Vec<f32>>,
+    /// The table on the host when the model runs on the CPU device (read at the first
+    /// `prepare`), and the prepared block's states `[users × dim]` with it.
+    host: Option<(HostScores, Vec<f32>)>,
+    /// Whether the first `prepare` has looked for the host table.
+    host_checked: bool,
 }
 
 impl<'m> ModelScorer<'m> {
@@ -28,6 +34,8 @@ impl<'m> ModelScorer<'m> {
             model,
             states: None,
             reranked: None,
+            host: None,
+            host_checked: false,
         }
     }
 }
@@ -68,6 +76,13 @@ impl Scorer for ModelScorer<'_> {
                 self.reranked = Some(base);
             }
         }
+        if !self.host_checked {
+            self.host_checked = true;
+            self.host = HostScores::for_table(self.model.item_table())?.map(|h| (h, Vec::new()));
+        }
+        if let Some((_, host_states)) = &mut self.host {
+            *host_states = read(states.clone())?;
+        }
         self.states = Some(states);
         Ok(())
     }
@@ -84,6 +99,9 @@ impl Scorer for ModelScorer<'_> {
                 chunk.copy_from_slice(source);
             }
             return Ok(());
+        }
+        if let Some((host, states)) = &self.host {
+            return host.score(states, items, out);
         }
         let states = self
             .states
