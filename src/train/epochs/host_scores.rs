@@ -102,7 +102,8 @@ impl HostScores {
     }
 }
 
-/// Whether `device` is burn's flex (CPU) device, with or without autodiff.
+/// Whether `device` is burn's flex (CPU) device (the inference models the scorer gets never
+/// carry autodiff).
 fn on_flex(device: &Device) -> bool {
     matches!(device.as_dispatch(), DispatchDevice::Flex(_))
 }
