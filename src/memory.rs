@@ -3,12 +3,13 @@
 //!
 //! Training on a large catalogue allocates and frees tensors of tens to hundreds of MiB in every
 //! step: the sampled loss's scores, and with dense table updates the item table's gradient, the
-//! optimizer's moments and their temporaries (a million items of 64 floats are 256 MiB each). glibc serves blocks that large with fresh `mmap`s, so each step
-//! touches them again page by page, 65,536 page faults per 256 MiB with 4 KiB pages. Where the
-//! kernel hands out huge pages on request (`/sys/kernel/mm/transparent_hugepage/enabled` set to
-//! `madvise`, the common default), advising these blocks makes that 128 faults of 2 MiB and
-//! spares the TLB. This is what `GLIBC_TUNABLES=glibc.malloc.hugetlb=1` does, which a program
-//! cannot set for itself once it runs.
+//! optimizer's moments and their temporaries (a million items of 64 floats are 256 MiB each).
+//! glibc serves blocks that large with fresh `mmap`s, so each step touches them again page by
+//! page, 65,536 page faults per 256 MiB with 4 KiB pages. Where the kernel hands out huge pages
+//! on request (`/sys/kernel/mm/transparent_hugepage/enabled` set to `madvise`, the common
+//! default), advising these blocks makes that 128 faults of 2 MiB and spares the TLB. This is
+//! what `GLIBC_TUNABLES=glibc.malloc.hugetlb=1` does, which a program cannot set for itself once
+//! it runs.
 //!
 //! A block handed back to the kernel comes back as fresh pages that the kernel must zero on first
 //! touch (a third of a million-item step's time went to that). So freed large blocks are kept,

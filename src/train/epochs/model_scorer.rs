@@ -80,7 +80,10 @@ impl Scorer for ModelScorer<'_> {
             self.host_checked = true;
             self.host = HostScores::for_table(self.model.item_table())?.map(|h| (h, Vec::new()));
         }
-        if let Some((_, host_states)) = &mut self.host {
+        // A re-ranked block is scored from `reranked`; only the others need their states here.
+        if let Some((_, host_states)) = &mut self.host
+            && self.reranked.is_none()
+        {
             *host_states = read(states.clone())?;
         }
         self.states = Some(states);

@@ -16,10 +16,12 @@ use crate::train::TrainError;
 use crate::train::run_folder::{load_checkpoint, save_checkpoint};
 use std::path::Path;
 
-/// β₁, β₂ and ε of [`super::new_optimizer`], which the rest of the model trains with.
-const BETA_1: f32 = 0.9;
-const BETA_2: f32 = 0.98;
-const EPSILON: f32 = 1e-8;
+/// Adam's β₁ for every model parameter, here and in [`super::new_optimizer`].
+pub(super) const BETA_1: f32 = 0.9;
+/// Adam's β₂: 0.98, as the reference SASRec-CE implementations (SeqUDA-Rec uses the same).
+pub(super) const BETA_2: f32 = 0.98;
+/// Adam's ε: 1e-8, as the reference SASRec-CE implementations.
+pub(super) const EPSILON: f32 = 1e-8;
 
 /// The item table's Adam state: both moments of every row, and the step count.
 #[derive(Clone, Debug, Default)]

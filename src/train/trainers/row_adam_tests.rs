@@ -5,7 +5,7 @@ use burn::tensor::{Device, Distribution};
 
 use super::*;
 use crate::settings::EncoderConfig;
-use crate::train::trainers::new_optimizer;
+use crate::train::trainers::{largest_gap, new_optimizer};
 
 const ITEMS: usize = 6;
 const DIM: usize = 4;
@@ -42,13 +42,6 @@ fn ints(values: &[i64]) -> Tensor<1, Int> {
         TensorData::new(values.to_vec(), [values.len()]),
         &Device::flex(),
     )
-}
-
-fn largest_gap(a: &[f32], b: &[f32]) -> f32 {
-    a.iter()
-        .zip(b)
-        .map(|(x, y)| (x - y).abs())
-        .fold(0.0, f32::max)
 }
 
 #[test]

@@ -19,7 +19,7 @@ use crate::train::run_folder::{
 };
 use crate::train::session::Control;
 
-use super::row_adam::ItemRowAdam;
+use super::row_adam::{BETA_1, BETA_2, EPSILON, ItemRowAdam};
 use super::row_step::row_sparse_step;
 
 /// The SASRec-CE recipe: the model on an autodiff device and its optimiser.
@@ -209,11 +209,12 @@ pub fn new_optimisation(
 }
 
 /// A fresh Adam optimiser with β₂ = 0.98 and ε = 1e-8, as the reference SASRec-CE
-/// implementations (SeqUDA-Rec uses the same).
+/// implementations (SeqUDA-Rec uses the same), and the item table's row-by-row Adam too.
 pub fn new_optimizer() -> ModuleOptimizer {
     AdamConfig::new()
-        .with_beta_2(0.98)
-        .with_epsilon(1e-8)
+        .with_beta_1(BETA_1)
+        .with_beta_2(BETA_2)
+        .with_epsilon(EPSILON)
         .init()
 }
 

@@ -5,7 +5,7 @@ use super::*;
 use crate::data::Split;
 use crate::settings::LossChoice;
 use crate::train::readback::HostReads;
-use crate::train::trainers::seeded_test_lock;
+use crate::train::trainers::{largest_gap, seeded_test_lock};
 
 const ITEMS: usize = 30;
 
@@ -67,13 +67,6 @@ fn weights(recipe: &SasRecRecipe) -> Vec<f32> {
         .into_data()
         .try_to_vec::<f32>()
         .expect("f32 weights")
-}
-
-fn largest_gap(a: &[f32], b: &[f32]) -> f32 {
-    a.iter()
-        .zip(b)
-        .map(|(x, y)| (x - y).abs())
-        .fold(0.0f32, f32::max)
 }
 
 #[test]
