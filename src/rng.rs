@@ -107,6 +107,15 @@ impl SplitMix64 {
     }
 }
 
+/// Held by the tests that seed the CPU backend or compare seeded runs bit for bit:
+/// burn's flex backend keeps one generator for the whole process, so two such tests running
+/// at once would draw from each other's stream.
+#[cfg(test)]
+pub(crate) fn seeded_test_lock() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -35,6 +35,10 @@ const MAY_READ: &[(&str, &str)] = &[
         "the flex (CPU) kernel itself: its tensors are host memory, nothing waits on a device",
     ),
     (
+        "src/kernels/cross_entropy/sampled_cpu.rs",
+        "the flex (CPU) kernel itself: its tensors are host memory, nothing waits on a device",
+    ),
+    (
         "src/kernels/spmm/cpu.rs",
         "the flex (CPU) kernel itself: its tensors are host memory, nothing waits on a device",
     ),

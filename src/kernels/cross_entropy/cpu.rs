@@ -51,7 +51,7 @@ pub fn rows(logits: FlexTensor, targets: FlexTensor) -> RowsCrossEntropy<Flex> {
 }
 
 /// Targets as `i64`, whatever integer type the backend stores.
-fn target_indices(targets: FlexTensor, n: usize) -> Vec<i64> {
+pub(super) fn target_indices(targets: FlexTensor, n: usize) -> Vec<i64> {
     let data = targets.into_data();
     let values: Vec<i64> = match data.dtype() {
         DType::I32 => data.iter::<i32>().map(i64::from).collect(),
@@ -91,7 +91,7 @@ fn softmax_row_in_place(row: &mut [f32], target: i64) -> f32 {
 /// vectorises the loop around it: `x = k·ln2 + r`, `eʳ` by a degree-6 polynomial, `2ᵏ` by
 /// building the float's exponent bits. Below −87 it returns 0, like `f32::exp` nearly does.
 #[inline(always)]
-fn exp_non_positive(x: f32) -> f32 {
+pub(super) fn exp_non_positive(x: f32) -> f32 {
     const LOG2_E: f32 = std::f32::consts::LOG2_E;
     const LN2_HI: f32 = 0.693_145_75;
     const LN2_LO: f32 = 1.428_606_8e-6;

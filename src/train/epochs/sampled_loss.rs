@@ -1,16 +1,12 @@
 //! The sampled next-item loss (docs/MODEL.md §2, "Sampled softmax"), the step's choice
 //! between it and the full softmax ([`StepLoss`]), and a run's plan for it ([`LossPlan`]).
 
-use burn::tensor::activation::log_softmax;
 use burn::tensor::{Device, Int, Tensor, TensorData};
 
 use super::batches::TrainBatch;
 use super::negatives::{NegativeSampler, SharedNegatives};
+use crate::kernels::cross_entropy::sampled_linear_cross_entropy;
 use crate::settings::{ResolvedLoss, TrainConfig};
-
-/// The score a negative gets where it is the row's own target: `exp` of it is exactly 0 in
-/// `f32`, so the target never counts as its own negative.
-const MASKED_SCORE: f32 = -1.0e9;
 
 /// One step's negatives on the device, embedded once from the step's output table.
 #[derive(Clone, Debug)]
@@ -61,30 +57,24 @@ impl StepNegatives {
 /// `s = state · E` scores items against `table` `[n_items, dim]` and `negatives` are the
 /// step's shared draws. The target's own score is never corrected: it is always present,
 /// not drawn ("Correcting the LogQ Correction", RecSys'25).
+/// Computed by the fused operation ([`sampled_linear_cross_entropy`]).
 pub fn sampled_cross_entropy(
     states: Tensor<2>,
     targets: Tensor<1, Int>,
     table: Tensor<2>,
     negatives: &StepNegatives,
 ) -> Tensor<1> {
-    let [rows, _] = states.dims();
-    let count = negatives.len();
-    // [rows, 1]
-    let positive = (states.clone() * table.select(0, targets.clone())).sum_dim(1);
-    // [rows, N]
-    let own_target = targets.reshape([rows, 1]).expand([rows, count]).equal(
-        negatives
-            .items
-            .clone()
-            .reshape([1, count])
-            .expand([rows, count]),
-    );
-    let scores = states.matmul(negatives.embeddings.clone().transpose())
-        - negatives.log_counts.clone().expand([rows, count]);
-    let scores = scores.mask_fill(own_target, MASKED_SCORE);
-    // [rows, 1 + N], the target first
-    let log_p = log_softmax(Tensor::cat(vec![positive, scores], 1), 1);
-    log_p.slice([0..rows, 0..1]).neg().mean()
+    // [rows, dim]
+    let target_rows = table.select(0, targets.clone());
+    sampled_linear_cross_entropy(
+        states,
+        target_rows,
+        negatives.embeddings.clone(),
+        negatives.log_counts.clone(),
+        targets,
+        negatives.items.clone(),
+    )
+    .mean()
 }
 
 /// Mean sampled cross-entropy `[1]` of the listed positions of `hidden` `[batch, len, dim]`:

@@ -5,6 +5,7 @@ use burn::tensor::{Device, Distribution, Int, Tensor, TensorData};
 
 use super::*;
 use crate::kernels::cross_entropy::linear_cross_entropy;
+use crate::rng::seeded_test_lock;
 use crate::train::epochs::group_cross_entropy;
 use crate::train::epochs::{build_batch, group_loss};
 
@@ -76,6 +77,7 @@ fn documented_loss(
 
 #[test]
 fn sampled_ce_with_every_item_as_a_negative_equals_full_ce() {
+    let _seeded = seeded_test_lock();
     let device = Device::flex().autodiff();
     device.seed(11);
     let states = random([9, DIM], &device);
@@ -97,6 +99,7 @@ fn sampled_ce_with_every_item_as_a_negative_equals_full_ce() {
 
 #[test]
 fn a_group_under_every_item_as_negatives_matches_its_full_share() {
+    let _seeded = seeded_test_lock();
     let device = Device::flex();
     device.seed(2);
     let train: Vec<Vec<u32>> = vec![vec![1, 4, 2, 9], vec![3, 3], vec![7, 0, 12, 5, 6]];
@@ -118,6 +121,7 @@ fn a_group_under_every_item_as_negatives_matches_its_full_share() {
 
 #[test]
 fn the_target_is_never_its_own_negative() {
+    let _seeded = seeded_test_lock();
     let device = Device::flex().autodiff();
     device.seed(3);
     let states = random([4, DIM], &device);
@@ -162,6 +166,7 @@ fn the_target_is_never_its_own_negative() {
 
 #[test]
 fn padded_positions_never_enter_the_loss() {
+    let _seeded = seeded_test_lock();
     let device = Device::flex().autodiff();
     device.seed(4);
     // Row 0 has two inputs and row 1 four, in a batch padded to width 4.
@@ -203,6 +208,7 @@ fn padded_positions_never_enter_the_loss() {
 
 #[test]
 fn the_logq_correction_is_applied_as_documented() {
+    let _seeded = seeded_test_lock();
     let device = Device::flex();
     device.seed(5);
     let states = random([5, DIM], &device);

@@ -14,15 +14,6 @@ pub use sasrec::{
 };
 pub use sequda::{SeqUdaRecipe, graph_adjacency};
 
-/// Held by this module's tests that seed the CPU backend or compare seeded runs bit for bit:
-/// burn's flex backend keeps one generator for the whole process, so two such tests running
-/// at once would draw from each other's stream.
-#[cfg(test)]
-pub(crate) fn seeded_test_lock() -> std::sync::MutexGuard<'static, ()> {
-    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
 /// The largest absolute difference between two equally long weight lists (this module's tests).
 #[cfg(test)]
 pub(crate) fn largest_gap(a: &[f32], b: &[f32]) -> f32 {

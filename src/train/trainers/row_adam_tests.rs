@@ -46,7 +46,7 @@ fn ints(values: &[i64]) -> Tensor<1, Int> {
 
 #[test]
 fn touching_every_row_takes_burns_adam_steps() {
-    let _seeded = crate::train::trainers::seeded_test_lock();
+    let _seeded = crate::rng::seeded_test_lock();
     let mut dense = model();
     let mut rows = dense.clone();
     let mut optimizer = new_optimizer();
@@ -72,7 +72,7 @@ fn touching_every_row_takes_burns_adam_steps() {
 
 #[test]
 fn untouched_rows_stay_and_a_restored_state_takes_the_same_next_step() {
-    let _seeded = crate::train::trainers::seeded_test_lock();
+    let _seeded = crate::rng::seeded_test_lock();
     let mut trained = model();
     let before = table(&trained);
     let mut adam = ItemRowAdam::new();

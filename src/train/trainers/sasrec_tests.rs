@@ -3,9 +3,10 @@
 
 use super::*;
 use crate::data::Split;
+use crate::rng::seeded_test_lock;
 use crate::settings::LossChoice;
 use crate::train::readback::HostReads;
-use crate::train::trainers::{largest_gap, seeded_test_lock};
+use crate::train::trainers::largest_gap;
 
 const ITEMS: usize = 30;
 

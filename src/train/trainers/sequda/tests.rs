@@ -5,6 +5,7 @@ use burn::tensor::{Device, Tensor, TensorData};
 use super::trainer::SeqUdaRecipe;
 use crate::data::Split;
 use crate::kernels::spmm::sparse_matmul;
+use crate::rng::seeded_test_lock;
 use crate::settings::{SeqUdaConfig, TrainConfig};
 use crate::train::epochs::Recipe;
 use crate::train::epochs::StepLosses;
@@ -59,6 +60,7 @@ fn first_view_product(recipe: &SeqUdaRecipe<'_>) -> Vec<f32> {
 
 #[test]
 fn views_are_drawn_again_every_step_only_when_asked() {
+    let _seeded = seeded_test_lock();
     let (split, config) = fixture();
     let users: Vec<usize> = (0..16).collect();
     for each_step in [false, true] {
@@ -81,6 +83,7 @@ fn views_are_drawn_again_every_step_only_when_asked() {
 
 #[test]
 fn the_sequence_contrast_joins_the_loss_only_when_weighted() {
+    let _seeded = seeded_test_lock();
     for (weight, graph) in [(0.0, true), (0.5, true), (0.5, false)] {
         let losses = first_step_losses(SeqUdaConfig {
             graph,
@@ -103,6 +106,7 @@ fn the_sequence_contrast_joins_the_loss_only_when_weighted() {
 
 #[test]
 fn the_same_target_contrast_joins_the_loss_only_when_weighted() {
+    let _seeded = seeded_test_lock();
     for weight in [0.0, 0.5] {
         let losses = first_step_losses(SeqUdaConfig {
             same_target_weight: weight,
@@ -125,6 +129,7 @@ fn the_same_target_contrast_joins_the_loss_only_when_weighted() {
 
 #[test]
 fn without_fusion_a_step_still_trains_the_contrast() {
+    let _seeded = seeded_test_lock();
     let losses = first_step_losses(SeqUdaConfig {
         graph_fusion: false,
         ..SeqUdaConfig::default()
@@ -135,6 +140,7 @@ fn without_fusion_a_step_still_trains_the_contrast() {
 
 #[test]
 fn the_sampled_loss_trains_every_term_and_auto_stays_full() {
+    let _seeded = seeded_test_lock();
     use crate::settings::{LossChoice, NegativeSource};
     let (split, mut config) = fixture();
     let users: Vec<usize> = (0..16).collect();
