@@ -3,6 +3,7 @@
 
 pub mod block;
 pub mod contrastive;
+pub mod dropout;
 #[cfg(test)]
 mod encoder_variant_tests;
 pub mod gan;

@@ -6,6 +6,7 @@ use burn::nn::{Dropout, DropoutConfig, Embedding, EmbeddingConfig, LayerNorm, La
 use burn::tensor::{Bool, Device, Int, Tensor, TensorData};
 
 use super::block::TransformerBlock;
+use super::dropout::dropout;
 use crate::settings::{EncoderConfig, Positional};
 
 /// Item tokens are `item + 1`; token 0 is padding.
@@ -188,7 +189,7 @@ impl SasRec {
     ) -> EncoderOutput {
         let masks = Masks::new(&padding);
         let inside = self.inside(&masks.keep);
-        let mut x = self.dropout.forward(embedded) * inside.clone();
+        let mut x = dropout(&self.dropout, embedded) * inside.clone();
         let mut attention = Vec::new();
         for block in &self.blocks {
             let (next, weights) = block.forward(x, inside.clone(), masks.blocked.clone());
@@ -217,7 +218,7 @@ impl SasRec {
         let [batch, len, dim] = embedded.dims();
         let masks = Masks::new(&padding);
         let inside = self.inside(&masks.keep);
-        let mut x = self.dropout.forward(embedded) * inside.clone();
+        let mut x = dropout(&self.dropout, embedded) * inside.clone();
         let keep_last = masks.keep.clone().slice([0..batch, len - 1..len, 0..1]);
         let last = match self.blocks.split_last() {
             Some((last_block, earlier)) => {

@@ -8,6 +8,7 @@ use burn::tensor::{Device, Tensor};
 
 use crate::data::Split;
 use crate::model::SasRec;
+use crate::model::dropout::seed_dropout;
 use crate::model::inference::InferenceModel;
 use crate::settings::TrainConfig;
 use crate::train::TrainError;
@@ -204,6 +205,7 @@ pub fn new_optimisation(
     config.encoder.validate()?;
     let device = device.clone().autodiff();
     device.seed(config.seed);
+    seed_dropout(config.seed);
     let model = SasRec::new(&config.encoder, n_items, &device);
     Ok((model, new_optimizer(), device))
 }

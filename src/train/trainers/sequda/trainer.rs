@@ -13,6 +13,7 @@ use super::terms::sparse;
 use crate::data::Split;
 use crate::data::graph::InteractionGraph;
 use crate::kernels::spmm::SparseMatrix;
+use crate::model::dropout::seed_dropout;
 use crate::model::inference::{InferenceModel, SeqUdaSnapshot};
 use crate::model::sequda::SeqUdaRec;
 use crate::rng::SplitMix64;
@@ -78,6 +79,7 @@ impl<'a> SeqUdaRecipe<'a> {
         let n_users = split.train.len();
         let autodiff = device.clone().autodiff();
         autodiff.seed(config.seed);
+        seed_dropout(config.seed);
         let model = SeqUdaRec::new(&settings, &config.encoder, n_users, n_items, &autodiff);
         let model = warm_start(model, config, n_users, n_items)?;
         let graph = settings
