@@ -46,8 +46,8 @@ fn ready(app: &StudioApp, pane: PaneKind) -> bool {
 /// A pane whose look changes is redrawn in the set of the machine that changed it, which
 /// becomes the default set if it is not already (so the README shows the new look), and is
 /// deleted from the other sets, which skip it with a warning until a matching machine redraws
-/// it (`valid-hr-0.1716`, the default set until 2026-12-07, lacks Data, Recommend and
-/// Synthetic sequences since their text stopped running past the pane's edge).
+/// it. A change to what a seeded run draws (the CPU dropout masks, 2026-12-07) retires every
+/// set at once: the sets of older runs were deleted then, and only this machine's was redrawn.
 const RUN_METRICS_FILE: &str = "run_metrics.txt";
 
 /// `valid hr@10 … ndcg@10 … mrr …; test …` of the one finished run under `runs_dir`, to

@@ -13,7 +13,7 @@ mod sampled_cpu;
 
 pub use chunked::chunk_items;
 pub use fused::{LinearCrossEntropyBackend, linear_cross_entropy, linear_cross_entropy_in_chunks};
-pub use rows::{LinearCrossEntropyGrads, RowsCrossEntropy, SavedCrossEntropy};
-pub use sampled::{
-    SampledCrossEntropyBackend, SampledGrads, SampledRows, sampled_linear_cross_entropy,
+pub use rows::{
+    LinearCrossEntropyGrads, RowsCrossEntropy, SampledGrads, SampledRows, SavedCrossEntropy,
 };
+pub use sampled::{SampledCrossEntropyBackend, sampled_linear_cross_entropy};

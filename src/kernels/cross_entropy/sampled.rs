@@ -19,35 +19,15 @@ use burn::backend::autodiff::grads::Gradients;
 use burn::backend::autodiff::ops::{Backward, Ops, OpsKind};
 use burn::backend::tensor::{FloatTensor, IntTensor};
 use burn::backend::{
-    Autodiff, Backend, Cube, Dispatch, ExtensionType, Flex, TensorMetadata, backend_extension,
+    Autodiff, Backend, Cube, Dispatch, Flex, TensorMetadata, backend_extension,
     get_or_init_device_settings,
 };
 use burn::tensor::{Int, Shape, Slice, Tensor};
 
+use super::rows::{SampledGrads, SampledRows};
+
 /// The logit a left-out negative gets in the default body: `exp` of it is exactly 0 in `f32`.
 const LEFT_OUT: f32 = -1.0e9;
-
-/// The loss and its gradients with respect to the logits.
-#[derive(ExtensionType)]
-pub struct SampledRows<B: Backend> {
-    /// `[n]` per-row loss.
-    pub loss: FloatTensor<B>,
-    /// `[n, N]` the negatives' `softmax` (0 where a negative is left out).
-    pub negative_grads: FloatTensor<B>,
-    /// `[n, 1]` the target column's `softmax − 1`.
-    pub target_grads: FloatTensor<B>,
-}
-
-/// Gradients of the sampled loss with respect to its three float inputs.
-#[derive(ExtensionType)]
-pub struct SampledGrads<B: Backend> {
-    /// `[n, d]` gradient of the states.
-    pub states: FloatTensor<B>,
-    /// `[n, d]` gradient of the targets' embeddings.
-    pub targets: FloatTensor<B>,
-    /// `[N, d]` gradient of the negatives' embeddings.
-    pub negatives: FloatTensor<B>,
-}
 
 /// Backends that can compute the fused sampled loss.
 #[backend_extension(Flex, Cube, Autodiff)]

@@ -10,7 +10,7 @@ use burn::backend::flex::FlexTensor;
 use burn::tensor::{Shape, TensorData};
 
 use super::cpu::{exp_non_positive, target_indices};
-use super::sampled::SampledRows;
+use super::rows::SampledRows;
 
 /// Loss `[n]`, the negatives' softmax `[n, N]` and the target column's `softmax − 1` `[n, 1]`
 /// for `target_logits` `[n, 1]`, raw negative `scores` `[n, N]`, `log_counts` `[1, N]`,
