@@ -13,20 +13,13 @@ use burn::backend::Flex;
 pub fn rows(logits: FlexTensor, targets: FlexTensor) -> RowsCrossEntropy<Flex> {
     let shape = logits.layout().shape().clone();
     let (n, v) = (shape[0], shape[1]);
-    let mut logits = if logits.is_contiguous() && logits.layout().start_offset() == 0 {
-        logits
-    } else {
-        logits.to_contiguous()
-    };
+    let mut logits = contiguous(logits);
     let targets = target_indices(targets, n);
     let mut losses = vec![0.0_f32; n];
     {
         let values: &mut [f32] = logits.storage_mut::<f32>();
         let values = &mut values[..n * v];
-        let workers = std::thread::available_parallelism()
-            .map_or(1, |p| p.get())
-            .min(n.max(1));
-        let rows_per_worker = n.div_ceil(workers.max(1)).max(1);
+        let rows_per_worker = rows_per_worker(n);
         std::thread::scope(|scope| {
             for ((chunk, loss_chunk), target_chunk) in values
                 .chunks_mut(rows_per_worker * v)
@@ -48,6 +41,23 @@ pub fn rows(logits: FlexTensor, targets: FlexTensor) -> RowsCrossEntropy<Flex> {
         loss,
         logit_grads: logits,
     }
+}
+
+/// `tensor` with its values contiguous from the start of its storage, as the row passes read them.
+pub(super) fn contiguous(tensor: FlexTensor) -> FlexTensor {
+    if tensor.is_contiguous() && tensor.layout().start_offset() == 0 {
+        tensor
+    } else {
+        tensor.to_contiguous()
+    }
+}
+
+/// Rows each worker thread takes of `n`, one worker per core (at least 1).
+pub(super) fn rows_per_worker(n: usize) -> usize {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |p| p.get())
+        .min(n.max(1));
+    n.div_ceil(workers.max(1)).max(1)
 }
 
 /// Targets as `i64`, whatever integer type the backend stores.

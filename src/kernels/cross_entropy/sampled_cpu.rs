@@ -9,7 +9,7 @@ use burn::backend::Flex;
 use burn::backend::flex::FlexTensor;
 use burn::tensor::{Shape, TensorData};
 
-use super::cpu::{exp_non_positive, target_indices};
+use super::cpu::{contiguous, exp_non_positive, rows_per_worker, target_indices};
 use super::rows::SampledRows;
 
 /// Loss `[n]`, the negatives' softmax `[n, N]` and the target column's `softmax − 1` `[n, 1]`
@@ -24,11 +24,7 @@ pub fn rows(
 ) -> SampledRows<Flex> {
     let shape = scores.layout().shape().clone();
     let (n, count) = (shape[0], shape[1]);
-    let mut scores = if scores.is_contiguous() && scores.layout().start_offset() == 0 {
-        scores
-    } else {
-        scores.to_contiguous()
-    };
+    let mut scores = contiguous(scores);
     let target_logits = floats(target_logits, n);
     let log_counts = floats(log_counts, count);
     let left_out = LeftOut::new(&target_indices(negative_items, count));
@@ -38,10 +34,7 @@ pub fn rows(
     if count > 0 {
         let values: &mut [f32] = scores.storage_mut::<f32>();
         let values = &mut values[..n * count];
-        let workers = std::thread::available_parallelism()
-            .map_or(1, |p| p.get())
-            .min(n.max(1));
-        let per_worker = n.div_ceil(workers.max(1)).max(1);
+        let per_worker = rows_per_worker(n);
         let (left_out, log_counts) = (&left_out, &log_counts[..]);
         std::thread::scope(|scope| {
             for ((((chunk, loss), grad), target), logit) in values
