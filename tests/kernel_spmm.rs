@@ -32,8 +32,8 @@ fn forward_backward(
     width: usize,
     device: &Device,
 ) -> (Vec<f32>, Vec<f32>) {
-    let rows = matrix.n_rows();
-    let x = Tensor::<2>::from_data(TensorData::new(dense.to_vec(), [rows, width]), device)
+    let (rows, columns) = (matrix.n_rows(), matrix.n_cols());
+    let x = Tensor::<2>::from_data(TensorData::new(dense.to_vec(), [columns, width]), device)
         .require_grad();
     let w = Tensor::<2>::from_data(TensorData::new(weights.to_vec(), [rows, width]), device);
     let output = f(matrix, x.clone());
@@ -47,7 +47,7 @@ fn forward_backward(
 fn compare(csr: &Csr, width: usize, device: &Device, label: &str) -> (f32, f32) {
     let device = device.clone().autodiff();
     let matrix = SparseMatrix::new(csr, &device).expect("valid CSR");
-    let dense = pseudo_random(csr.n_rows * width, width as u64 + 1, 1.0);
+    let dense = pseudo_random(csr.n_cols * width, width as u64 + 1, 1.0);
     let weights = pseudo_random(csr.n_rows * width, width as u64 + 101, 1.0);
     let (kernel, kernel_grad) =
         forward_backward(sparse_matmul, &matrix, &dense, &weights, width, &device);
@@ -100,6 +100,7 @@ fn compare(csr: &Csr, width: usize, device: &Device, label: &str) -> (f32, f32) 
 fn asymmetric() -> Csr {
     Csr {
         n_rows: 7,
+        n_cols: 7,
         row_offsets: vec![0, 2, 4, 4, 7, 8, 11, 11],
         columns: vec![1, 5, 3, 6, 1, 2, 4, 6, 1, 3, 5],
         values: vec![0.5, -1.0, 2.0, 0.25, 1.5, -0.75, 3.0, 1.0, -2.0, 0.125, 0.6],
@@ -118,6 +119,7 @@ fn interaction_graph() -> Csr {
 fn skewed(n_rows: usize) -> Csr {
     let mut csr = Csr {
         n_rows,
+        n_cols: n_rows,
         row_offsets: vec![0],
         ..Csr::default()
     };
@@ -137,12 +139,22 @@ fn skewed(n_rows: usize) -> Csr {
     csr
 }
 
+/// The interaction graph's user rows and item columns: 60 × 40, the shape LightGCN's
+/// item-only propagation multiplies by.
+fn user_item_block() -> Csr {
+    let graph = interaction_graph();
+    let users = 60;
+    graph.block(0..users, users..graph.n_cols)
+}
+
 fn cases() -> Vec<(&'static str, Csr)> {
     vec![
         ("asymmetric", asymmetric()),
         ("asymmetric transposed", asymmetric().transpose()),
         ("interaction graph", interaction_graph()),
         ("skewed 500", skewed(500)),
+        ("users from items (rectangular)", user_item_block()),
+        ("items from users (rectangular)", user_item_block().transpose()),
     ]
 }
 
@@ -196,6 +208,7 @@ fn wgpu_kernel_covers_a_two_dimensional_grid() {
     let (n_rows, width) = (70_000, 256);
     let csr = Csr {
         n_rows,
+        n_cols: n_rows,
         row_offsets: (0..=n_rows as u32).collect(),
         columns: (0..n_rows as u32)
             .map(|r| (r * 7 + 1) % n_rows as u32)
@@ -255,6 +268,7 @@ fn plain_strided_and_empty(device: &Device) {
 
     let empty = Csr {
         n_rows: 3,
+        n_cols: 3,
         row_offsets: vec![0; 4],
         ..Csr::default()
     };
@@ -275,6 +289,7 @@ fn wgpu_kernel_repeated_launches_read_fresh_results() {
     let (n_rows, width) = (4000, 64);
     let csr = Csr {
         n_rows,
+        n_cols: n_rows,
         row_offsets: (0..=n_rows as u32).map(|r| r * 100).collect(),
         columns: (0..n_rows as u32 * 100)
             .map(|e| (e * 37) % n_rows as u32)

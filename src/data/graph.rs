@@ -5,11 +5,16 @@
 //! interacted (user, item) pair is one undirected edge of weight 1 (repeats count once), so
 //! `Â` is symmetric and every edge appears twice in the CSR arrays.
 
+use std::ops::Range;
+
 /// A sparse matrix in compressed-sparse-row form.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Csr {
-    /// Rows (= columns: the matrices here are square).
+    /// Rows.
     pub n_rows: usize,
+    /// Columns (equal to `n_rows` for an adjacency; the graph's user–item blocks are
+    /// rectangular).
+    pub n_cols: usize,
     /// `row_offsets[r]..row_offsets[r + 1]` indexes row `r`'s entries; length `n_rows + 1`.
     pub row_offsets: Vec<u32>,
     /// Column of each entry, ascending within a row.
@@ -37,11 +42,11 @@ impl Csr {
 
     /// The transposed matrix (for the backward pass of a product with a non-symmetric matrix).
     pub fn transpose(&self) -> Csr {
-        let mut counts = vec![0_u32; self.n_rows + 1];
+        let mut counts = vec![0_u32; self.n_cols + 1];
         for &c in &self.columns {
             counts[c as usize + 1] += 1;
         }
-        for r in 0..self.n_rows {
+        for r in 0..self.n_cols {
             counts[r + 1] += counts[r];
         }
         let mut next = counts.clone();
@@ -57,11 +62,38 @@ impl Csr {
             }
         }
         Csr {
-            n_rows: self.n_rows,
+            n_rows: self.n_cols,
+            n_cols: self.n_rows,
             row_offsets: counts,
             columns,
             values,
         }
+    }
+
+    /// The block of rows `rows` and columns `columns` as its own matrix
+    /// (`[rows.len(), columns.len()]`, column indices shifted to start at 0): the
+    /// adjacency's user–item and item–user blocks. Ranges past the matrix are clamped.
+    pub fn block(&self, rows: Range<usize>, columns: Range<usize>) -> Csr {
+        let rows = rows.start.min(self.n_rows)..rows.end.min(self.n_rows);
+        let columns = columns.start.min(self.n_cols)..columns.end.min(self.n_cols);
+        let mut block = Csr {
+            n_rows: rows.len(),
+            n_cols: columns.len(),
+            row_offsets: Vec::with_capacity(rows.len() + 1),
+            ..Csr::default()
+        };
+        block.row_offsets.push(0);
+        for row in rows {
+            let (cols, vals) = self.row(row);
+            for (&column, &value) in cols.iter().zip(vals) {
+                if columns.contains(&(column as usize)) {
+                    block.columns.push((column as usize - columns.start) as u32);
+                    block.values.push(value);
+                }
+            }
+            block.row_offsets.push(block.columns.len() as u32);
+        }
+        block
     }
 
     /// `y = self · x` for a dense row-major `x` of `width` columns (the CPU reference product).
@@ -152,6 +184,7 @@ impl InteractionGraph {
             edges,
             adjacency: Csr {
                 n_rows: n,
+                n_cols: n,
                 row_offsets,
                 columns,
                 values,
@@ -248,6 +281,27 @@ mod tests {
     fn small() -> InteractionGraph {
         // user 0: items 0, 1; user 1: item 1 (twice: counted once)
         InteractionGraph::from_train(&[vec![0, 1], vec![1, 1]], 3)
+    }
+
+    #[test]
+    fn the_user_item_blocks_hold_every_entry_and_transpose_into_each_other() {
+        let graph = small();
+        let (users, nodes) = (graph.n_users, graph.n_nodes());
+        let users_from_items = graph.adjacency.block(0..users, users..nodes);
+        let items_from_users = graph.adjacency.block(users..nodes, 0..users);
+        assert_eq!((users_from_items.n_rows, users_from_items.n_cols), (2, 3));
+        assert_eq!((items_from_users.n_rows, items_from_users.n_cols), (3, 2));
+        // user 0 reaches items 0 and 1, user 1 item 1; item 2 has an empty row.
+        assert_eq!(users_from_items.row_offsets, vec![0, 2, 3]);
+        assert_eq!(users_from_items.columns, vec![0, 1, 1]);
+        assert_eq!(items_from_users.row_offsets, vec![0, 1, 3, 3]);
+        assert_eq!(
+            users_from_items.nnz() + items_from_users.nnz(),
+            graph.adjacency.nnz()
+        );
+        assert_eq!(users_from_items.transpose(), items_from_users);
+        // A block over one side alone is empty: the graph has no user–user edges.
+        assert_eq!(graph.adjacency.block(0..users, 0..users).nnz(), 0);
     }
 
     #[test]

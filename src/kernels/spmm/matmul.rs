@@ -26,7 +26,7 @@ use crate::data::graph::Csr;
 /// Backends that multiply a CSR matrix by a dense matrix.
 #[backend_extension(Flex, Cube, Autodiff)]
 pub trait SparseMatmulBackend: Backend {
-    /// `matrix · dense`: `[n_rows, width]` for `dense` `[n_rows, width]` (f32, square matrix).
+    /// `matrix · dense`: `[n_rows, width]` for `dense` `[n_cols, width]` (f32).
     ///
     /// `transpose` is `matrixᵀ` in CSR form; the concrete backends ignore it, the autodiff
     /// backend multiplies the upstream gradient by it.
@@ -119,22 +119,22 @@ pub enum SparseMatrixError {
     /// and `values` must be as long as `columns`.
     #[error("malformed CSR arrays: {0}")]
     Malformed(String),
-    /// A column index is not below `n_rows` (the matrices here are square).
-    #[error("entry {entry} has column {column}, but the matrix has {n_rows} columns")]
+    /// A column index is not below `n_cols`.
+    #[error("entry {entry} has column {column}, but the matrix has {n_cols} columns")]
     ColumnOutOfRange {
         /// Position in `columns`.
         entry: usize,
         /// The offending column.
         column: u32,
-        /// Rows (= columns).
-        n_rows: usize,
+        /// Columns.
+        n_cols: usize,
     },
     /// The kernels index with 32-bit signed integers.
     #[error("{0} entries or rows do not fit the kernels' 32-bit indices")]
     TooLarge(usize),
 }
 
-/// One square CSR matrix `A` `[n, n]` and its transpose as tensors on one device, ready for
+/// One CSR matrix `A` `[n_rows, n_cols]` and its transpose as tensors on one device, ready for
 /// [`sparse_matmul`] and [`sparse_matmul_reference`].
 ///
 /// Build it on the device of the dense operand (with or without autodiff: the arrays are stored
@@ -142,6 +142,7 @@ pub enum SparseMatrixError {
 #[derive(Clone, Debug)]
 pub struct SparseMatrix {
     n_rows: usize,
+    n_cols: usize,
     nnz: usize,
     /// `row_offsets [n + 1]`, `columns [nnz]`, `values [nnz]` of `A`.
     forward: CsrTensors,
@@ -149,7 +150,7 @@ pub struct SparseMatrix {
     transpose: CsrTensors,
     /// `[nnz]`: the row of each entry of `A` (for the reference's scatter-add).
     entry_rows: Tensor<1, Int>,
-    /// `[n]`: the stored entries of each row of `A` (a node's degree in an adjacency).
+    /// `[n_rows]`: the stored entries of each row of `A` (a node's degree in an adjacency).
     row_counts: Vec<u32>,
 }
 
@@ -200,6 +201,7 @@ impl SparseMatrix {
         let nnz = csr.nnz();
         Ok(Self {
             n_rows: csr.n_rows,
+            n_cols: csr.n_cols,
             nnz,
             forward: CsrTensors::new(csr, device),
             transpose: CsrTensors::new(&csr.transpose(), device),
@@ -208,9 +210,14 @@ impl SparseMatrix {
         })
     }
 
-    /// Rows (= columns).
+    /// Rows.
     pub fn n_rows(&self) -> usize {
         self.n_rows
+    }
+
+    /// Columns: the rows a dense operand must have.
+    pub fn n_cols(&self) -> usize {
+        self.n_cols
     }
 
     /// Stored entries.
@@ -218,7 +225,7 @@ impl SparseMatrix {
         self.nnz
     }
 
-    /// The stored entries of each row `[n]`: in an adjacency matrix, each node's degree.
+    /// The stored entries of each row `[n_rows]`: in an adjacency matrix, each node's degree.
     pub fn row_counts(&self) -> &[u32] {
         &self.row_counts
     }
@@ -231,8 +238,9 @@ impl SparseMatrix {
 
 fn validate(csr: &Csr) -> Result<(), SparseMatrixError> {
     let malformed = |what: String| Err(SparseMatrixError::Malformed(what));
-    if csr.n_rows >= i32::MAX as usize || csr.nnz() >= i32::MAX as usize {
-        return Err(SparseMatrixError::TooLarge(csr.n_rows.max(csr.nnz())));
+    let largest = csr.n_rows.max(csr.n_cols).max(csr.nnz());
+    if largest >= i32::MAX as usize {
+        return Err(SparseMatrixError::TooLarge(largest));
     }
     if csr.row_offsets.len() != csr.n_rows + 1 {
         return malformed(format!(
@@ -254,29 +262,30 @@ fn validate(csr: &Csr) -> Result<(), SparseMatrixError> {
     {
         return malformed("row offsets must rise from 0 to the number of entries".to_string());
     }
-    match csr.columns.iter().position(|&c| c as usize >= csr.n_rows) {
+    match csr.columns.iter().position(|&c| c as usize >= csr.n_cols) {
         Some(entry) => Err(SparseMatrixError::ColumnOutOfRange {
             entry,
             column: csr.columns[entry],
-            n_rows: csr.n_rows,
+            n_cols: csr.n_cols,
         }),
         None => Ok(()),
     }
 }
 
-/// `A · dense`: `[n, width]` for the matrix `A` `[n, n]` and `dense` `[n, width]`, through the
+/// `A · dense`: `[n_rows, width]` for the matrix `A` `[n_rows, n_cols]` and `dense`
+/// `[n_cols, width]`, through the
 /// custom kernels (WGSL on wgpu, a Rust loop on flex). Differentiable in `dense` (the backward
 /// pass runs the same kernel with `Aᵀ`); `A` gets no gradient.
 ///
 /// # Panics
-/// When `dense` does not have `n` rows, or (wgpu) has 2³² elements or more: programmer errors.
+/// When `dense` does not have `n_cols` rows, or (wgpu) has 2³² elements or more: programmer errors.
 /// `dense` of another float type is computed in f32 and cast back.
 pub fn sparse_matmul(matrix: &SparseMatrix, dense: Tensor<2>) -> Tensor<2> {
     let [rows, _] = dense.dims();
     assert_eq!(
-        rows, matrix.n_rows,
-        "sparse_matmul: dense has {rows} rows, the matrix {}",
-        matrix.n_rows
+        rows, matrix.n_cols,
+        "sparse_matmul: dense has {rows} rows, the matrix {} columns",
+        matrix.n_cols
     );
     let dtype = dense.dtype();
     if dtype != DType::F32 {
@@ -296,13 +305,14 @@ pub fn sparse_matmul(matrix: &SparseMatrix, dense: Tensor<2>) -> Tensor<2> {
 pub fn sparse_matmul_reference(matrix: &SparseMatrix, dense: Tensor<2>) -> Tensor<2> {
     let [rows, width] = dense.dims();
     assert_eq!(
-        rows, matrix.n_rows,
-        "sparse_matmul_reference: dense has {rows} rows, the matrix {}",
-        matrix.n_rows
+        rows, matrix.n_cols,
+        "sparse_matmul_reference: dense has {rows} rows, the matrix {} columns",
+        matrix.n_cols
     );
     if matrix.nnz == 0 {
         // Keeps `dense` in the graph, so its gradient is zeros rather than absent.
-        return dense.mul_scalar(0.0);
+        let zeros = dense.sum().mul_scalar(0.0).reshape([1, 1]);
+        return zeros.expand([matrix.n_rows, width]);
     }
     let zeros = Tensor::<2>::zeros([matrix.n_rows, width], &dense.device());
     let forward = &matrix.forward;

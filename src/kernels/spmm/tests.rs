@@ -17,6 +17,7 @@ use crate::data::graph::InteractionGraph;
 fn asymmetric() -> Csr {
     Csr {
         n_rows: 4,
+        n_cols: 4,
         row_offsets: vec![0, 2, 3, 3, 6],
         columns: vec![1, 3, 2, 1, 2, 3],
         values: vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
@@ -100,6 +101,7 @@ fn gradient_is_the_transposed_product() {
 fn empty_matrix_and_untracked_autodiff() {
     let empty = Csr {
         n_rows: 3,
+        n_cols: 3,
         row_offsets: vec![0; 4],
         ..Csr::default()
     };
@@ -141,7 +143,7 @@ fn malformed_csr_is_rejected() {
         Some(SparseMatrixError::ColumnOutOfRange {
             entry: 4,
             column: 4,
-            n_rows: 4
+            n_cols: 4
         })
     );
     let mut unpaired = asymmetric();

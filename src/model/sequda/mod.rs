@@ -2,11 +2,13 @@
 //! into its input, a contrastive loss over perturbed graph views, GAN-generated training
 //! sequences (trained in `train`), and target attention.
 
+pub mod blocks;
 pub mod fusion;
 
 use burn::module::Module;
 use burn::tensor::{Device, Int, Tensor};
 
+pub use blocks::GraphBlocks;
 pub use fusion::GraphFusion;
 
 use crate::kernels::spmm::SparseMatrix;
@@ -66,6 +68,15 @@ impl SeqUdaRec {
             .map(|graph| graph.propagate(self.graph_item_input(), adjacency))
     }
 
+    /// The item rows of `Z̄` alone (`[n_items, dim]`, the rows the input fusion reads),
+    /// propagated over the adjacency's `blocks` at about half the sparse work of
+    /// [`Self::graph_embeddings`]; `None` without the graph.
+    pub fn graph_item_rows(&self, blocks: &GraphBlocks) -> Option<Tensor<2>> {
+        self.graph
+            .as_ref()
+            .map(|graph| graph.propagate_items(self.graph_item_input(), blocks))
+    }
+
     /// The item table `E` `[n_items, dim]` as the graph propagates it: detached when the
     /// graph must not move the item embeddings (`graph_detaches_items`).
     pub fn graph_item_input(&self) -> Tensor<2> {
@@ -81,12 +92,24 @@ impl SeqUdaRec {
     /// plus the gated graph term when the graph is fused in (`graph`: `Z̄` and the adjacency
     /// it was propagated over).
     pub fn input_table(&self, graph: Option<(&Tensor<2>, &SparseMatrix)>) -> Tensor<2> {
-        let table = self.encoder.item_embedding.weight.val();
-        match (&self.graph, graph) {
+        let graph_items = match (&self.graph, graph) {
             (Some(fusion), Some((z, adjacency))) if self.graph_fusion => {
+                Some((fusion.item_rows(z.clone()), adjacency.row_counts()))
+            }
+            _ => None,
+        };
+        self.fused_input_table(graph_items)
+    }
+
+    /// [`Self::input_table`] from the item rows of `Z̄` alone (`[n_items, dim]`, e.g. from
+    /// [`Self::graph_item_rows`]) with the node degrees `[n_users + n_items]` of the graph they
+    /// were propagated over.
+    pub fn fused_input_table(&self, graph_items: Option<(Tensor<2>, &[u32])>) -> Tensor<2> {
+        let table = self.encoder.item_embedding.weight.val();
+        match (&self.graph, graph_items) {
+            (Some(fusion), Some((graph_items, degrees))) if self.graph_fusion => {
                 let items = self.graph_item_input();
-                let graph_items = fusion.item_rows(z.clone());
-                let term = fusion.item_term(items, graph_items, adjacency.row_counts());
+                let term = fusion.item_term(items, graph_items, degrees);
                 let [_, dim] = term.dims();
                 let padding = Tensor::<2>::zeros([1, dim], &term.device());
                 table + Tensor::cat(vec![padding, term], 0)

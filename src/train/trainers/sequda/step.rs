@@ -4,7 +4,7 @@
 use burn::optim::GradientsParams;
 use burn::tensor::Tensor;
 
-use super::terms::{sequence_contrast, sparse, synthetic_term_weight};
+use super::terms::{graph_blocks, sequence_contrast, sparse, synthetic_term_weight};
 use super::trainer::SeqUdaRecipe;
 use crate::train::TrainError;
 use crate::train::epochs::{
@@ -18,7 +18,9 @@ struct StepTables {
     table: Tensor<2>,
     /// `[n_items + 1, dim]` output table that scores items.
     items: Tensor<2>,
-    /// `Z̄` `[n_users + n_items, dim]` of the step's graph, when the model reads it.
+    /// `Z̄` `[n_users + n_items, dim]` of the step's graph, when the model reads its user rows
+    /// (user fusion); the input fusion alone reads only the item rows, propagated by
+    /// themselves.
     graph: Option<Tensor<2>>,
     /// Positions with a target in the whole batch.
     total_positions: usize,
@@ -96,16 +98,36 @@ impl SeqUdaRecipe<'_> {
         let hidden_batch = match (&self.graph, &self.adjacency) {
             (Some(graph), Some(_)) if self.settings.hide_batch_users => {
                 let device = self.device.clone().inner();
-                Some(sparse(&graph.without_users(users).adjacency, &device)?)
+                let hidden = graph.without_users(users);
+                Some((
+                    sparse(&hidden.adjacency, &device)?,
+                    graph_blocks(&hidden, &device)?,
+                ))
             }
             _ => None,
         };
-        let adjacency = hidden_batch.as_ref().or(self.adjacency.as_ref());
+        let (adjacency, blocks) = match &hidden_batch {
+            Some((adjacency, blocks)) => (Some(adjacency), Some(blocks)),
+            None => (self.adjacency.as_ref(), self.blocks.as_ref()),
+        };
         // Without fusion `Z̄` feeds only InfoNCE, which propagates its own views.
-        let graph = adjacency
-            .filter(|_| self.model.reads_graph())
-            .and_then(|a| self.model.graph_embeddings(a));
-        let table = self.model.input_table(graph.as_ref().zip(adjacency));
+        let (graph, table) = match (adjacency, blocks) {
+            // Only the input fusion reads `Z̄`: its item rows alone are propagated.
+            (Some(adjacency), Some(blocks))
+                if self.model.reads_graph() && !self.model.uses_user_fusion() =>
+            {
+                let items = self.model.graph_item_rows(blocks);
+                let degrees = adjacency.row_counts();
+                (None, self.model.fused_input_table(items.map(|i| (i, degrees))))
+            }
+            _ => {
+                let graph = adjacency
+                    .filter(|_| self.model.reads_graph())
+                    .and_then(|a| self.model.graph_embeddings(a));
+                let table = self.model.input_table(graph.as_ref().zip(adjacency));
+                (graph, table)
+            }
+        };
         let items = self.model.output_table(&table);
         let batches: Vec<&TrainBatch> = groups.iter().map(|g| &g.batch).collect();
         let loss = self.loss.for_step(&batches, &items, &self.device);

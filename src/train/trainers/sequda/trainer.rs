@@ -9,13 +9,13 @@ use burn::optim::ModuleOptimizer;
 use burn::tensor::Device;
 
 use super::same_target_index::SameTargetIndex;
-use super::terms::sparse;
+use super::terms::{graph_blocks, sparse};
 use crate::data::Split;
 use crate::data::graph::InteractionGraph;
 use crate::kernels::spmm::SparseMatrix;
 use crate::model::dropout::seed_dropout;
 use crate::model::inference::{InferenceModel, SeqUdaSnapshot};
-use crate::model::sequda::SeqUdaRec;
+use crate::model::sequda::{GraphBlocks, SeqUdaRec};
 use crate::rng::SplitMix64;
 use crate::settings::SeqUdaConfig;
 use crate::settings::TrainConfig;
@@ -50,6 +50,8 @@ pub struct SeqUdaRecipe<'a> {
     pub(super) graph: Option<InteractionGraph>,
     /// `Â` of the full training graph.
     pub(super) adjacency: Option<SparseMatrix>,
+    /// The user–item blocks of the same `Â`, for propagating its item rows alone.
+    pub(super) blocks: Option<GraphBlocks>,
     /// The two perturbed views of the current epochs.
     pub(super) views: Option<(SparseMatrix, SparseMatrix)>,
     pub(super) gan: Option<GanTrainer>,
@@ -85,9 +87,12 @@ impl<'a> SeqUdaRecipe<'a> {
         let graph = settings
             .graph
             .then(|| InteractionGraph::from_train(&split.train, n_items));
-        let adjacency = match &graph {
-            Some(graph) => Some(sparse(&graph.adjacency, device)?),
-            None => None,
+        let (adjacency, blocks) = match &graph {
+            Some(graph) => (
+                Some(sparse(&graph.adjacency, device)?),
+                Some(graph_blocks(graph, device)?),
+            ),
+            None => (None, None),
         };
         let gan = if settings.gan {
             let gan = GanTrainer::new(&settings.gan_settings, split, n_items, device, config.seed)
@@ -109,6 +114,7 @@ impl<'a> SeqUdaRecipe<'a> {
             n_items,
             graph,
             adjacency,
+            blocks,
             views: None,
             gan,
             synthetic: Vec::new(),
