@@ -154,7 +154,10 @@ fn cases() -> Vec<(&'static str, Csr)> {
         ("interaction graph", interaction_graph()),
         ("skewed 500", skewed(500)),
         ("users from items (rectangular)", user_item_block()),
-        ("items from users (rectangular)", user_item_block().transpose()),
+        (
+            "items from users (rectangular)",
+            user_item_block().transpose(),
+        ),
     ]
 }
 

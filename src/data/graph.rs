@@ -96,6 +96,25 @@ impl Csr {
         block
     }
 
+    /// The rows `rows` (in that order, repeats allowed; rows past the matrix come out empty)
+    /// as their own `[rows.len(), n_cols]` matrix.
+    pub fn select_rows(&self, rows: &[usize]) -> Csr {
+        let mut selected = Csr {
+            n_rows: rows.len(),
+            n_cols: self.n_cols,
+            row_offsets: Vec::with_capacity(rows.len() + 1),
+            ..Csr::default()
+        };
+        selected.row_offsets.push(0);
+        for &row in rows {
+            let (cols, vals) = self.row(row);
+            selected.columns.extend_from_slice(cols);
+            selected.values.extend_from_slice(vals);
+            selected.row_offsets.push(selected.columns.len() as u32);
+        }
+        selected
+    }
+
     /// `y = self · x` for a dense row-major `x` of `width` columns (the CPU reference product).
     pub fn multiply_dense(&self, x: &[f32], width: usize) -> Vec<f32> {
         let mut y = vec![0.0_f32; self.n_rows * width];
@@ -300,6 +319,14 @@ mod tests {
             graph.adjacency.nnz()
         );
         assert_eq!(users_from_items.transpose(), items_from_users);
+        let picked = items_from_users.select_rows(&[2, 1, 7]);
+        assert_eq!((picked.n_rows, picked.n_cols), (3, 2));
+        assert_eq!(
+            picked.row_offsets,
+            vec![0, 0, 2, 2],
+            "item 2 and row 7 are empty"
+        );
+        assert_eq!(picked.columns, vec![0, 1]);
         // A block over one side alone is empty: the graph has no user–user edges.
         assert_eq!(graph.adjacency.block(0..users, 0..users).nnz(), 0);
     }

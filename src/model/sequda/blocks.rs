@@ -1,7 +1,7 @@
 //! The user–item blocks of the normalised adjacency (docs/MODEL.md §3), so LightGCN can
 //! propagate one side of the bipartite graph without computing the other side's rows.
 
-use burn::tensor::Device;
+use burn::tensor::{Device, Int, Tensor, TensorData};
 
 use crate::data::graph::Csr;
 use crate::kernels::spmm::{SparseMatrix, SparseMatrixError};
@@ -20,11 +20,70 @@ pub struct GraphBlocks {
 impl GraphBlocks {
     /// The blocks of `adjacency` (`[n_users + n_items]²`) whose first `n_users` rows are users,
     /// uploaded to `device`.
-    pub fn new(adjacency: &Csr, n_users: usize, device: &Device) -> Result<Self, SparseMatrixError> {
-        let nodes = adjacency.n_rows;
+    pub fn new(
+        adjacency: &Csr,
+        n_users: usize,
+        device: &Device,
+    ) -> Result<Self, SparseMatrixError> {
+        let [users_from_items, items_from_users] = host_blocks(adjacency, n_users);
+        Self::upload(&users_from_items, &items_from_users, device)
+    }
+
+    /// Uploads blocks already cut on the host (see [`host_blocks`]).
+    pub fn upload(
+        users_from_items: &Csr,
+        items_from_users: &Csr,
+        device: &Device,
+    ) -> Result<Self, SparseMatrixError> {
         Ok(Self {
-            users_from_items: SparseMatrix::new(&adjacency.block(0..n_users, n_users..nodes), device)?,
-            items_from_users: SparseMatrix::new(&adjacency.block(n_users..nodes, 0..n_users), device)?,
+            users_from_items: SparseMatrix::new(users_from_items, device)?,
+            items_from_users: SparseMatrix::new(items_from_users, device)?,
+        })
+    }
+}
+
+/// `[Â_UI, Â_IU]` of `adjacency` (`[n_users + n_items]²`, users first) on the host.
+pub fn host_blocks(adjacency: &Csr, n_users: usize) -> [Csr; 2] {
+    let nodes = adjacency.n_rows;
+    [
+        adjacency.block(0..n_users, n_users..nodes),
+        adjacency.block(n_users..nodes, 0..n_users),
+    ]
+}
+
+/// The rows of `Z̄` a loss reads, for users and items chosen by index: each side's row
+/// indices and its block of `Â` cut to those rows, so the outermost propagation level
+/// multiplies only them.
+#[derive(Clone, Debug)]
+pub struct PickedRows {
+    /// `[u]` the chosen users.
+    pub users: Tensor<1, Int>,
+    /// `Â_UI` cut to the chosen users' rows: `[u, n_items]`.
+    pub users_from_items: SparseMatrix,
+    /// `[i]` the chosen items (0-based).
+    pub items: Tensor<1, Int>,
+    /// `Â_IU` cut to the chosen items' rows: `[i, n_users]`.
+    pub items_from_users: SparseMatrix,
+}
+
+impl PickedRows {
+    /// Cuts `users`' rows from the host block `users_from_items` and `items`' rows from
+    /// `items_from_users`, and uploads them with the indices to `device`.
+    pub fn new(
+        [users_from_items, items_from_users]: [&Csr; 2],
+        users: &[usize],
+        items: &[usize],
+        device: &Device,
+    ) -> Result<Self, SparseMatrixError> {
+        let index = |rows: &[usize]| {
+            let values: Vec<i64> = rows.iter().map(|&r| r as i64).collect();
+            Tensor::<1, Int>::from_data(TensorData::new(values, [rows.len()]), device)
+        };
+        Ok(Self {
+            users: index(users),
+            users_from_items: SparseMatrix::new(&users_from_items.select_rows(users), device)?,
+            items: index(items),
+            items_from_users: SparseMatrix::new(&items_from_users.select_rows(items), device)?,
         })
     }
 }

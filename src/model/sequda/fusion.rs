@@ -7,7 +7,7 @@ use burn::nn::{Embedding, EmbeddingConfig, Initializer, Linear, LinearConfig};
 use burn::tensor::activation::sigmoid;
 use burn::tensor::{Device, Int, Tensor, TensorData};
 
-use super::GraphBlocks;
+use super::{GraphBlocks, PickedRows};
 use crate::kernels::spmm::{SparseMatrix, sparse_matmul};
 use crate::model::block::xavier;
 
@@ -83,22 +83,65 @@ impl GraphFusion {
     /// each over half of `Â`'s entries, and no `[n_users + n_items, dim]` tensor.
     pub fn propagate_items(&self, items: Tensor<2>, blocks: &GraphBlocks) -> Tensor<2> {
         let users = self.users.weight.val();
-        // The outermost level (depth K) is the item side; depth 0 is too when K is even.
-        let mut on_items = self.layers.is_multiple_of(2);
-        let mut nested = if on_items {
-            items.clone()
-        } else {
-            users.clone()
-        };
-        for _ in 0..self.layers {
-            on_items = !on_items;
-            nested = if on_items {
+        self.nested(&items, &users, blocks, self.layers, true)
+            .div_scalar((self.layers + 1) as f64)
+    }
+
+    /// The rows of `Z̄` of the picked users and items, users first: `[u + i, dim]`, equal to
+    /// `propagate(..).select(0, nodes)` for those nodes, with the outermost level multiplying
+    /// only the picked rows (one block product per side below it, about half of `Â` per
+    /// layer in all). `None` when nothing is picked.
+    pub fn propagate_picked(
+        &self,
+        items: Tensor<2>,
+        blocks: &GraphBlocks,
+        picked: &PickedRows,
+    ) -> Option<Tensor<2>> {
+        let users = self.users.weight.val();
+        let side =
+            |table: &Tensor<2>, rows: &Tensor<1, Int>, cut: &SparseMatrix, on_items: bool| {
+                let own = table.clone().select(0, rows.clone());
+                match self.layers {
+                    0 => own,
+                    depth => {
+                        let below = self.nested(&items, &users, blocks, depth - 1, !on_items);
+                        own + sparse_matmul(cut, below)
+                    }
+                }
+            };
+        let mut parts = Vec::new();
+        if picked.users.dims()[0] > 0 {
+            parts.push(side(&users, &picked.users, &picked.users_from_items, false));
+        }
+        if picked.items.dims()[0] > 0 {
+            parts.push(side(&items, &picked.items, &picked.items_from_users, true));
+        }
+        (!parts.is_empty()).then(|| Tensor::cat(parts, 0).div_scalar((self.layers + 1) as f64))
+    }
+
+    /// `Σ_{k≤depth} Âᵏ Z⁰` restricted to one side (`on_items`: the item rows `[n_items, dim]`,
+    /// else the user rows `[n_users, dim]`), nested by Horner's rule: one block product per
+    /// level, alternating sides.
+    fn nested(
+        &self,
+        items: &Tensor<2>,
+        users: &Tensor<2>,
+        blocks: &GraphBlocks,
+        depth: usize,
+        on_items: bool,
+    ) -> Tensor<2> {
+        // Depth 0 is the item side when `depth` levels of alternation end on `on_items`.
+        let mut side = on_items == depth.is_multiple_of(2);
+        let mut nested = if side { items.clone() } else { users.clone() };
+        for _ in 0..depth {
+            side = !side;
+            nested = if side {
                 items.clone() + sparse_matmul(&blocks.items_from_users, nested)
             } else {
                 users.clone() + sparse_matmul(&blocks.users_from_items, nested)
             };
         }
-        nested.div_scalar((self.layers + 1) as f64)
+        nested
     }
 
     /// The item rows of `Z̄`: `[n_items, dim]`.
@@ -214,8 +257,8 @@ mod tests {
         for layers in 0..4 {
             device.seed(3);
             let fusion = GraphFusion::new(4, 5, layers, false, &device);
-            let items = Tensor::<2>::random([6, 5], Distribution::Normal(0.0, 1.0), &device)
-                .require_grad();
+            let items =
+                Tensor::<2>::random([6, 5], Distribution::Normal(0.0, 1.0), &device).require_grad();
             let whole = fusion.item_rows(fusion.propagate(items.clone(), &adjacency));
             let whole = item_rows_and_gradients(&fusion, &items, whole);
             let alone = fusion.propagate_items(items.clone(), &blocks);
@@ -229,6 +272,49 @@ mod tests {
                 let a = if a.is_empty() { &vec![0.0; w.len()] } else { a };
                 assert_eq!(a.len(), w.len(), "{layers} layers, {what}");
                 for (x, y) in a.iter().zip(w) {
+                    assert!((x - y).abs() <= 1e-5, "{layers} layers, {what}: {x} vs {y}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn picked_rows_equal_the_same_rows_of_the_whole_propagation() {
+        let device = Device::flex().autodiff();
+        let train = vec![vec![0, 1, 3], vec![1, 2], vec![4, 0, 1], vec![]];
+        let graph = InteractionGraph::from_train(&train, 6);
+        let adjacency = SparseMatrix::new(&graph.adjacency, &device).expect("valid CSR");
+        let host = crate::model::sequda::host_blocks(&graph.adjacency, 4);
+        let blocks = GraphBlocks::upload(&host[0], &host[1], &device).expect("valid blocks");
+        // Users 2, 3 (no items) and 0; items 5 (unseen), 1 and 1 again.
+        let (users, items) = (vec![2, 3, 0], vec![5, 1, 1]);
+        let picked =
+            PickedRows::new([&host[0], &host[1]], &users, &items, &device).expect("valid rows");
+        let nodes: Vec<i64> = users
+            .iter()
+            .map(|&u| u as i64)
+            .chain(items.iter().map(|&i| 4 + i as i64))
+            .collect();
+        let nodes = Tensor::<1, Int>::from_data(TensorData::new(nodes, [6]), &device);
+        for layers in 0..4 {
+            device.seed(3);
+            let fusion = GraphFusion::new(4, 5, layers, false, &device);
+            let items =
+                Tensor::<2>::random([6, 5], Distribution::Normal(0.0, 1.0), &device).require_grad();
+            let whole = fusion
+                .propagate(items.clone(), &adjacency)
+                .select(0, nodes.clone());
+            let whole = item_rows_and_gradients(&fusion, &items, whole);
+            let picked = fusion
+                .propagate_picked(items.clone(), &blocks, &picked)
+                .expect("rows were picked");
+            let picked = item_rows_and_gradients(&fusion, &items, picked);
+            for (what, (p, w)) in ["values", "item gradients", "user gradients"]
+                .iter()
+                .zip(picked.iter().zip(&whole))
+            {
+                assert_eq!(p.len(), w.len(), "{layers} layers, {what}");
+                for (x, y) in p.iter().zip(w) {
                     assert!((x - y).abs() <= 1e-5, "{layers} layers, {what}: {x} vs {y}");
                 }
             }

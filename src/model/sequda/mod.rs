@@ -8,7 +8,7 @@ pub mod fusion;
 use burn::module::Module;
 use burn::tensor::{Device, Int, Tensor};
 
-pub use blocks::GraphBlocks;
+pub use blocks::{GraphBlocks, PickedRows, host_blocks};
 pub use fusion::GraphFusion;
 
 use crate::kernels::spmm::SparseMatrix;

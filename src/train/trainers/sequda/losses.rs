@@ -7,7 +7,9 @@ use burn::tensor::{Int, Tensor, TensorData};
 
 use super::terms::head_training_scores;
 use super::trainer::SeqUdaRecipe;
+use super::views::GraphView;
 use crate::model::contrastive::info_nce;
+use crate::train::TrainError;
 use crate::train::epochs::TrainBatch;
 
 impl SeqUdaRecipe<'_> {
@@ -22,29 +24,39 @@ impl SeqUdaRecipe<'_> {
         &mut self,
         users: &[usize],
         batches: &[&TrainBatch],
-    ) -> Option<Tensor<1>> {
-        let (fusion, (first, second)) = (self.model.graph.as_ref()?, self.views.as_ref()?);
+    ) -> Result<Option<Tensor<1>>, TrainError> {
+        let (Some(fusion), Some((first, second))) =
+            (self.model.graph.as_ref(), self.views.as_ref())
+        else {
+            return Ok(None);
+        };
         if !self.settings.uses_contrastive() {
-            return None;
+            return Ok(None);
         }
-        let mut nodes: Vec<i64> = users.iter().map(|&u| u as i64).collect();
+        let mut nodes: Vec<usize> = users.to_vec();
         let mut seen = vec![false; self.n_items];
         for &token in batches.iter().flat_map(|b| &b.tokens.tokens) {
             if token > 0 && !std::mem::replace(&mut seen[(token - 1) as usize], true) {
-                nodes.push((self.n_users as i64) + token - 1);
+                nodes.push(self.n_users + token as usize - 1);
             }
         }
         if nodes.len() > self.settings.contrastive_nodes {
             self.rng.shuffle(&mut nodes);
             nodes.truncate(self.settings.contrastive_nodes);
         }
-        let index = self.int_tensor(nodes);
+        // Users first, then items: InfoNCE is the same for any order both views share.
+        let (picked_users, picked_items): (Vec<usize>, Vec<usize>) =
+            nodes.iter().partition(|&&node| node < self.n_users);
+        let picked_items: Vec<usize> = picked_items.iter().map(|&n| n - self.n_users).collect();
         let items = self.model.graph_item_input();
-        let view_a = fusion
-            .propagate(items.clone(), first)
-            .select(0, index.clone());
-        let view_b = fusion.propagate(items, second).select(0, index);
-        Some(info_nce(view_a, view_b, self.settings.temperature))
+        let rows = |view: &GraphView, items: Tensor<2>| {
+            view.rows(fusion, items, &picked_users, &picked_items)
+        };
+        let (Some(view_a), Some(view_b)) = (rows(first, items.clone())?, rows(second, items)?)
+        else {
+            return Ok(None);
+        };
+        Ok(Some(info_nce(view_a, view_b, self.settings.temperature)))
     }
 
     /// The second view of the sequence contrast, when it is on: the input table
@@ -58,6 +70,7 @@ impl SeqUdaRecipe<'_> {
             return None;
         }
         let perturbed = self.views.as_ref().and_then(|(first, _)| {
+            let first = &first.adjacency;
             let z = self.model.graph_embeddings(first)?;
             Some((self.model.input_table(Some((&z, first))), Some(z)))
         });

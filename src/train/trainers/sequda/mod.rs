@@ -1,6 +1,6 @@
 //! SeqUDA-Rec's trainer: the recipe (`trainer`), one optimisation step (`step`) with its loss
-//! terms (`losses`, `same_target`, and the plain tensor functions in `terms`), and the
-//! per-epoch GAN round.
+//! terms (`losses`, `same_target`, and the plain tensor functions in `terms`), the graph
+//! contrast's perturbed `views`, and the per-epoch GAN round.
 
 mod gan_round;
 mod losses;
@@ -11,6 +11,7 @@ mod terms;
 #[cfg(test)]
 mod tests;
 mod trainer;
+mod views;
 
 pub use terms::graph_adjacency;
 pub use trainer::SeqUdaRecipe;

@@ -62,7 +62,7 @@ impl SeqUdaRecipe<'_> {
         };
         let batches: Vec<&TrainBatch> = groups.iter().map(|g| &g.batch).collect();
         let mut weighted: Vec<Weighted> = Vec::new();
-        if let Some(cl) = self.contrastive_term(users, &batches) {
+        if let Some(cl) = self.contrastive_term(users, &batches)? {
             weighted.push(("cl", cl, self.settings.contrastive_weight));
         }
         // A group whose users lack a target adds nothing; TA is reported only when every
@@ -118,7 +118,10 @@ impl SeqUdaRecipe<'_> {
             {
                 let items = self.model.graph_item_rows(blocks);
                 let degrees = adjacency.row_counts();
-                (None, self.model.fused_input_table(items.map(|i| (i, degrees))))
+                (
+                    None,
+                    self.model.fused_input_table(items.map(|i| (i, degrees))),
+                )
             }
             _ => {
                 let graph = adjacency

@@ -46,6 +46,7 @@ fn first_step_losses(settings: SeqUdaConfig) -> LossValues {
 /// The first perturbed view applied to `[0, 1, 2, …]`: differs when the view's edges do.
 fn first_view_product(recipe: &SeqUdaRecipe<'_>) -> Vec<f32> {
     let (first, _) = recipe.views.as_ref().expect("views drawn");
+    let first = &first.adjacency;
     let rows = first.n_rows();
     let device = recipe.device.clone().inner();
     let dense = Tensor::<2>::from_data(

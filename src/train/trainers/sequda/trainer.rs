@@ -10,6 +10,7 @@ use burn::tensor::Device;
 
 use super::same_target_index::SameTargetIndex;
 use super::terms::{graph_blocks, sparse};
+use super::views::GraphView;
 use crate::data::Split;
 use crate::data::graph::InteractionGraph;
 use crate::kernels::spmm::SparseMatrix;
@@ -53,7 +54,7 @@ pub struct SeqUdaRecipe<'a> {
     /// The user–item blocks of the same `Â`, for propagating its item rows alone.
     pub(super) blocks: Option<GraphBlocks>,
     /// The two perturbed views of the current epochs.
-    pub(super) views: Option<(SparseMatrix, SparseMatrix)>,
+    pub(super) views: Option<(GraphView, GraphView)>,
     pub(super) gan: Option<GanTrainer>,
     /// This epoch's kept synthetic sequences.
     pub(super) synthetic: Vec<Vec<u32>>,
@@ -142,8 +143,8 @@ impl<'a> SeqUdaRecipe<'a> {
         let first = graph.perturbed(edges, nodes, seed);
         let second = graph.perturbed(edges, nodes, seed | 1);
         self.views = Some((
-            sparse(&first.adjacency, &device)?,
-            sparse(&second.adjacency, &device)?,
+            GraphView::new(&first, &device)?,
+            GraphView::new(&second, &device)?,
         ));
         Ok(())
     }
