@@ -174,6 +174,12 @@ impl GraphFusion {
         gate * projected
     }
 
+    /// Whether the item gate reads the items' degrees (then every item term needs the whole
+    /// graph's degrees).
+    pub fn reads_degrees(&self) -> bool {
+        self.degree_gate
+    }
+
     /// δ `[n_items, 1]`: `ln(1 + d_i) / ln(1 + max_j d_j)` of each item's degree `d_i`, in
     /// [0, 1] (all zeros in a graph without edges).
     fn degree_feature(&self, node_degrees: &[u32], device: &Device) -> Tensor<2> {

@@ -6,7 +6,7 @@ pub mod blocks;
 pub mod fusion;
 
 use burn::module::Module;
-use burn::tensor::{Device, Int, Tensor};
+use burn::tensor::{Device, IndexingUpdateOp, Int, Tensor};
 
 pub use blocks::{GraphBlocks, PickedRows, host_blocks};
 pub use fusion::GraphFusion;
@@ -118,6 +118,37 @@ impl SeqUdaRec {
         }
     }
 
+    /// Whether [`Self::picked_input_table`] gives the input table's rows that a step reads:
+    /// the graph enters only through the input fusion (no user fusion, nothing of it in the
+    /// output table) and the item gate does not read the whole graph's degrees.
+    pub fn fuses_picked_rows(&self) -> bool {
+        self.graph_fusion
+            && !self.user_fusion
+            && !self.graph_in_output
+            && self.graph.as_ref().is_some_and(|g| !g.reads_degrees())
+    }
+
+    /// The input table `[n_items + 1, dim]` with the graph term added to the picked items'
+    /// rows alone (`picked.items`, cut from `blocks`' graph); the other rows hold the plain
+    /// item embeddings, so only a step that reads no other row may use it. Equal to
+    /// [`Self::input_table`] on the picked rows when [`Self::fuses_picked_rows`]; the plain
+    /// table otherwise.
+    pub fn picked_input_table(&self, blocks: &GraphBlocks, picked: &PickedRows) -> Tensor<2> {
+        let table = self.encoder.item_embedding.weight.val();
+        let fusion = match &self.graph {
+            Some(fusion) if self.fuses_picked_rows() => fusion,
+            _ => return table,
+        };
+        let items = self.graph_item_input();
+        let Some(graph_rows) = fusion.propagate_picked(items.clone(), blocks, picked) else {
+            return table;
+        };
+        // [picked, dim]
+        let term = fusion.item_term(items.select(0, picked.items.clone()), graph_rows, &[]);
+        let rows = picked.items.clone().add_scalar(1);
+        table.select_assign(0, rows, term, IndexingUpdateOp::Add)
+    }
+
     /// The `[n_items, dim]` table user states score against: the plain item embeddings `E`,
     /// or the item rows of `input_table` (`[n_items + 1, dim]`, `E` plus the graph term) when
     /// `graph_in_output` is on.
@@ -191,6 +222,7 @@ mod tests {
     use super::*;
     use crate::data::graph::InteractionGraph;
     use burn::optim::GradientsParams;
+    use burn::tensor::TensorData;
 
     fn values(tensor: Tensor<2>) -> Vec<f32> {
         tensor
@@ -213,6 +245,54 @@ mod tests {
         let graph = InteractionGraph::from_train(&[vec![0, 1], vec![1, 2]], 3);
         let adjacency = SparseMatrix::new(&graph.adjacency, device).expect("valid graph");
         (encoder, adjacency)
+    }
+
+    #[test]
+    fn the_picked_input_table_equals_the_whole_one_on_the_picked_rows() {
+        let device = Device::flex().autodiff();
+        device.seed(4);
+        let (encoder, adjacency) = two_users_three_items(&device);
+        let graph = InteractionGraph::from_train(&[vec![0, 1], vec![1, 2]], 3);
+        let host = host_blocks(&graph.adjacency, 2);
+        let blocks = GraphBlocks::upload(&host[0], &host[1], &device).expect("valid blocks");
+        let picked = PickedRows::new([&host[0], &host[1]], &[], &[2, 0], &device).expect("rows");
+        let model = SeqUdaRec::new(&SeqUdaConfig::default(), &encoder, 2, 3, &device);
+        assert!(model.fuses_picked_rows());
+        // Table rows of items 2 and 0 (row 0 is padding), then item 1's row.
+        let index =
+            |rows: Vec<i64>| Tensor::<1, Int>::from_data(TensorData::new(rows, [2]), &device);
+        let read = |table: Tensor<2>| {
+            let rows = table.clone().select(0, index(vec![3, 1]));
+            let grads = rows.clone().powi_scalar(2).sum().backward();
+            let item_grad = model.encoder.item_embedding.weight.grad(&grads);
+            (
+                values(rows),
+                item_grad.map(values).unwrap_or_default(),
+                table,
+            )
+        };
+        let z = model.graph_embeddings(&adjacency);
+        let (whole, whole_grad, _) = read(model.input_table(z.as_ref().map(|z| (z, &adjacency))));
+        let (part, part_grad, table) = read(model.picked_input_table(&blocks, &picked));
+        assert!(!whole_grad.is_empty());
+        for (what, a, b) in [
+            ("rows", &part, &whole),
+            ("item gradients", &part_grad, &whole_grad),
+        ] {
+            assert_eq!(a.len(), b.len(), "{what}");
+            for (x, y) in a.iter().zip(b) {
+                assert!((x - y).abs() <= 1e-5, "{what}: {x} vs {y}");
+            }
+        }
+        // The unpicked item 1 keeps its plain embedding.
+        let plain = model
+            .encoder
+            .item_embedding
+            .weight
+            .val()
+            .select(0, index(vec![2, 2]));
+        let unpicked = table.select(0, index(vec![2, 2]));
+        assert_eq!(values(unpicked), values(plain));
     }
 
     #[test]

@@ -7,6 +7,7 @@ mod losses;
 mod same_target;
 mod same_target_index;
 mod step;
+mod tables;
 mod terms;
 #[cfg(test)]
 mod tests;

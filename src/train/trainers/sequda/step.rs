@@ -4,29 +4,13 @@
 use burn::optim::GradientsParams;
 use burn::tensor::Tensor;
 
-use super::terms::{graph_blocks, sequence_contrast, sparse, synthetic_term_weight};
+use super::tables::StepTables;
+use super::terms::{sequence_contrast, synthetic_term_weight};
 use super::trainer::SeqUdaRecipe;
 use crate::train::TrainError;
 use crate::train::epochs::{
-    LengthGroup, StepLoss, StepLosses, TrainBatch, group_loss, grouped_loss, length_groups,
-    listed_positions,
+    LengthGroup, StepLosses, TrainBatch, group_loss, grouped_loss, length_groups, listed_positions,
 };
-
-/// What every length group of a step reads.
-struct StepTables {
-    /// `[n_items + 1, dim]` input table (graph-fused when the model reads the graph).
-    table: Tensor<2>,
-    /// `[n_items + 1, dim]` output table that scores items.
-    items: Tensor<2>,
-    /// `Z̄` `[n_users + n_items, dim]` of the step's graph, when the model reads its user rows
-    /// (user fusion); the input fusion alone reads only the item rows, propagated by
-    /// themselves.
-    graph: Option<Tensor<2>>,
-    /// Positions with a target in the whole batch.
-    total_positions: usize,
-    /// The step's next-item loss (full, or sampled with its shared negatives).
-    loss: StepLoss,
-}
 
 /// The parts of a step's loss gathered group by group.
 struct GroupTerms {
@@ -55,7 +39,8 @@ impl SeqUdaRecipe<'_> {
         }
         let max_len = self.config.encoder.max_len;
         let groups = length_groups(&self.split.train, users, max_len, self.config.length_groups);
-        let tables = self.step_tables(users, &groups)?;
+        let synthetic = self.synthetic_batch(users.len());
+        let tables = self.step_tables(users, &groups, synthetic.as_deref())?;
         let terms = self.group_terms(users, &groups, &tables);
         let Some(ce) = terms.ce else {
             return Ok(StepLosses::new().on_host("loss", 0.0));
@@ -80,67 +65,10 @@ impl SeqUdaRecipe<'_> {
         if let Some(same) = self.same_target_term(users, &tables.table, graph) {
             weighted.push(("st_cl", same, self.settings.same_target_weight));
         }
-        if let Some((syn, weight)) = self.synthetic_term(users.len(), &tables) {
+        if let Some((syn, weight)) = self.synthetic_term(synthetic, &tables) {
             weighted.push(("syn", syn, weight));
         }
         Ok(self.apply(ce, weighted, rate))
-    }
-
-    /// The step's tables: the graph with the batch's own users hidden when asked, its `Z̄`,
-    /// the input and output tables over it, and the step's loss (for the sampled loss, the
-    /// negatives drawn for the whole batch and embedded from the output table).
-    fn step_tables(
-        &mut self,
-        users: &[usize],
-        groups: &[LengthGroup],
-    ) -> Result<StepTables, TrainError> {
-        let total_positions = listed_positions(groups.iter().map(|g| &g.batch));
-        let hidden_batch = match (&self.graph, &self.adjacency) {
-            (Some(graph), Some(_)) if self.settings.hide_batch_users => {
-                let device = self.device.clone().inner();
-                let hidden = graph.without_users(users);
-                Some((
-                    sparse(&hidden.adjacency, &device)?,
-                    graph_blocks(&hidden, &device)?,
-                ))
-            }
-            _ => None,
-        };
-        let (adjacency, blocks) = match &hidden_batch {
-            Some((adjacency, blocks)) => (Some(adjacency), Some(blocks)),
-            None => (self.adjacency.as_ref(), self.blocks.as_ref()),
-        };
-        // Without fusion `Z̄` feeds only InfoNCE, which propagates its own views.
-        let (graph, table) = match (adjacency, blocks) {
-            // Only the input fusion reads `Z̄`: its item rows alone are propagated.
-            (Some(adjacency), Some(blocks))
-                if self.model.reads_graph() && !self.model.uses_user_fusion() =>
-            {
-                let items = self.model.graph_item_rows(blocks);
-                let degrees = adjacency.row_counts();
-                (
-                    None,
-                    self.model.fused_input_table(items.map(|i| (i, degrees))),
-                )
-            }
-            _ => {
-                let graph = adjacency
-                    .filter(|_| self.model.reads_graph())
-                    .and_then(|a| self.model.graph_embeddings(a));
-                let table = self.model.input_table(graph.as_ref().zip(adjacency));
-                (graph, table)
-            }
-        };
-        let items = self.model.output_table(&table);
-        let batches: Vec<&TrainBatch> = groups.iter().map(|g| &g.batch).collect();
-        let loss = self.loss.for_step(&batches, &items, &self.device);
-        Ok(StepTables {
-            table,
-            items,
-            graph,
-            total_positions,
-            loss,
-        })
     }
 
     /// Each length group encoded once: its CE, its TA and (when the sequence contrast is on)
@@ -191,13 +119,14 @@ impl SeqUdaRecipe<'_> {
         }
     }
 
-    /// CE over this step's share of the epoch's kept synthetic sequences, with its weight.
+    /// CE over this step's share of the epoch's kept synthetic sequences (`synthetic`, in
+    /// length groups), with its weight.
     fn synthetic_term(
         &mut self,
-        real_rows: usize,
+        synthetic: Option<Vec<LengthGroup>>,
         tables: &StepTables,
     ) -> Option<(Tensor<1>, f64)> {
-        let groups = self.synthetic_batch(real_rows)?;
+        let groups = synthetic?;
         let batches: Vec<&TrainBatch> = groups.iter().map(|g| &g.batch).collect();
         let positions = listed_positions(batches.iter().copied());
         let loss = &tables.loss;

@@ -7,7 +7,6 @@ use burn::tensor::{Bool, Device, Tensor};
 use crate::data::graph::InteractionGraph;
 use crate::kernels::spmm::SparseMatrix;
 use crate::model::contrastive::info_nce;
-use crate::model::sequda::GraphBlocks;
 use crate::model::target_attention::TargetAttention;
 use crate::settings::SyntheticWeighting;
 use crate::train::TrainError;
@@ -75,13 +74,6 @@ pub fn graph_adjacency(
         &InteractionGraph::from_train(sequences, n_items).adjacency,
         device,
     )
-}
-
-/// Uploads the user–item blocks of `graph`'s adjacency, turning a malformed one into a
-/// training error.
-pub fn graph_blocks(graph: &InteractionGraph, device: &Device) -> Result<GraphBlocks, TrainError> {
-    GraphBlocks::new(&graph.adjacency, graph.n_users, device)
-        .map_err(|e| TrainError::Backend(format!("graph: {e}")))
 }
 
 /// Uploads a CSR matrix, turning a malformed one into a training error.

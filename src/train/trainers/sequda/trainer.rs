@@ -9,14 +9,12 @@ use burn::optim::ModuleOptimizer;
 use burn::tensor::Device;
 
 use super::same_target_index::SameTargetIndex;
-use super::terms::{graph_blocks, sparse};
 use super::views::GraphView;
 use crate::data::Split;
 use crate::data::graph::InteractionGraph;
-use crate::kernels::spmm::SparseMatrix;
 use crate::model::dropout::seed_dropout;
 use crate::model::inference::{InferenceModel, SeqUdaSnapshot};
-use crate::model::sequda::{GraphBlocks, SeqUdaRec};
+use crate::model::sequda::SeqUdaRec;
 use crate::rng::SplitMix64;
 use crate::settings::SeqUdaConfig;
 use crate::settings::TrainConfig;
@@ -49,10 +47,8 @@ pub struct SeqUdaRecipe<'a> {
     pub(super) n_users: usize,
     pub(super) n_items: usize,
     pub(super) graph: Option<InteractionGraph>,
-    /// `Â` of the full training graph.
-    pub(super) adjacency: Option<SparseMatrix>,
-    /// The user–item blocks of the same `Â`, for propagating its item rows alone.
-    pub(super) blocks: Option<GraphBlocks>,
+    /// `Â` of the full training graph, with its user–item blocks.
+    pub(super) training_graph: Option<GraphView>,
     /// The two perturbed views of the current epochs.
     pub(super) views: Option<(GraphView, GraphView)>,
     pub(super) gan: Option<GanTrainer>,
@@ -88,12 +84,9 @@ impl<'a> SeqUdaRecipe<'a> {
         let graph = settings
             .graph
             .then(|| InteractionGraph::from_train(&split.train, n_items));
-        let (adjacency, blocks) = match &graph {
-            Some(graph) => (
-                Some(sparse(&graph.adjacency, device)?),
-                Some(graph_blocks(graph, device)?),
-            ),
-            None => (None, None),
+        let training_graph = match &graph {
+            Some(graph) => Some(GraphView::new(graph, device)?),
+            None => None,
         };
         let gan = if settings.gan {
             let gan = GanTrainer::new(&settings.gan_settings, split, n_items, device, config.seed)
@@ -114,8 +107,7 @@ impl<'a> SeqUdaRecipe<'a> {
             n_users,
             n_items,
             graph,
-            adjacency,
-            blocks,
+            training_graph,
             views: None,
             gan,
             synthetic: Vec::new(),
@@ -174,7 +166,7 @@ impl Recipe for SeqUdaRecipe<'_> {
     fn snapshot(&self) -> InferenceModel {
         InferenceModel::SeqUda(Box::new(SeqUdaSnapshot::new(
             self.model.valid(),
-            self.adjacency.as_ref(),
+            self.training_graph.as_ref().map(|g| &g.adjacency),
             self.settings.rerank_top,
         )))
     }
