@@ -240,7 +240,7 @@ mod tests {
         let weights: Vec<f32> = (0..n * dim).map(|i| ((i * 7 % 11) as f32) - 5.0).collect();
         let weights = Tensor::<2>::from_data(TensorData::new(weights, [n, dim]), &rows.device());
         let grads = (rows.clone() * weights).sum().backward();
-        let flat = |t: Option<Tensor<2>>| t.map(|t| rows_flat(t)).unwrap_or_default();
+        let flat = |t: Option<Tensor<2>>| t.map(rows_flat).unwrap_or_default();
         [
             rows_flat(rows),
             flat(items.grad(&grads)),
