@@ -9,6 +9,10 @@ use burn::tensor::{Shape, TensorData};
 use super::primitive::CsrPrimitive;
 use burn::backend::Flex;
 
+/// Output floats one pass over a row's entries sums at a time (one 512-bit or two 256-bit
+/// registers).
+const LANES: usize = 16;
+
 /// Below this many multiply-adds (`nnz · width`) one thread does all the rows.
 const PARALLEL_THRESHOLD: usize = 1 << 16;
 
@@ -61,17 +65,31 @@ struct CsrView<'a> {
 }
 
 impl CsrView<'_> {
-    /// Rows `first..first + out.len() / width` of the product into `out` (zeroed).
+    /// Rows `first..first + out.len() / width` of the product into `out` (every element
+    /// written). Each row is summed [`LANES`] output floats at a time, so the running sums stay
+    /// in registers while the row's entries stream past; every element adds its entries in
+    /// order, as a plain loop would.
     fn rows_into(&self, first: usize, dense: &[f32], width: usize, out: &mut [f32]) {
         for (row, out_row) in (first..).zip(out.chunks_exact_mut(width)) {
             let (start, end) = (self.offsets[row] as usize, self.offsets[row + 1] as usize);
-            for (&column, &value) in self.columns[start..end]
-                .iter()
-                .zip(&self.values[start..end])
-            {
-                let source = &dense[column as usize * width..][..width];
-                for (o, s) in out_row.iter_mut().zip(source) {
-                    *o += value * s;
+            let entries = || self.columns[start..end].iter().zip(&self.values[start..end]);
+            let mut chunks = out_row.chunks_exact_mut(LANES);
+            let mut offset = 0;
+            for chunk in &mut chunks {
+                let mut sum = [0.0_f32; LANES];
+                for (&column, &value) in entries() {
+                    let source = &dense[column as usize * width + offset..][..LANES];
+                    for (s, x) in sum.iter_mut().zip(source) {
+                        *s += value * x;
+                    }
+                }
+                chunk.copy_from_slice(&sum);
+                offset += LANES;
+            }
+            for (k, o) in chunks.into_remainder().iter_mut().enumerate() {
+                *o = 0.0;
+                for (&column, &value) in entries() {
+                    *o += value * dense[column as usize * width + offset + k];
                 }
             }
         }
