@@ -39,6 +39,10 @@ const MAY_READ: &[(&str, &str)] = &[
         "the flex (CPU) kernel itself: its tensors are host memory, nothing waits on a device",
     ),
     (
+        "src/model/gan/device_draw.rs",
+        "on the flex (CPU) device the draw reads its probabilities in place, host memory; the GAN round runs between epochs",
+    ),
+    (
         "src/kernels/spmm/cpu.rs",
         "the flex (CPU) kernel itself: its tensors are host memory, nothing waits on a device",
     ),

@@ -12,9 +12,9 @@
 use std::cell::RefCell;
 
 use burn::nn::Dropout;
-use burn::tensor::{Device, Tensor, TensorData};
-use burn_dispatch::DispatchDevice;
+use burn::tensor::{Tensor, TensorData};
 
+use crate::kernels::on_flex;
 use crate::rng::{SplitMix64, mix64};
 
 thread_local! {
@@ -54,13 +54,6 @@ pub fn dropout<const D: usize>(layer: &Dropout, input: Tensor<D>) -> Tensor<D> {
     input * Tensor::<D>::from_data(TensorData::new(mask, shape), &device)
 }
 
-/// Whether `device` is burn's flex (CPU) device, with or without autodiff.
-fn on_flex(device: &Device) -> bool {
-    matches!(
-        device.clone().inner().as_dispatch(),
-        DispatchDevice::Flex(_)
-    )
-}
 
 /// `len` mask values from `seed`: `1 / keep` with probability `keep`, else 0.
 fn keep_mask(len: usize, keep: f64, seed: u64) -> Vec<f32> {
@@ -82,6 +75,7 @@ fn keep_mask(len: usize, keep: f64, seed: u64) -> Vec<f32> {
 #[cfg(test)]
 mod tests {
     use burn::nn::DropoutConfig;
+    use burn::tensor::Device;
 
     use super::*;
 

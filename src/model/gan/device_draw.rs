@@ -6,10 +6,14 @@
 //! The draw is the inverse CDF of [`super::sample_index`] done with a cumulative sum: the
 //! first item whose cumulative weight passes `u · total`, over the allowed items with a
 //! finite positive probability (and, with `top_k`, only the `k` most probable of those).
+//! On burn's flex (CPU) device, where the probabilities are host memory already, the same
+//! draw runs as one pass per row (`host_draw.rs`) unless `top_k` is set.
 
 use burn::tensor::{Bool, Int, Tensor, TensorData};
 
 use super::generator::Generator;
+use super::host_draw::draw_rows;
+use crate::kernels::on_flex;
 use crate::rng::SplitMix64;
 
 /// Draws left on the device: read them back with one read of [`Self::into_tensor`].
@@ -58,8 +62,27 @@ pub fn draw_on_device(
         .reshape([1, n_items])
         .expand([rows, n_items]);
     let (mut items, mut failed) = (Vec::with_capacity(steps), Vec::with_capacity(steps));
+    // On the CPU the probabilities are host memory: one pass per row draws the same items.
+    let host_blocked = (on_flex(&device) && settings.top_k.is_none()).then(|| {
+        (0..n_items)
+            .map(|item| is_blocked(settings.allowed, item))
+            .collect::<Vec<bool>>()
+    });
     for _ in 0..steps {
         let probabilities = generator.next_item_probabilities(tokens.clone(), settings.temperature);
+        if let Some(blocked) = &host_blocked {
+            let uniforms: Vec<f32> = streams.iter_mut().map(|s| s.next_f64() as f32).collect();
+            let values = probabilities.into_data().try_into_vec::<f32>().unwrap_or_default();
+            let (drawn, fails) = draw_rows(&values, blocked, &uniforms);
+            let column = |values: Vec<i64>| {
+                Tensor::<2, Int>::from_data(TensorData::new(values, [rows, 1]), &device)
+            };
+            let drawn = column(drawn);
+            failed.push(column(fails));
+            tokens = next_context(tokens, drawn.clone().add_scalar(1), generator.max_len());
+            items.push(drawn);
+            continue;
+        }
         let unusable = probabilities
             .clone()
             .is_finite()
@@ -101,9 +124,14 @@ fn blocked_items(
     device: &burn::tensor::Device,
 ) -> Tensor<2, Bool> {
     let blocked: Vec<bool> = (0..n_items)
-        .map(|item| allowed.is_some_and(|a| !a.get(item).copied().unwrap_or(false)))
+        .map(|item| is_blocked(allowed, item))
         .collect();
     Tensor::from_data(TensorData::new(blocked, [1, n_items]), device)
+}
+
+/// Whether `item` may not be drawn under `allowed` (`None` allows every item).
+fn is_blocked(allowed: Option<&[bool]>, item: usize) -> bool {
+    allowed.is_some_and(|a| !a.get(item).copied().unwrap_or(false))
 }
 
 /// `tokens` with the column `next` `[rows, 1]` appended, keeping the last `window` columns.

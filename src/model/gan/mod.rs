@@ -6,6 +6,7 @@
 pub mod device_draw;
 pub mod discriminator;
 pub mod generator;
+mod host_draw;
 pub mod init;
 pub mod sampling;
 

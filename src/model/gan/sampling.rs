@@ -204,6 +204,41 @@ mod tests {
     }
 
     #[test]
+    fn the_cpu_draw_takes_the_same_items_as_the_device_draw() {
+        let device = Device::flex();
+        let config = GanConfig {
+            window: 5,
+            generator_dim: 8,
+            ..GanConfig::default()
+        };
+        let n_items = 40;
+        let generator = Generator::new(&config, n_items, 7, &device).valid();
+        let allowed: Vec<bool> = (0..n_items).map(|i| i % 3 != 1).collect();
+        let prefixes: Vec<Vec<u32>> = (0..30u32).map(|i| vec![i % 40, (i * 7) % 40]).collect();
+        let lengths = vec![5; prefixes.len()];
+        let draw = |top_k: Option<usize>, allowed: Option<&[bool]>, temperature: f64| {
+            let options = SamplingOptions {
+                temperature,
+                allowed,
+                top_k,
+                batch: 8,
+            };
+            let mut sequences = prefixes.clone();
+            let stopped =
+                continue_sequences(&generator, &mut sequences, &lengths, &options, 21, &mut read);
+            (stopped, sequences)
+        };
+        for (allowed, temperature) in [(None, 1.0), (Some(allowed.as_slice()), 0.5)] {
+            // `top_k = n_items` filters nothing but keeps the draw on the tensor path.
+            let device_path = draw(Some(n_items), allowed, temperature);
+            let cpu_path = draw(None, allowed, temperature);
+            assert_eq!(cpu_path.0, 0);
+            assert!(cpu_path.1.iter().all(|s| s.len() == 5));
+            assert_eq!(cpu_path, device_path);
+        }
+    }
+
+    #[test]
     fn continuations_reach_their_length_and_use_allowed_items_only() {
         let device = Device::flex();
         let config = GanConfig {

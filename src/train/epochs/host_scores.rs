@@ -9,10 +9,10 @@
 
 use std::ops::Range;
 
-use burn::tensor::{Device, Tensor};
-use burn_dispatch::DispatchDevice;
+use burn::tensor::Tensor;
 
 use crate::eval::EvalError;
+use crate::kernels::on_flex;
 
 /// The item table on the host, for scoring user states against item ranges.
 pub struct HostScores {
@@ -102,11 +102,6 @@ impl HostScores {
     }
 }
 
-/// Whether `device` is burn's flex (CPU) device (the inference models the scorer gets never
-/// carry autodiff).
-fn on_flex(device: &Device) -> bool {
-    matches!(device.as_dispatch(), DispatchDevice::Flex(_))
-}
 
 /// `tensor`'s values, row-major.
 pub fn read<const D: usize>(tensor: Tensor<D>) -> Result<Vec<f32>, EvalError> {
@@ -118,7 +113,7 @@ pub fn read<const D: usize>(tensor: Tensor<D>) -> Result<Vec<f32>, EvalError> {
 
 #[cfg(test)]
 mod tests {
-    use burn::tensor::Distribution;
+    use burn::tensor::{Device, Distribution};
 
     use super::*;
 
