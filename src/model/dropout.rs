@@ -54,7 +54,6 @@ pub fn dropout<const D: usize>(layer: &Dropout, input: Tensor<D>) -> Tensor<D> {
     input * Tensor::<D>::from_data(TensorData::new(mask, shape), &device)
 }
 
-
 /// `len` mask values from `seed`: `1 / keep` with probability `keep`, else 0.
 fn keep_mask(len: usize, keep: f64, seed: u64) -> Vec<f32> {
     // A 32-bit uniform below this keeps its element.

@@ -72,7 +72,11 @@ impl CsrView<'_> {
     fn rows_into(&self, first: usize, dense: &[f32], width: usize, out: &mut [f32]) {
         for (row, out_row) in (first..).zip(out.chunks_exact_mut(width)) {
             let (start, end) = (self.offsets[row] as usize, self.offsets[row + 1] as usize);
-            let entries = || self.columns[start..end].iter().zip(&self.values[start..end]);
+            let entries = || {
+                self.columns[start..end]
+                    .iter()
+                    .zip(&self.values[start..end])
+            };
             let mut chunks = out_row.chunks_exact_mut(LANES);
             let mut offset = 0;
             for chunk in &mut chunks {

@@ -72,7 +72,10 @@ pub fn draw_on_device(
         let probabilities = generator.next_item_probabilities(tokens.clone(), settings.temperature);
         if let Some(blocked) = &host_blocked {
             let uniforms: Vec<f32> = streams.iter_mut().map(|s| s.next_f64() as f32).collect();
-            let values = probabilities.into_data().try_into_vec::<f32>().unwrap_or_default();
+            let values = probabilities
+                .into_data()
+                .try_into_vec::<f32>()
+                .unwrap_or_default();
             let (drawn, fails) = draw_rows(&values, blocked, &uniforms);
             let column = |values: Vec<i64>| {
                 Tensor::<2, Int>::from_data(TensorData::new(values, [rows, 1]), &device)
@@ -123,9 +126,7 @@ fn blocked_items(
     n_items: usize,
     device: &burn::tensor::Device,
 ) -> Tensor<2, Bool> {
-    let blocked: Vec<bool> = (0..n_items)
-        .map(|item| is_blocked(allowed, item))
-        .collect();
+    let blocked: Vec<bool> = (0..n_items).map(|item| is_blocked(allowed, item)).collect();
     Tensor::from_data(TensorData::new(blocked, [1, n_items]), device)
 }
 

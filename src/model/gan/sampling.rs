@@ -224,8 +224,14 @@ mod tests {
                 batch: 8,
             };
             let mut sequences = prefixes.clone();
-            let stopped =
-                continue_sequences(&generator, &mut sequences, &lengths, &options, 21, &mut read);
+            let stopped = continue_sequences(
+                &generator,
+                &mut sequences,
+                &lengths,
+                &options,
+                21,
+                &mut read,
+            );
             (stopped, sequences)
         };
         for (allowed, temperature) in [(None, 1.0), (Some(allowed.as_slice()), 0.5)] {

@@ -102,7 +102,6 @@ impl HostScores {
     }
 }
 
-
 /// `tensor`'s values, row-major.
 pub fn read<const D: usize>(tensor: Tensor<D>) -> Result<Vec<f32>, EvalError> {
     tensor
