@@ -18,17 +18,6 @@ pub struct GraphBlocks {
 }
 
 impl GraphBlocks {
-    /// The blocks of `adjacency` (`[n_users + n_items]²`) whose first `n_users` rows are users,
-    /// uploaded to `device`.
-    pub fn new(
-        adjacency: &Csr,
-        n_users: usize,
-        device: &Device,
-    ) -> Result<Self, SparseMatrixError> {
-        let [users_from_items, items_from_users] = host_blocks(adjacency, n_users);
-        Self::upload(&users_from_items, &items_from_users, device)
-    }
-
     /// Uploads blocks already cut on the host (see [`host_blocks`]).
     pub fn upload(
         users_from_items: &Csr,

@@ -248,6 +248,30 @@ mod tests {
         ]
     }
 
+    /// `got` matches `want` (values, item and user gradients, each within 1e-5); an absent
+    /// gradient of `got` counts as zeros (without layers the user table takes no part in the
+    /// item rows, so it gets no gradient at all), but every part of `want` must be computed.
+    fn assert_same_rows_and_gradients(got: &[Vec<f32>; 3], want: &[Vec<f32>; 3], layers: usize) {
+        for (what, (got, want)) in ["values", "item gradients", "user gradients"]
+            .iter()
+            .zip(got.iter().zip(want))
+        {
+            assert!(
+                !want.is_empty(),
+                "{layers} layers, {what}: nothing computed"
+            );
+            let got = if got.is_empty() {
+                &vec![0.0; want.len()]
+            } else {
+                got
+            };
+            assert_eq!(got.len(), want.len(), "{layers} layers, {what}");
+            for (x, y) in got.iter().zip(want) {
+                assert!((x - y).abs() <= 1e-5, "{layers} layers, {what}: {x} vs {y}");
+            }
+        }
+    }
+
     fn rows_flat(tensor: Tensor<2>) -> Vec<f32> {
         rows(tensor).concat()
     }
@@ -259,7 +283,8 @@ mod tests {
         let train = vec![vec![0, 1, 3], vec![1, 2], vec![4, 0, 1], vec![]];
         let graph = InteractionGraph::from_train(&train, 6);
         let adjacency = SparseMatrix::new(&graph.adjacency, &device).expect("valid CSR");
-        let blocks = GraphBlocks::new(&graph.adjacency, 4, &device).expect("valid blocks");
+        let host = crate::model::sequda::host_blocks(&graph.adjacency, 4);
+        let blocks = GraphBlocks::upload(&host[0], &host[1], &device).expect("valid blocks");
         for layers in 0..4 {
             device.seed(3);
             let fusion = GraphFusion::new(4, 5, layers, false, &device);
@@ -269,18 +294,7 @@ mod tests {
             let whole = item_rows_and_gradients(&fusion, &items, whole);
             let alone = fusion.propagate_items(items.clone(), &blocks);
             let alone = item_rows_and_gradients(&fusion, &items, alone);
-            for (what, (a, w)) in ["values", "item gradients", "user gradients"]
-                .iter()
-                .zip(alone.iter().zip(&whole))
-            {
-                assert!(!w.is_empty(), "{layers} layers, {what}: nothing computed");
-                // Without layers the user table takes no part, so it has no gradient at all.
-                let a = if a.is_empty() { &vec![0.0; w.len()] } else { a };
-                assert_eq!(a.len(), w.len(), "{layers} layers, {what}");
-                for (x, y) in a.iter().zip(w) {
-                    assert!((x - y).abs() <= 1e-5, "{layers} layers, {what}: {x} vs {y}");
-                }
-            }
+            assert_same_rows_and_gradients(&alone, &whole, layers);
         }
     }
 
@@ -315,15 +329,7 @@ mod tests {
                 .propagate_picked(items.clone(), &blocks, &picked)
                 .expect("rows were picked");
             let picked = item_rows_and_gradients(&fusion, &items, picked);
-            for (what, (p, w)) in ["values", "item gradients", "user gradients"]
-                .iter()
-                .zip(picked.iter().zip(&whole))
-            {
-                assert_eq!(p.len(), w.len(), "{layers} layers, {what}");
-                for (x, y) in p.iter().zip(w) {
-                    assert!((x - y).abs() <= 1e-5, "{layers} layers, {what}: {x} vs {y}");
-                }
-            }
+            assert_same_rows_and_gradients(&picked, &whole, layers);
         }
     }
 

@@ -5,6 +5,7 @@
 use burn::tensor::activation::log_softmax;
 use burn::tensor::{Int, Tensor, TensorData};
 
+use super::tables::input_items;
 use super::terms::head_training_scores;
 use super::trainer::SeqUdaRecipe;
 use super::views::GraphView;
@@ -34,12 +35,8 @@ impl SeqUdaRecipe<'_> {
             return Ok(None);
         }
         let mut nodes: Vec<usize> = users.to_vec();
-        let mut seen = vec![false; self.n_items];
-        for &token in batches.iter().flat_map(|b| &b.tokens.tokens) {
-            if token > 0 && !std::mem::replace(&mut seen[(token - 1) as usize], true) {
-                nodes.push(self.n_users + token as usize - 1);
-            }
-        }
+        let items = input_items(batches.iter().copied(), self.n_items);
+        nodes.extend(items.into_iter().map(|item| self.n_users + item));
         if nodes.len() > self.settings.contrastive_nodes {
             self.rng.shuffle(&mut nodes);
             nodes.truncate(self.settings.contrastive_nodes);

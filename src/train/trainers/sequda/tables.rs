@@ -73,7 +73,10 @@ impl SeqUdaRecipe<'_> {
     ) -> Result<(Option<Tensor<2>>, Tensor<2>), TrainError> {
         // The same-target contrast encodes other users' prefixes, so it needs every row.
         if self.model.fuses_picked_rows() && self.settings.same_target_weight <= 0.0 {
-            let picked = view.picked(&[], &input_items(read, self.n_items))?;
+            // Ascending, so the picked block's rows (and its backward sums) keep one order.
+            let mut items = input_items(read, self.n_items);
+            items.sort_unstable();
+            let picked = view.picked(&[], &items)?;
             return Ok((None, self.model.picked_input_table(&view.blocks, &picked)));
         }
         if !self.model.uses_user_fusion() {
@@ -90,17 +93,21 @@ impl SeqUdaRecipe<'_> {
     }
 }
 
-/// The distinct items (0-based, ascending) among the input tokens of `batches`, in a catalogue
-/// of `n_items`.
-fn input_items<'b>(batches: impl Iterator<Item = &'b TrainBatch>, n_items: usize) -> Vec<usize> {
+/// The distinct items (0-based) among the input tokens of `batches`, in the order they first
+/// appear, in a catalogue of `n_items`.
+pub(super) fn input_items<'b>(
+    batches: impl Iterator<Item = &'b TrainBatch>,
+    n_items: usize,
+) -> Vec<usize> {
     let mut seen = vec![false; n_items];
+    let mut items = Vec::new();
     for &token in batches.flat_map(|b| &b.tokens.tokens) {
-        if let Some(flag) = usize::try_from(token - 1)
-            .ok()
-            .and_then(|i| seen.get_mut(i))
+        let item = usize::try_from(token - 1).ok();
+        if let Some((item, flag)) = item.and_then(|i| Some((i, seen.get_mut(i)?)))
+            && !std::mem::replace(flag, true)
         {
-            *flag = true;
+            items.push(item);
         }
     }
-    (0..n_items).filter(|&item| seen[item]).collect()
+    items
 }
