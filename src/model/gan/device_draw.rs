@@ -56,27 +56,29 @@ pub fn draw_on_device(
     let device = generator.device();
     let n_items = generator.n_items();
     let rows = streams.len();
-    let blocked = blocked_items(settings.allowed, n_items, &device).expand([rows, n_items]);
+    // [n_items] true for the items that may not be drawn.
+    let blocked_list: Vec<bool> = (0..n_items)
+        .map(|item| is_blocked(settings.allowed, item))
+        .collect();
+    // On the CPU the probabilities are host memory: one pass per row draws the same items.
+    let on_host = on_flex(&device) && settings.top_k.is_none();
+    let blocked =
+        Tensor::<2, Bool>::from_data(TensorData::new(blocked_list.clone(), [1, n_items]), &device)
+            .expand([rows, n_items]);
     // [rows, n_items] column index of every entry
     let columns = Tensor::<1, Int>::arange(0..n_items as i64, &device)
         .reshape([1, n_items])
         .expand([rows, n_items]);
     let (mut items, mut failed) = (Vec::with_capacity(steps), Vec::with_capacity(steps));
-    // On the CPU the probabilities are host memory: one pass per row draws the same items.
-    let host_blocked = (on_flex(&device) && settings.top_k.is_none()).then(|| {
-        (0..n_items)
-            .map(|item| is_blocked(settings.allowed, item))
-            .collect::<Vec<bool>>()
-    });
     for _ in 0..steps {
         let probabilities = generator.next_item_probabilities(tokens.clone(), settings.temperature);
-        if let Some(blocked) = &host_blocked {
+        if on_host {
             let uniforms: Vec<f32> = streams.iter_mut().map(|s| s.next_f64() as f32).collect();
             let values = probabilities
                 .into_data()
                 .try_into_vec::<f32>()
                 .unwrap_or_default();
-            let (drawn, fails) = draw_rows(&values, blocked, &uniforms);
+            let (drawn, fails) = draw_rows(&values, &blocked_list, &uniforms);
             let column = |values: Vec<i64>| {
                 Tensor::<2, Int>::from_data(TensorData::new(values, [rows, 1]), &device)
             };
@@ -118,16 +120,6 @@ pub fn draw_on_device(
         items: cat_or_empty(items, rows, &device),
         failed: cat_or_empty(failed, rows, &device),
     }
-}
-
-/// `[1, n_items]` true for the items that may not be drawn.
-fn blocked_items(
-    allowed: Option<&[bool]>,
-    n_items: usize,
-    device: &burn::tensor::Device,
-) -> Tensor<2, Bool> {
-    let blocked: Vec<bool> = (0..n_items).map(|item| is_blocked(allowed, item)).collect();
-    Tensor::from_data(TensorData::new(blocked, [1, n_items]), device)
 }
 
 /// Whether `item` may not be drawn under `allowed` (`None` allows every item).
